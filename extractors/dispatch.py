@@ -1,0 +1,39 @@
+"""Bytes to the shared table model: sniff the format from the bytes, then hand them to its extractor.
+
+Extractor modules are imported on demand so a text dump never pays for OpenCV or ONNX start-up.
+"""
+
+from __future__ import annotations
+
+from extractors.detect import detect_format
+from extractors.errors import UnsupportedFormat
+from extractors.model import Document
+
+
+def extract(data: bytes, source: str) -> Document:
+    fmt = detect_format(data, source)
+    if fmt == "pdf":
+        from extractors.pdf_text import extract_pdf
+
+        return extract_pdf(data, source)
+    if fmt == "text":
+        from extractors.text_dump import extract_text
+
+        return extract_text(data, source)
+    if fmt == "html":
+        from extractors.html import extract_html
+
+        return extract_html(data, source)
+    if fmt == "docx":
+        from extractors.docx import extract_docx
+
+        return extract_docx(data, source)
+    if fmt in ("doc", "wps", "odt", "rtf"):
+        from extractors.office import extract_office
+
+        return extract_office(data, source, fmt)
+    if fmt == "image":
+        from ocr.image import extract_image
+
+        return extract_image(data, source)
+    raise UnsupportedFormat(f"not a format nianbao reads ({fmt})")

@@ -1,0 +1,45 @@
+"""What reconciliation produces from one document: template facts with provenance, and checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractors.model import BBox
+
+
+@dataclass(frozen=True)
+class Fact:
+    table_id: str
+    row_id: str
+    col_id: str
+    value: float
+    method: str  # text, ocr, html, docx; 'inferred' where derived from the rules; 'ocr_corrected'
+    raw_text: str = ""  # the cell text as read
+    page: int | None = None
+    bbox: BBox | None = None
+    confidence: float | None = None
+
+    @property
+    def cell_id(self) -> str:
+        return f"{self.table_id}.{self.row_id}.{self.col_id}"
+
+
+@dataclass(frozen=True)
+class Check:
+    rule_id: str  # a template rule id, a cell id the pipeline doubts, or missing_cells
+    passed: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    """The template as read from one document."""
+
+    agency: str | None
+    year: int | None
+    facts: tuple[Fact, ...]
+    tables_found: tuple[str, ...] = ()  # template table ids located in the document
+    notes: tuple[str, ...] = field(default=())
+
+    def values(self) -> dict[str, float]:
+        return {f.cell_id: f.value for f in self.facts if f.method != "inferred"}
