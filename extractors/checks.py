@@ -34,7 +34,12 @@ def _rule(rule_id: str, outcomes: list[str | None]) -> Check | None:
     return Check(rule_id, not failures, "; ".join(failures))
 
 
-def run_checks(facts: tuple[Fact, ...] | list[Fact], template: Template) -> list[Check]:
+def run_checks(
+    facts: tuple[Fact, ...] | list[Fact],
+    template: Template,
+    doubts: tuple[tuple[str, str], ...] | list[tuple[str, str]] = (),
+) -> list[Check]:
+    """Every rule that the read cells allow, one failed check per doubted cell, and missing_cells."""
     read = [f for f in facts if f.method != "inferred"]
     values = {f.cell_id: f.value for f in read}
     checks: list[Check] = []
@@ -75,6 +80,9 @@ def run_checks(facts: tuple[Fact, ...] | list[Fact], template: Template) -> list
         checks.append(Check("nonnegative", not bad, "; ".join(f"{f.cell_id}={f.raw_text}" for f in bad)))
     for f in bad:
         checks.append(Check(f.cell_id, False, f"not a non-negative {'amount' if f.col_id == 'amount' else 'count'}: {f.raw_text}"))
+
+    for cell_id, why in doubts:
+        checks.append(Check(cell_id, False, why))
 
     missing = [cid for cid in template.cell_ids() if cid not in values and not _covered_by_variant(cid, values)]
     checks.append(Check("missing_cells", not missing, " ".join(missing)))

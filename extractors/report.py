@@ -40,6 +40,7 @@ class Report:
     facts: tuple[Fact, ...]
     tables_found: tuple[str, ...] = ()  # template table ids located in the document
     notes: tuple[str, ...] = field(default=())
+    doubts: tuple[tuple[str, str], ...] = ()  # (cell id, why) for cells read but not trusted
 
     def values(self) -> dict[str, float]:
         return {f.cell_id: f.value for f in self.facts if f.method != "inferred"}

@@ -1,0 +1,94 @@
+"""Matching printed row labels to the template's rows, whatever layout did to them.
+
+Labels arrive with numbering in any style (1. 1、 1． （一） (一) 一、), inserted spaces (自然 人),
+parent labels glued on (三、本年度办理结果（三）不予公开1.属于国家秘密), notes in brackets, typos
+(其他法律行政止公开) and cut short by a wrap (属于三类内部事务信). A label is reduced to its key
+characters and compared with the template's keys: exact containment first (the key that ends
+rightmost wins, so the most specific of glued-on labels counts), then a fuzzy match that must be both
+good and clearly better than the runner-up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cache
+
+from extractors.numbers import normalize
+from extractors.template import Template
+
+_NUMBERING = re.compile(r"\(?[一二三四五六七八九十]{1,3}[)、.]|\(\d{1,2}\)|\d{1,2}[.、,](?!\d)")
+_NOTE = re.compile(r"\([^()]{4,}\)|\([^()]{4,}$")
+_NOT_KEY = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]")
+
+# Printed wordings that differ from the template's own label beyond what normalisation covers.
+_SYNONYMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("active_disclosure", "normative_documents"): ("规范性文件",),
+    ("active_disclosure", "administrative_fees"): ("事业性收费",),
+    ("review_litigation", "litigation_direct"): ("直接起诉",),
+    ("review_litigation", "litigation_after_review"): ("复议后起诉",),
+}
+
+
+def label_key(text: str) -> str:
+    t = normalize(text).replace("（", "(").replace("）", ")")
+    t = re.sub(r"\s+", "", t)
+    t = _NOTE.sub("", t)
+    t = _NUMBERING.sub("", t)
+    return _NOT_KEY.sub("", t)
+
+
+@dataclass(frozen=True)
+class RowKey:
+    table_id: str
+    row_id: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Match:
+    table_id: str
+    row_id: str
+    score: float  # 1.0 for an exact key inside the label
+
+
+@cache
+def row_keys(template: Template) -> tuple[RowKey, ...]:
+    keys: list[RowKey] = []
+    for t in template.tables:
+        for r in (*t.rows, *t.variant_rows):
+            keys.append(RowKey(t.id, r.id, label_key(r.label)))
+            keys.extend(RowKey(t.id, r.id, s) for s in _SYNONYMS.get((t.id, r.id), ()))
+    return tuple(k for k in keys if k.key)
+
+
+def match_label(text: str, template: Template, table_id: str | None = None) -> Match | None:
+    """The template row a printed label names, or None when it names none or is ambiguous."""
+    label = label_key(text)
+    if len(label) < 2:
+        return None
+    keys = [k for k in row_keys(template) if table_id is None or k.table_id == table_id]
+    exact = [(label.rfind(k.key) + len(k.key), len(k.key), k) for k in keys if k.key in label]
+    if exact:
+        end, length, k = max(exact, key=lambda e: (e[0], e[1]))
+        # a short key must be the label's end, not a word inside a longer unmatched label
+        if length >= 4 or end >= len(label) - 1:
+            return Match(k.table_id, k.row_id, 1.0)
+    scored = sorted(((_fuzzy(k.key, label), k) for k in keys if len(k.key) >= 4), key=lambda s: -s[0])
+    if not scored:
+        return None
+    best, k = scored[0]
+    runner_up = next((s for s, o in scored[1:] if (o.table_id, o.row_id) != (k.table_id, k.row_id)), 0.0)
+    if best >= 0.75 and best - runner_up >= 0.12:
+        return Match(k.table_id, k.row_id, best)
+    return None
+
+
+def _fuzzy(key: str, label: str) -> float:
+    """Similarity of a key with the end of a label (parents glued on sit at its start)."""
+    window = label[-(len(key) + 3):]
+    m = SequenceMatcher(None, key, window, autojunk=False)
+    matched = sum(b.size for b in m.get_matching_blocks())
+    # a label cut short by a wrap covers most of the key; a typo drops a character or two
+    return matched / max(len(key), min(len(window), len(key) + 2))

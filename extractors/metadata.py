@@ -1,0 +1,57 @@
+"""The publishing body and the report year, read from the title at the top of the report.
+
+Titles come as 嘉祥县金屯镇人民政府 2023 年政府信息 公开工作年度报告, broken over lines
+(洪泽区人民政府 / 2023 年政府信息公开工作年度报告), or with the year first
+(2024 年上海市科委政府信息公开工作年度报告).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from extractors.numbers import normalize
+
+_HAN = r"\u4e00-\u9fff"
+# tolerate a doubled or dropped character (政府信息公开开工作年度报告)
+_TITLE_END = r"(?:的)?政府信息公.{0,3}?(?:工作)?(?:年度)?(?:报告|年报)"
+_AGENCY_FIRST = re.compile(rf"(?P<agency>[{_HAN}()]{{2,40}}?)(?P<year>(?:19|20)\d{{2}})年(?:度)?{_TITLE_END}")
+_YEAR_FIRST = re.compile(rf"(?P<year>(?:19|20)\d{{2}})年(?:度)?(?P<agency>[{_HAN}()]{{2,40}}?){_TITLE_END}")
+_PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日")
+# words a portal or the report puts before the agency's name on the title line
+_PREFIX = re.compile(r"^(?:正文|首页|标题|附件\d*|关于)+")
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s#*>|]+", "", normalize(text))
+
+
+def find_metadata(lines: list[str]) -> tuple[str | None, int | None]:
+    """Agency and year from the first lines of a document's text."""
+    head = _compact("".join(lines[:40]))[:1500]
+    for pattern in (_AGENCY_FIRST, _YEAR_FIRST):
+        m = pattern.search(head)
+        if m:
+            agency = _clean_agency(m.group("agency"))
+            if agency:
+                return agency, int(m.group("year"))
+    year = _fallback_year(head)
+    return None, year
+
+
+def _clean_agency(raw: str) -> str | None:
+    a = _PREFIX.sub("", raw)
+    # a title like 关于XX2023年... or a preceding line glued on: keep the name's last clause
+    for sep in ("关于", "转发"):
+        if sep in a:
+            a = a.split(sep)[-1]
+    a = a.replace("(", "（").replace(")", "）")
+    return a if len(a) >= 2 else None
+
+
+def _fallback_year(text: str) -> int | None:
+    m = _PERIOD.search(text)
+    if m:
+        return int(m.group(1))
+    years = Counter(re.findall(r"((?:19|20)\d{2})年", text))
+    return int(years.most_common(1)[0][0]) if years else None

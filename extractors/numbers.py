@@ -1,0 +1,45 @@
+"""Reading a table cell as a number the way reports print them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_BLANK = {"", "-", "--", "—", "——", "/", "\\", "无", "空", "－", "–"}
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+# a number followed by an annotation in brackets: 55（含自然失效29件）
+_ANNOTATED = re.compile(r"(\d+(?:\.\d+)?)\s*[(\[].*[)\]]?")
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width, unify dashes, drop zero-width characters."""
+    t = unicodedata.normalize("NFKC", text)
+    return t.replace("\u200b", "").replace("\ufeff", "").replace("\u3000", " ")
+
+
+def is_blank(text: str) -> bool:
+    return normalize(text).strip() in _BLANK
+
+
+def parse_number(text: str) -> float | None:
+    """The number a cell prints, or None when the cell is not a number (labels, prose, blanks)."""
+    t = normalize(text).strip().replace(" ", "")
+    if not t:
+        return None
+    if _GROUPED.fullmatch(t):
+        t = t.replace(",", "")
+    if _NUMBER.fullmatch(t):
+        return float(t)
+    m = _ANNOTATED.fullmatch(t)
+    if m and re.search(r"[\u4e00-\u9fff]", t):
+        return float(m.group(1))
+    return None
+
+
+def split_numbers(text: str) -> list[str] | None:
+    """A cell holding several numbers separated by spaces ("0 0 3") as its numbers, else None."""
+    parts = normalize(text).split()
+    if len(parts) > 1 and all(_NUMBER.fullmatch(p) or _GROUPED.fullmatch(p) for p in parts):
+        return parts
+    return None

@@ -1,0 +1,405 @@
+"""The shared table model to the template's facts, whatever layout did to the tables.
+
+Reconciliation never looks at grid coordinates alone, because layout breaks them: rows slide into
+the wrong column, tables break off, labels detach from their numbers, a page break cuts a row. It
+reads the document as one stream of lines (a table row is a line of cells, a prose line a line of
+words), in four small steps:
+
+1. `linearize`: blocks -> lines of tokens (label, number, blank), each token keeping its cell's
+   provenance.
+2. `find_groups`: walk the lines with the section as context and cut out value groups: the numbers
+   of one template row, with the row named by a label on the same line (a strong anchor), or by a
+   label line just before (weak), or by nothing (an orphan: layout lost its label).
+3. `align`: per template table, keep the strong anchors that run in template order, and give the
+   orphans between two anchors to the rows between them when the counts agree; never guess beyond.
+4. `facts_of`: every number of an aligned group becomes a Fact with its cell's provenance.
+
+A blank cell stays missing. Nothing is corrected: wrong numbers go on to the checks as printed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from extractors.labels import Match, label_key, match_label
+from extractors.metadata import find_metadata
+from extractors.model import BBox, Cell, Document, Paragraph, Table
+from extractors.numbers import is_blank, normalize, parse_number, split_numbers
+from extractors.report import Fact, Report
+from extractors.template import Template, load_template
+
+Kind = Literal["label", "num", "blank"]
+
+# OCR readings below this confidence are loaded but marked as doubted (a failed check on the cell).
+DOUBT_CONFIDENCE = 0.85
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    kind: Kind
+    value: float | None = None
+    page: int | None = None
+    bbox: BBox | None = None
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    tokens: tuple[Token, ...]
+    in_table: bool
+
+    @property
+    def label(self) -> str:
+        return "".join(t.text for t in self.tokens if t.kind == "label")
+
+    def tail(self) -> list[Token]:
+        """The numbers and blanks after the line's last label."""
+        last = max((i for i, t in enumerate(self.tokens) if t.kind == "label"), default=-1)
+        return list(self.tokens[last + 1 :])
+
+
+@dataclass(frozen=True)
+class Group:
+    """The values of one template row as found in the stream."""
+
+    table_id: str
+    values: tuple[Token, ...]
+    position: int  # line index, for ordering
+    strong: Match | None = None  # label on the same line (or just before a run of bare numbers)
+    weak: Match | None = None  # a detached label line somewhere before
+    partial: bool = False  # fewer numbers than columns: first and last column only, doubted
+
+
+@dataclass(frozen=True)
+class Assigned:
+    table_id: str
+    row_id: str
+    group: Group
+    how: str  # label, order
+
+
+@dataclass
+class _Walk:
+    """Mutable state of one pass over the lines (local to `find_groups`)."""
+
+    table: str | None = None
+    seen_applications: bool = False
+    pending: Match | None = None
+    run: list[Token] = field(default_factory=list)
+    run_start: int = 0
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. linearize
+
+
+def linearize(doc: Document) -> list[Line]:
+    lines: list[Line] = []
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            lines.extend(_table_lines(block))
+        elif isinstance(block, Paragraph):
+            for text in block.text.split("\n"):
+                tokens = _words(text, block.page, block.bbox)
+                if tokens:
+                    lines.append(Line(tuple(tokens), False))
+    return lines
+
+
+def _table_lines(table: Table) -> list[Line]:
+    out: list[Line] = []
+    for row in table.rows():
+        tokens: list[Token] = []
+        for cell in row:
+            tokens.extend(_cell_tokens(cell))
+        if any(t.kind != "blank" for t in tokens):
+            out.append(Line(tuple(tokens), True))
+    return out
+
+
+def _cell_tokens(cell: Cell) -> list[Token]:
+    prov = {"page": cell.page, "bbox": cell.bbox, "confidence": cell.confidence}
+    text = cell.text.strip()
+    if is_blank(text):
+        return [Token(text, "blank", **prov)]
+    value = parse_number(text)
+    if value is not None:
+        return [Token(text, "num", value, **prov)]
+    parts = split_numbers(text)
+    if parts:
+        return [Token(p, "num", parse_number(p), **prov) for p in parts]
+    words = _words(text, cell.page, cell.bbox, cell.confidence)
+    # a label cell that ends with its number (行政许可 97) splits; otherwise the cell is one label
+    if len(words) > 1 and words[-1].kind == "num" and words[0].kind == "label":
+        return words
+    return [Token(text, "label", **prov)]
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _words(text: str, page: int | None, bbox: BBox | None, confidence: float | None = None) -> list[Token]:
+    """Whitespace-separated words of a prose line; adjacent label words merge into one label."""
+    tokens: list[Token] = []
+    for w in _WORD.findall(normalize(text)):
+        value = parse_number(w)
+        if value is not None and not re.search(r"[\u4e00-\u9fff]", w):
+            tokens.append(Token(w, "num", value, page, bbox, confidence))
+        elif tokens and tokens[-1].kind == "label":
+            tokens[-1] = Token(tokens[-1].text + w, "label", None, page, bbox, confidence)
+        else:
+            tokens.append(Token(w, "label", None, page, bbox, confidence))
+    return tokens
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. find_groups
+
+_HEADINGS = (
+    ("active_disclosure", re.compile(r"主动公开政府信息(情况|的情况)?$")),
+    ("applications", re.compile(r"收到和处理政府信息公开申请(情况|的情况)?$")),
+    ("review_litigation", re.compile(r"行政复议.{0,4}行政诉讼(情况|的情况)?$")),
+    (None, re.compile(r"(存在的?主要问题|改进情况|其他需要报告的事项|主要问题及改进)")),
+)
+
+
+def _heading(line: Line) -> tuple[bool, str | None]:
+    """(is a section heading, the template table it opens or None for a section after them)."""
+    if line.in_table and len(line.tokens) > 2:
+        return False, None
+    key = label_key(line.label)
+    key = re.sub(r"^表[二三四]", "", key)
+    if not key or len(key) > 26 or any(t.kind == "num" for t in line.tokens):
+        return False, None
+    for table_id, pattern in _HEADINGS:
+        if pattern.search(key):
+            return True, table_id
+    return False, None
+
+
+def _is_prose(label: str) -> bool:
+    return "。" in label or len(label_key(label)) > 70
+
+
+def _row_width(template: Template, table_id: str, row_id: str) -> int:
+    return sum(1 for r, _ in template.table(table_id).cells if r == row_id) or len(template.table(table_id).cols)
+
+
+def _fit(tail: list[Token], n: int) -> tuple[Token, ...] | None:
+    """The n values of a row from a line's tail: layout padding (blanks at the ends) dropped, a
+    blank between numbers kept as a missing cell."""
+    vals = list(tail)
+    while len(vals) > n and (vals[0].kind == "blank" or vals[-1].kind == "blank"):
+        vals.pop(0 if vals[0].kind == "blank" else -1)
+    if len(vals) != n or all(v.kind == "blank" for v in vals):
+        return None
+    return tuple(vals)
+
+
+def find_groups(lines: list[Line], template: Template) -> list[Group]:
+    groups: list[Group] = []
+    st = _Walk()
+    widths = {t.id: len(t.cols) for t in template.tables}
+    widths["active_disclosure"] = 3
+
+    def flush_run() -> None:
+        run, st.run = st.run, []
+        if not run:
+            return
+        pending, st.pending = st.pending, None
+        if pending and len(run) == _row_width(template, pending.table_id, pending.row_id):
+            groups.append(Group(pending.table_id, tuple(run), st.run_start, strong=pending))
+            return
+        _orphans(run, st.run_start, pending)
+
+    def _orphans(vals: list[Token], pos: int, weak: Match | None) -> None:
+        n = len(vals)
+        table = st.table
+        if n == 15 and (table in ("applications", "review_litigation") or st.seen_applications):
+            st.table = table = "review_litigation"  # 表四's single data row, its header lost or not
+        if table is None:
+            return
+        w = widths[table]
+        if table == "active_disclosure" and n in (1, 3):
+            w = n
+        if n % w == 0:
+            for k in range(0, n, w):
+                groups.append(Group(table, tuple(vals[k : k + w]), pos, weak=weak if k == 0 else None))
+
+    for i, line in enumerate(lines):
+        is_heading, opens = _heading(line)
+        if is_heading:
+            flush_run()
+            st.table, st.pending = opens, None
+            st.seen_applications |= opens == "applications"
+            continue
+        label = line.label
+        if label and _is_prose(label):
+            flush_run()
+            continue
+        tail = line.tail()
+        nums = [t for t in tail if t.kind == "num"]
+        if label and not nums:
+            flush_run()
+            m = match_label(label, template)
+            if m:
+                st.pending = m
+            elif st.table is None and re.search(r"第二十条|信息内容", label):
+                st.table = "active_disclosure"
+            continue
+        if not label:
+            if len(tail) == 1 and nums:
+                if not st.run:
+                    st.run_start = i
+                st.run.append(nums[0])
+                continue
+            flush_run()
+            vals = list(tail)
+            while vals and vals[0].kind == "blank":
+                vals.pop(0)
+            while vals and vals[-1].kind == "blank" and len(vals) not in (5, 7, 15):
+                vals.pop()
+            _orphans(vals, i, st.pending)
+            st.pending = None
+            continue
+        # a label with numbers after it
+        flush_run()
+        m = match_label(label, template)
+        if m is None:
+            if st.table is not None:
+                fitted = _fit(tail, widths[st.table])
+                if fitted:
+                    groups.append(Group(st.table, fitted, i, weak=st.pending))
+            st.pending = None
+            continue
+        st.table = m.table_id
+        st.seen_applications |= m.table_id == "applications"
+        st.pending = None
+        n = _row_width(template, m.table_id, m.row_id)
+        fitted = _fit(tail, n)
+        if fitted:
+            groups.append(Group(m.table_id, fitted, i, strong=m))
+        elif m.table_id == "active_disclosure" and n == 3 and len(nums) == 2 and len(tail) == 2:
+            groups.append(Group(m.table_id, tuple(nums), i, strong=m, partial=True))
+    flush_run()
+    return groups
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. align
+
+
+def _row_order(template: Template, table_id: str, groups: list[Group]) -> list[str]:
+    t = template.table(table_id)
+    rows = [r.id for r in t.rows]
+    strong = {g.strong.row_id for g in groups if g.strong}
+    if "other_processing" in strong and not strong & {"other_no_correction", "other_unpaid_fee"}:
+        i = rows.index("other_no_correction")
+        rows[i : i + 3] = ["other_processing"]
+    return rows
+
+
+def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list[str]]:
+    assigned: list[Assigned] = []
+    notes: list[str] = []
+    for t in template.tables:
+        mine = [g for g in groups if g.table_id == t.id]
+        if not mine:
+            continue
+        order = _row_order(template, t.id, mine)
+        index = {r: k for k, r in enumerate(order)}
+        anchors = _monotonic([g for g in mine if g.strong and g.strong.row_id in index], index)
+        anchor_ids = {id(g) for g in anchors}
+        assigned.extend(Assigned(t.id, g.strong.row_id, g, "label") for g in anchors if g.strong)
+        # the gaps between consecutive anchors, in stream order and template order
+        bounds = [(-1, -1)] + [(g.position, index[g.strong.row_id]) for g in anchors if g.strong]
+        bounds.append((10**9, len(order)))
+        for (p0, r0), (p1, r1) in zip(bounds, bounds[1:]):
+            orphans = [g for g in mine if id(g) not in anchor_ids and p0 < g.position < p1 and not g.strong]
+            rows = order[r0 + 1 : r1]
+            if not orphans:
+                continue
+            filled = _fill_gap(orphans, rows, template, t.id)
+            if filled is None:
+                notes.append(f"{t.id}: {len(orphans)} unlabelled rows of numbers between "
+                             f"{order[r0] if r0 >= 0 else 'start'} and {order[r1] if r1 < len(order) else 'end'} "
+                             f"could not be placed ({len(rows)} template rows there)")
+                continue
+            assigned.extend(filled)
+    return assigned, notes
+
+
+def _monotonic(anchors: list[Group], index: dict[str, int]) -> list[Group]:
+    """The longest run of anchors whose rows ascend in template order (stream order kept)."""
+    best: list[list[Group]] = []
+    for g in anchors:
+        r = index[g.strong.row_id] if g.strong else -1
+        chain = max((c for c in best if c and index[c[-1].strong.row_id] < r),  # type: ignore[union-attr]
+                    key=len, default=[])
+        best.append(chain + [g])
+    return max(best, key=len, default=[])
+
+
+def _fill_gap(orphans: list[Group], rows: list[str], template: Template, table_id: str) -> list[Assigned] | None:
+    if len(orphans) == len(rows) and all(
+        len(g.values) == _row_width(template, table_id, r) for g, r in zip(orphans, rows)
+    ):
+        return [Assigned(table_id, r, g, "order") for g, r in zip(orphans, rows)]
+    # fewer rows of numbers than template rows: place those whose detached label names a row of the gap
+    placed = [Assigned(table_id, g.weak.row_id, g, "label") for g in orphans
+              if g.weak and g.weak.table_id == table_id and g.weak.row_id in rows
+              and len(g.values) == _row_width(template, table_id, g.weak.row_id)]
+    ids = [rows.index(a.row_id) for a in placed]
+    if placed and ids == sorted(set(ids)) and len(placed) == len(orphans):
+        return placed
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. facts
+
+
+def facts_of(assigned: list[Assigned], template: Template, method: str) -> tuple[list[Fact], list[tuple[str, str]]]:
+    facts: dict[str, Fact] = {}
+    doubts: list[tuple[str, str]] = []
+    for a in assigned:
+        cols = [c for r, c in template.table(a.table_id).cells if r == a.row_id] or list(template.table(a.table_id).cols)
+        pairs = list(zip(cols, a.group.values))
+        if a.group.partial:
+            pairs = [(cols[0], a.group.values[0]), (cols[-1], a.group.values[-1])]
+        for col, tok in pairs:
+            if tok.kind != "num" or tok.value is None:
+                continue
+            fact = Fact(a.table_id, a.row_id, col, tok.value,
+                        "ocr" if tok.confidence is not None else method,
+                        tok.text, tok.page, tok.bbox, tok.confidence)
+            if fact.cell_id in facts:
+                if facts[fact.cell_id].value != fact.value:
+                    doubts.append((fact.cell_id, f"printed twice: {facts[fact.cell_id].raw_text} and {tok.text}"))
+                continue
+            facts[fact.cell_id] = fact
+            if a.group.partial:
+                doubts.append((fact.cell_id, "row printed with fewer numbers than columns"))
+            if tok.confidence is not None and tok.confidence < DOUBT_CONFIDENCE:
+                doubts.append((fact.cell_id, f"OCR confidence {tok.confidence:.2f} for {tok.text!r}"))
+    return list(facts.values()), doubts
+
+
+def reconcile(doc: Document, template: Template | None = None) -> Report:
+    template = template or load_template()
+    lines = linearize(doc)
+    agency, year = find_metadata([_line_text(ln) for ln in lines[:40]])
+    groups = find_groups(lines, template)
+    assigned, notes = align(groups, template)
+    facts, doubts = facts_of(assigned, template, doc.method)
+    order = {cid: k for k, cid in enumerate(template.cell_ids())}
+    facts.sort(key=lambda f: order.get(f.cell_id, len(order)))
+    tables = tuple(t.id for t in template.tables if any(f.table_id == t.id for f in facts))
+    return Report(agency, year, tuple(facts), tables, tuple(notes), tuple(doubts))
+
+
+def _line_text(line: Line) -> str:
+    return "".join(t.text for t in line.tokens)

@@ -1,0 +1,80 @@
+"""One document through the pipeline as plain functions: detect -> extract -> reconcile -> check.
+
+The Prefect flows (flows/flows.py) run these as tasks; tests and workers can call them directly.
+Whatever goes wrong with one document becomes its status and a one-line reason, never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractors.checks import run_checks
+from extractors.detect import detect_format
+from extractors.errors import ExtractionError
+from extractors.model import Document
+from extractors.reconcile import reconcile
+from extractors.report import Check, Report
+from extractors.template import Template
+from warehouse.load import Loaded, doc_id_of
+
+_SUFFIX = {"pdf": ".pdf", "html": ".html", "docx": ".docx", "doc": ".doc", "wps": ".wps", "odt": ".odt",
+           "rtf": ".rtf", "text": ".txt", "image": ".img", "zip": ".zip"}
+
+
+@dataclass(frozen=True)
+class Processed:
+    loaded: Loaded
+    report: Report | None
+    checks: list[Check]
+
+    @property
+    def failed_checks(self) -> list[Check]:
+        return [c for c in self.checks if not c.passed and c.rule_id != "missing_cells"]
+
+    def summary(self) -> str:
+        if self.loaded.status == "failed":
+            return f"{self.loaded.source}: FAILED {self.loaded.error}"
+        r = self.report
+        cells = len(r.facts) if r else 0
+        failed = ", ".join(sorted({c.rule_id for c in self.failed_checks})) or "none"
+        meta = f"{r.agency or '?'} {r.year or '?'}" if r else "?"
+        return f"{self.loaded.source}: {self.loaded.status}, {meta}, {cells} cells read, checks failed: {failed}"
+
+
+def suffix_of(fmt: str) -> str:
+    return _SUFFIX.get(fmt, ".bin")
+
+
+def extract_document(data: bytes, source: str) -> Document:
+    from extractors.dispatch import extract
+
+    return extract(data, source)
+
+
+def check_report(report: Report, template: Template) -> list[Check]:
+    return run_checks(report.facts, template, report.doubts)
+
+
+def failed(source: str, data: bytes | None, reason: str, fmt: str | None = None) -> Processed:
+    doc_id = doc_id_of(data) if data else doc_id_of(source.encode())
+    return Processed(Loaded(doc_id, source, "failed", fmt, error=reason, size_bytes=len(data or b"")), None, [])
+
+
+def process(data: bytes, source: str, template: Template) -> Processed:
+    """Everything but loading; exceptions of any extractor become a failed status."""
+    fmt = detect_format(data, source)
+    if fmt == "empty":
+        return failed(source, data, "empty file", fmt)
+    try:
+        doc = extract_document(data, source)
+        report = reconcile(doc, template)
+    except ExtractionError as e:
+        return failed(source, data, str(e), fmt)
+    except MemoryError:
+        return failed(source, data, "out of memory while reading", fmt)
+    except Exception as e:  # a bug or a library's failure on odd input: name it, keep the batch going
+        return failed(source, data, f"unexpected {type(e).__name__}: {str(e)[:200]}", fmt)
+    checks = check_report(report, template)
+    status = "ok" if report.facts else "no_template_tables"
+    loaded = Loaded(doc_id_of(data), source, status, doc.format, doc.method, doc.pages, size_bytes=len(data))
+    return Processed(loaded, report, checks)

@@ -1,0 +1,84 @@
+"""Loading one processed document into the warehouse, atomically: a document already loaded (same
+bytes, same doc_id) has its rows replaced in the same transaction, never duplicated."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from extractors.report import Check, Report
+from extractors.template import Template
+from warehouse.schema import PIPELINE_VERSION, create
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the pipeline knows about one document when it loads it."""
+
+    doc_id: str
+    source: str
+    status: str  # ok | no_template_tables | failed
+    format: str | None = None
+    method: str | None = None
+    pages: int | None = None
+    error: str | None = None
+    original_path: str | None = None
+    size_bytes: int | None = None
+
+
+def doc_id_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def connect(db: str | Path, template: Template) -> duckdb.DuckDBPyConnection:
+    Path(db).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db))
+    create(con, template)
+    return con
+
+
+def store_original(data: bytes, db: str | Path, doc_id: str, suffix: str) -> str:
+    """Keep the bytes beside the warehouse, addressed by their hash, for reprocessing."""
+    folder = Path(db).resolve().parent / "originals" / doc_id[:2]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{doc_id}{suffix}"
+    if not path.exists():
+        tmp = path.with_suffix(path.suffix + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return str(path)
+
+
+def load(con: duckdb.DuckDBPyConnection, doc: Loaded, report: Report | None, checks: list[Check]) -> None:
+    facts = report.facts if report else ()
+    failed = sum(1 for c in checks if not c.passed and c.rule_id != "missing_cells")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in ("facts", "checks", "documents"):
+            con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.doc_id])
+        con.execute(
+            "INSERT INTO documents (doc_id, source, agency, year, status, format, method, pages, n_facts,"
+            " n_failed_checks, error, original_path, size_bytes, pipeline_version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [doc.doc_id, doc.source, report.agency if report else None, report.year if report else None,
+             doc.status, doc.format, doc.method, doc.pages, len(facts), failed, doc.error,
+             doc.original_path, doc.size_bytes, PIPELINE_VERSION],
+        )
+        if facts:
+            con.executemany(
+                "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [[doc.doc_id, f.table_id, f.row_id, f.col_id, f.value, f.method, f.raw_text, f.page,
+                  *(f.bbox or (None, None, None, None)), f.confidence, PIPELINE_VERSION] for f in facts],
+            )
+        if checks:
+            con.executemany(
+                "INSERT INTO checks VALUES (?, ?, ?, ?)",
+                [[doc.doc_id, c.rule_id, c.passed, c.detail] for c in checks],
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
