@@ -1,19 +1,48 @@
-"""Decide a file's format from its bytes, never from its name or a server's content type."""
+"""Decide a file's format from its bytes, never from its name or a server's content type.
+
+Portals serve HTML under .pdf or .doc names, DOCX as application/octet-stream and Kingsoft WPS files
+that are Word binaries inside, so only the bytes are believed. Everything here looks at a few
+kilobytes or a ZIP's directory: it must stay cheap.
+"""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from io import BytesIO
 
-_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF87a", b"GIF89a")
+_IMAGE_MAGIC = (
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    b"II*\x00",
+    b"MM\x00*",
+    b"BM",
+    b"GIF87a",
+    b"GIF89a",
+    b"\x00\x00\x00\x0cjP  \r\n\x87\n",  # JPEG 2000
+)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# Stream names in an OLE directory (UTF-16LE), most telling first.
+_OLE_STREAMS: tuple[tuple[str, str], ...] = (
+    ("EncryptedPackage", "encrypted"),  # a password-protected DOCX/XLSX wrapped in OLE
+    ("WordDocument", "doc"),  # Word 97-2003, and Kingsoft WPS files, which are Word binaries inside
+    ("Workbook", "xls"),
+    ("Book", "xls"),
+    ("PowerPoint Document", "ppt"),
+    ("CONTENTS", "wps"),  # Microsoft Works word processor
+)
+
+_HTML_STRONG = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title)[\s>/]", re.I)
+_HTML_WEAK = re.compile(rb"<(table|tr|td|div|p|span|font|br|center|h[1-6]|strong|b)[\s>/]", re.I)
 
 
 def detect_format(data: bytes, source: str = "") -> str:
-    """One of pdf, docx, odt, doc, wps, image, html, text, zip, empty, binary."""
+    """One of pdf, docx, odt, doc, wps, rtf, image, html, text, zip, ofd, xls, ppt, encrypted, empty,
+    binary. `source` is only for messages by callers; the answer depends on the bytes alone."""
     if not data.strip():
         return "empty"
-    head = data[:2048]
+    head = data[:8192]
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
@@ -21,41 +50,71 @@ def detect_format(data: bytes, source: str = "") -> str:
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
     if head.startswith(_OLE):
-        return "wps" if source.lower().endswith((".wps", ".et")) else "doc"
+        return _ole_kind(data)
     if head.lstrip().startswith(b"{\\rtf"):
         return "rtf"
     text_head = _decode_head(head)
     if text_head is None:
         return "binary"
-    low = text_head.lower()
-    if any(tag in low for tag in ("<html", "<!doctype html", "<body", "<table", "<div", "<p>", "<meta")):
+    if _looks_like_html(text_head):
         return "html"
     return "text"
 
 
+def _looks_like_html(text_head: str) -> bool:
+    # Searched on re-encoded text so UTF-16 pages match too.
+    probe = text_head.encode("utf-8", "replace")
+    if _HTML_STRONG.search(probe):
+        return True
+    # A CMS fragment (the article body alone) has no <html>, but several kinds of tags; a text
+    # dump with a stray <br> in a markdown cell has one.
+    return len({m.group(1).lower() for m in _HTML_WEAK.finditer(probe)}) >= 3
+
+
+def _ole_kind(data: bytes) -> str:
+    for name, kind in _OLE_STREAMS:
+        if name.encode("utf-16-le") + b"\x00\x00" in data:
+            return kind
+    return "binary"
+
+
 def _zip_kind(data: bytes) -> str:
     try:
-        names = set(zipfile.ZipFile(BytesIO(data)).namelist())
-    except zipfile.BadZipFile:
+        archive = zipfile.ZipFile(BytesIO(data))
+        names = set(archive.namelist())
+        if "word/document.xml" in names:
+            return "docx"
+        if "[Content_Types].xml" in names:
+            types = archive.read("[Content_Types].xml")[:65536]
+            if b"wordprocessingml.document.main+xml" in types or b"ms-word.document" in types:
+                return "docx"
+        if "mimetype" in names:
+            mimetype = archive.read("mimetype")[:100].strip()
+            if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
+                return "odt"
+        if "OFD.xml" in names:
+            return "ofd"
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError, ValueError):
         return "binary"
-    if "word/document.xml" in names:
-        return "docx"
-    if "content.xml" in names and "mimetype" in names:
-        return "odt"
     return "zip"
 
 
 def _decode_head(head: bytes) -> str | None:
     """The start of the file as text if it is text in a CJK-capable encoding, else None."""
-    if b"\x00" in head.replace(b"\x00\x00", b"") and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+    elif b"\x00" in head:
         return None
-    for enc in ("utf-8-sig", "gb18030", "utf-16"):
-        try:
-            return head.decode(enc)
-        except UnicodeDecodeError:
-            # the head may cut a multi-byte character at its end
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for enc in encodings:
+        # the head may cut a multi-byte character at its end
+        for cut in (0, 1, 2, 3):
             try:
-                return head[:-3].decode(enc)
+                return head[: len(head) - cut].decode(enc)
             except UnicodeDecodeError:
                 continue
-    return None
+    # A GB page with a stray broken byte is still text; binary data breaks everywhere.
+    text = head.decode(encodings[-1], errors="replace")
+    bad = text.count("\ufffd") + sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f")
+    return text if bad <= len(text) * 0.02 else None
