@@ -311,7 +311,15 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
             continue
         order = _row_order(template, t.id, mine)
         index = {r: k for k, r in enumerate(order)}
-        anchors = _monotonic([g for g in mine if g.strong and g.strong.row_id in index], index)
+        labelled = [g for g in mine if g.strong and g.strong.row_id in index]
+        if t.id == "active_disclosure":
+            # 表二's sub-tables are printed in any order, each row under its own label: take the
+            # first reading of each row, in template order
+            first = {g.strong.row_id: g for g in reversed(labelled) if g.strong}
+            anchors = sorted(first.values(), key=lambda g: index[g.strong.row_id] if g.strong else 0)
+            assigned.extend(Assigned(t.id, g.strong.row_id, g, "label") for g in anchors if g.strong)
+            continue
+        anchors = _monotonic(labelled, index)
         anchor_ids = {id(g) for g in anchors}
         assigned.extend(Assigned(t.id, g.strong.row_id, g, "label") for g in anchors if g.strong)
         # the gaps between consecutive anchors, in stream order and template order

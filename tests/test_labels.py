@@ -1,0 +1,32 @@
+"""Printed labels to template rows: the damage layout does to labels, one case per test."""
+
+import pytest
+
+from extractors.labels import match_label
+from extractors.template import load_template
+
+T = load_template()
+
+
+def row(text):
+    m = match_label(text, T)
+    return m.row_id if m else None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("三、本年度办理结果（三）不予公开1.属于国家秘密", "withheld_state_secret"),  # parents glued on
+    ("(三) 不予公开 1、属于国家秘密", "withheld_state_secret"),  # half-width brackets, 1、
+    ("1．属于国家秘密", "withheld_state_secret"),  # full-width dot
+    ("2.其他法律行政止公开", "withheld_prohibited_by_law"),  # typo in the real hongze_2024
+    ("5.属于三类内部事务信", "withheld_internal_affairs"),  # cut by a wrap
+    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "partially_granted"),  # note with 其他
+    ("（二）部分公开", "partially_granted"),  # note missing
+    ("（六）其他处理", "other_processing"),  # the variant single row
+    ("(六) 其他处理\t3.其他", "other_reason"),
+    ("规范性文件", "normative_documents"),
+    ("结果 维持", None),
+    ("法人或其他组织", None),
+    ("行政机关不再处理其政府信息公", None),  # could be either of two rows: no guess
+])
+def test_label_to_row(text, expected):
+    assert row(text) == expected

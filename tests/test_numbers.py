@@ -1,0 +1,30 @@
+import pytest
+
+from extractors.numbers import is_blank, parse_number, split_numbers
+
+
+@pytest.mark.parametrize("text,value", [
+    ("0", 0), ("１２", 12), ("1,234", 1234), ("7730.28", 7730.28), (" 15 ", 15),
+    ("55（含自然失效29件）", 55),
+])
+def test_numbers_as_printed(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["规章", "2023 年", "1.属于国家秘密", "", "第二十条"])
+def test_not_numbers(text):
+    assert parse_number(text) is None
+
+
+@pytest.mark.parametrize("text", ["", " ", "—", "-", "/"])
+def test_blank_markers(text):
+    assert is_blank(text)
+
+
+def test_zero_is_not_blank():
+    assert not is_blank("0")
+
+
+def test_cell_with_several_numbers_splits():
+    assert split_numbers("14 2 0") == ["14", "2", "0"]
+    assert split_numbers("结果 维持") is None
