@@ -1,0 +1,159 @@
+"""PDF with a text layer -> the shared table model.
+
+One pass per page over pdfplumber's parsed objects: the page's glyphs are judged usable or not
+(pdf_quality), the visible rules give ruled tables (pdf_ruled), the glyphs outside them give lines,
+from which aligned columns give unruled tables (pdf_unruled) and the rest are paragraphs, one per
+line. Page numbers are page furniture and dropped, so a table running over a page break is stitched
+back into one (pdf_stitch). Pages whose text layer is missing or unreadable go to the OCR path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any
+
+from extractors.errors import ExtractionError
+from extractors.model import Block, Document, Paragraph, Table
+from extractors.pdf_chars import Glyph, Line, glyph_text, group_lines
+from extractors.pdf_quality import unusable_reason
+from extractors.pdf_ruled import TablePart, fill_grids, find_grids, ruling_edges
+from extractors.pdf_stitch import stitch_pages
+from extractors.pdf_unruled import find_unruled
+
+# "- 3 -", "— 4 —", "3", "第3页", "第 3 页 共 6 页", "3/6", "Page 3 of 6"
+_PAGE_NUMBER = re.compile(
+    r"[-—–－‒―_~·.\s]*(?:第|page)?\s*\d{1,4}\s*(?:页)?\s*(?:(?:[/／]|共|of)\s*\d{1,4}\s*页?)?[-—–－‒―_~·.\s]*",
+    re.IGNORECASE,
+)
+_MARGIN = 0.12  # share of the page height at top and bottom where page numbers live
+
+
+@dataclass(frozen=True)
+class _PageRead:
+    number: int
+    items: tuple[Paragraph | TablePart, ...]
+    unusable: str | None = None
+
+
+def _glyphs(chars: Sequence[dict]) -> list[Glyph]:
+    return [
+        Glyph(
+            glyph_text(c["text"]),
+            c["x0"],
+            c["top"],
+            c["x1"],
+            c["bottom"],
+            c.get("size") or (c["bottom"] - c["top"]),
+        )
+        for c in chars
+    ]
+
+
+def _image_cover(page: Any) -> float:
+    area = float(page.width * page.height) or 1.0
+    best = 0.0
+    for im in page.images:
+        w = max(0.0, min(im["x1"], page.width) - max(im["x0"], 0))
+        h = max(0.0, min(im["bottom"], page.height) - max(im["top"], 0))
+        best = max(best, w * h / area)
+    return best
+
+
+def _is_furniture(line: Line, height: float) -> bool:
+    in_margin = line.bottom < _MARGIN * height or line.top > (1 - _MARGIN) * height
+    return in_margin and bool(_PAGE_NUMBER.fullmatch(line.text))
+
+
+def read_page(page: Any, number: int) -> _PageRead:
+    glyphs = _glyphs(page.chars)
+    objects = page.objects
+    curves = objects.get("curve", [])
+    why = unusable_reason(glyphs, len(curves), _image_cover(page) if page.images else 0.0)
+    if why:
+        return _PageRead(number, (), why)
+    edges = ruling_edges(objects.get("line", []), objects.get("rect", []), curves)
+    parts, free = fill_grids(find_grids(page, edges), glyphs, number) if edges else ([], glyphs)
+    lines = [ln for ln in group_lines(g for g in free if g.text.strip()) if ln.text]
+    lines = [ln for ln in lines if not _is_furniture(ln, float(page.height))]
+    unruled, lines = find_unruled(lines, number)
+    items: list[tuple[float, Paragraph | TablePart]] = [(p.bbox[1], p) for p in parts + unruled]
+    items += [(ln.top, Paragraph(ln.text, number, _round(ln.bbox))) for ln in lines]
+    items.sort(key=lambda it: it[0])
+    return _PageRead(number, tuple(it[1] for it in items))
+
+
+def _round(b: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    return (round(b[0], 2), round(b[1], 2), round(b[2], 2), round(b[3], 2))
+
+
+def _open(data: bytes) -> Any:
+    import pdfplumber
+
+    try:
+        return pdfplumber.open(BytesIO(data))
+    except Exception as e:  # noqa: BLE001 -- pdfminer raises a zoo of types for broken files
+        raise ExtractionError(_reason(e)) from None
+
+
+def _reason(e: BaseException) -> str:
+    inner = e.args[0] if e.args and isinstance(e.args[0], BaseException) else e
+    kind = type(inner).__name__
+    if "Password" in kind or "Encrypt" in kind or "encrypt" in str(inner).lower():
+        return "encrypted PDF"
+    msg = str(inner).strip().splitlines()[0][:120] if str(inner).strip() else kind
+    return f"not a readable PDF: {msg}"
+
+
+def _read_all(data: bytes) -> tuple[list[_PageRead], int]:
+    pdf = _open(data)
+    try:
+        try:
+            pages = pdf.pages
+        except Exception as e:  # noqa: BLE001 -- the page tree itself can be broken
+            raise ExtractionError(_reason(e)) from None
+        if not pages:
+            raise ExtractionError("not a readable PDF: no pages")
+        reads = []
+        for i, page in enumerate(pages, start=1):
+            try:
+                reads.append(read_page(page, i))
+            except ExtractionError:
+                raise
+            except Exception as e:  # noqa: BLE001 -- a broken content stream surfaces only here
+                raise ExtractionError(f"{_reason(e)} (page {i})") from None
+            finally:
+                page.close()
+        return reads, len(pages)
+    finally:
+        pdf.close()
+
+
+def _to_table(part: TablePart) -> Table:
+    return Table(cells=part.cells, page=part.page, bbox=part.bbox)
+
+
+def extract_pdf(data: bytes, source: str) -> Document:
+    if not data.strip():
+        raise ExtractionError("empty file")
+    reads, n_pages = _read_all(data)
+    bad = [r for r in reads if r.unusable]
+    ocr: dict[int, list[Block]] = {}
+    if bad:
+        ocr = _ocr_pages(data, source, [r.number for r in bad])
+    per_page: list[Sequence[object]] = [ocr.get(r.number, []) if r.unusable else r.items for r in reads]
+    blocks: list[Block] = [_to_table(b) if isinstance(b, TablePart) else b for b in stitch_pages(per_page)]  # type: ignore[misc]
+    warnings = tuple(f"page {r.number}: {r.unusable}, read by OCR" for r in bad)
+    method = "ocr" if len(bad) == len(reads) else "text"
+    return Document(source, "pdf", method, tuple(blocks), pages=n_pages, warnings=warnings)
+
+
+def _ocr_pages(data: bytes, source: str, pages: list[int]) -> dict[int, list[Block]]:
+    try:
+        from ocr.pdf import ocr_pdf_pages
+    except ImportError:
+        listed = ", ".join(map(str, pages))
+        raise ExtractionError(f"no usable text layer on pages {listed}; OCR not available") from None
+    return {n: list(blocks) for n, blocks in ocr_pdf_pages(data, source, pages)}
