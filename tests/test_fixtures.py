@@ -1,0 +1,88 @@
+"""The fixture corpus's gold agrees with the template: valid cell ids, every template cell either
+given or declared missing, and the printed numbers obey the rules except the one declared broken."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractors.checks import run_checks
+from extractors.report import Fact
+from extractors.template import load_template
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOLD_FILES = sorted(FIXTURES.glob("*/gold.json"))
+KINDS = {"pdf-text", "docx", "html", "pdf-scan"}
+RULES = {"applications.balance", "applications.row_total", "applications.outcome_total",
+         "review_litigation.row_total"}
+
+
+def _documents() -> list[tuple[str, str, dict]]:
+    out = []
+    for g in GOLD_FILES:
+        docs = json.loads(g.read_text("utf-8"))["documents"]
+        out += [(g.parent.name, name, entry) for name, entry in docs.items()]
+    return out
+
+
+DOCS = _documents()
+IDS = [f"{folder}/{name}" for folder, name, _ in DOCS]
+
+
+def _variant_ids() -> set[str]:
+    t = load_template().table("applications")
+    return {f"applications.{r.id}.{c}" for r in t.variant_rows for c in t.cols}
+
+
+def test_every_kind_of_fixture_has_gold():
+    assert {g.parent.name for g in GOLD_FILES} >= {"pdf"}
+    assert len(DOCS) >= 30
+
+
+@pytest.mark.parametrize(("folder", "name", "entry"), DOCS, ids=IDS)
+def test_gold_names_an_existing_file_of_its_kind(folder, name, entry):
+    assert (FIXTURES / folder / name).is_file()
+    assert entry["kind"] in KINDS
+    assert isinstance(entry["agency"], str) and entry["agency"]
+    assert 2021 <= entry["year"] <= 2025
+
+
+@pytest.mark.parametrize(("folder", "name", "entry"), DOCS, ids=IDS)
+def test_gold_cell_ids_are_template_ids(folder, name, entry):
+    valid = set(load_template().cell_ids()) | _variant_ids()
+    assert set(entry["cells"]) <= valid
+    assert set(entry["missing"]) <= set(load_template().cell_ids())
+
+
+@pytest.mark.parametrize(("folder", "name", "entry"), DOCS, ids=IDS)
+def test_cells_and_missing_cover_the_template_once(folder, name, entry):
+    ids = set(load_template().cell_ids())
+    given = set(entry["cells"]) & ids
+    missing = set(entry["missing"])
+    assert not given & missing
+    assert given | missing == ids
+
+
+@pytest.mark.parametrize(("folder", "name", "entry"), DOCS, ids=IDS)
+def test_other_processing_row_replaces_its_three_sub_rows(folder, name, entry):
+    single = any(k.startswith("applications.other_processing.") for k in entry["cells"])
+    subs = [k for k in entry["cells"] if k.split(".")[1] in ("other_no_correction", "other_unpaid_fee", "other_reason")]
+    assert not (single and subs)
+
+
+@pytest.mark.parametrize(("folder", "name", "entry"), DOCS, ids=IDS)
+def test_numbers_obey_the_rules_except_the_declared_failure(folder, name, entry):
+    facts = []
+    for cid, v in entry["cells"].items():
+        t, r, c = cid.split(".")
+        facts.append(Fact(t, r, c, float(v), "text", str(v)))
+    failed = {c.rule_id for c in run_checks(facts, load_template()) if not c.passed} - {"missing_cells"}
+    declared = entry["expect_rule_failure"]
+    assert declared is None or declared in RULES
+    assert failed == ({declared} if declared else set())
+
+
+def test_each_breakable_rule_is_broken_by_some_document():
+    assert {e["expect_rule_failure"] for _, _, e in DOCS} >= RULES
