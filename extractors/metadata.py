@@ -23,26 +23,32 @@ _PREFIX = re.compile(r"^(?:正文|首页|标题|附件\d*|关于)+")
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"[\s#*>|]+", "", normalize(text))
+    return re.sub(r"[\s#*|]+", "", normalize(text))
 
 
 def find_metadata(lines: list[str]) -> tuple[str | None, int | None]:
-    """Agency and year from the first lines of a document's text."""
-    head = _compact("".join(lines[:40]))[:1500]
-    for pattern in (_AGENCY_FIRST, _YEAR_FIRST):
-        m = pattern.search(head)
-        if m:
-            agency = _clean_agency(m.group("agency"))
-            if agency:
-                return agency, int(m.group("year"))
-    year = _fallback_year(head)
-    return None, year
+    """Agency and year from the first lines of a document's text.
+
+    The title is looked for line by line, then over two or three adjacent lines (a title broken
+    over lines), so a breadcrumb or a heading above the title never glues onto the agency's name.
+    """
+    head = [_compact(x) for x in lines[:40]]
+    for i in range(len(head)):
+        for span in (1, 2, 3):
+            text = "".join(head[i : i + span])
+            for pattern in (_AGENCY_FIRST, _YEAR_FIRST):
+                m = pattern.search(text)
+                if m:
+                    agency = _clean_agency(m.group("agency"))
+                    if agency:
+                        return agency, int(m.group("year"))
+    return None, _fallback_year("".join(head)[:3000])
 
 
 def _clean_agency(raw: str) -> str | None:
     a = _PREFIX.sub("", raw)
     # a title like 关于XX2023年... or a preceding line glued on: keep the name's last clause
-    for sep in ("关于", "转发"):
+    for sep in ("关于", "转发", "年报", "年度报告", "政务公开", "信息公开", "当前位置", "首页"):
         if sep in a:
             a = a.split(sep)[-1]
     a = a.replace("(", "（").replace(")", "）")

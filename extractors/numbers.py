@@ -7,6 +7,8 @@ import unicodedata
 
 _BLANK = {"", "-", "--", "—", "——", "/", "\\", "无", "空", "－", "–"}
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# a count or amount printed with its unit in the cell: 550件, 7730.28万元
+_UNIT = re.compile(r"(\d+(?:\.\d+)?)(?:件|万元|元|条|个|次|项|人次)")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 # a number followed by an annotation in brackets: 55（含自然失效29件）
 _ANNOTATED = re.compile(r"(\d+(?:\.\d+)?)\s*[(\[].*[)\]]?")
@@ -31,6 +33,9 @@ def parse_number(text: str) -> float | None:
         t = t.replace(",", "")
     if _NUMBER.fullmatch(t):
         return float(t)
+    m = _UNIT.fullmatch(t)
+    if m:
+        return float(m.group(1))
     m = _ANNOTATED.fullmatch(t)
     if m and re.search(r"[\u4e00-\u9fff]", t):
         return float(m.group(1))
