@@ -1,0 +1,199 @@
+"""Text pieces of a page as crops for the recogniser: inside table cells and along text lines.
+
+A piece is one run of text on one line, clipped to its cell, so the recogniser never reads across
+a ruling line (which is how full-page OCR turns the cells `14 | 2 | 0` into `1420`). Within a text
+line, a wide blank gap also ends a piece: the recogniser drops spaces, so `14  2  0` printed
+without rules must be read as three pieces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ocr.engine import TextBox
+
+Rect = tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels
+
+
+@dataclass(frozen=True)
+class Piece:
+    rect: Rect  # tight box around the ink, in page pixels
+    vertical: bool = False  # characters stacked top to bottom (a narrow cell's label)
+
+
+def ink_rect(ink: np.ndarray, rect: Rect, min_pixels: int = 12) -> Rect | None:
+    """Tight box around the ink inside `rect`, ignoring specks; None when there is (almost) none."""
+    x0, y0, x1, y1 = rect
+    sub = ink[y0:y1, x0:x1]
+    if sub.size == 0 or int(np.count_nonzero(sub)) < min_pixels:
+        return None
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    keep = [i for i in range(1, n) if stats[i][4] >= 3]
+    if not keep or sum(int(stats[i][4]) for i in keep) < min_pixels:
+        return None
+    xs0 = min(int(stats[i][0]) for i in keep)
+    ys0 = min(int(stats[i][1]) for i in keep)
+    xs1 = max(int(stats[i][0] + stats[i][2]) for i in keep)
+    ys1 = max(int(stats[i][1] + stats[i][3]) for i in keep)
+    return x0 + xs0, y0 + ys0, x0 + xs1, y0 + ys1
+
+
+def split_on_gaps(ink: np.ndarray, rect: Rect, gap_factor: float = 1.0) -> list[Rect]:
+    """Cut a one-line box at blank columns wider than `gap_factor` x its height (word or number
+    spacing; the gaps between characters of one word are far narrower)."""
+    x0, y0, x1, y1 = rect
+    sub = ink[y0:y1, x0:x1]
+    if sub.size == 0:
+        return []
+    cols = np.count_nonzero(sub, axis=0) > 0
+    min_gap = max(4, int((y1 - y0) * gap_factor))
+    runs: list[list[int]] = []
+    gap = 0
+    for i, on in enumerate(cols):
+        if on:
+            if runs and gap < min_gap:
+                runs[-1][1] = i + 1
+            else:
+                runs.append([i, i + 1])
+            gap = 0
+        else:
+            gap += 1
+    out = []
+    for a, b in runs:
+        r = ink_rect(ink, (x0 + a, y0, x0 + b, y1), min_pixels=6)
+        if r is not None:
+            out.append(r)
+    return out
+
+
+def _overlap(a: Rect, b: Rect) -> Rect | None:
+    x0, y0 = max(a[0], b[0]), max(a[1], b[1])
+    x1, y1 = min(a[2], b[2]), min(a[3], b[3])
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+
+
+def _merge_same_line(rects: list[Rect]) -> list[Rect]:
+    """Detector boxes that overlap are one piece (the detector sometimes splits a word)."""
+    out: list[Rect] = []
+    for r in sorted(rects):
+        if out:
+            o = _overlap(out[-1], r)
+            if o is not None and (o[3] - o[1]) > 0.5 * min(r[3] - r[1], out[-1][3] - out[-1][1]):
+                p = out[-1]
+                out[-1] = (min(p[0], r[0]), min(p[1], r[1]), max(p[2], r[2]), max(p[3], r[3]))
+                continue
+        out.append(r)
+    return out
+
+
+def cell_pieces(ink: np.ndarray, interior: Rect, boxes: list[TextBox], char_px: float) -> list[Piece]:
+    """Pieces of text inside one cell, from the detector's boxes clipped to the cell; where the
+    detector saw nothing but the cell holds ink (a lone thin `1`), the ink itself is the piece."""
+    clipped = []
+    for b in boxes:
+        o = _overlap((b.x0, b.y0, b.x1, b.y1), interior)
+        if o is None:
+            continue
+        r = ink_rect(ink, o, min_pixels=8)
+        if r is not None:
+            clipped.append(r)
+    rects: list[Rect] = []
+    for r in _merge_same_line(clipped):
+        rects.extend(split_on_gaps(ink, r, gap_factor=1.2))
+    if not rects:
+        r = ink_rect(ink, interior)
+        if r is not None:
+            rects = [r]
+    pieces = []
+    for r in rects:
+        w, h = r[2] - r[0], r[3] - r[1]
+        # a narrow column of stacked characters: taller than two characters and one wide
+        vertical = h > 1.8 * w and h > 1.8 * char_px and w < 1.6 * char_px
+        pieces.append(Piece(r, vertical))
+    return pieces
+
+
+def crop(gray: np.ndarray, rect: Rect, bounds: Rect | None = None, pad_frac: float = 0.25) -> np.ndarray:
+    """The piece with a margin of paper around it (the recogniser was trained on padded lines),
+    kept inside `bounds` so no ruling line enters the crop."""
+    x0, y0, x1, y1 = rect
+    pad = max(2, int((y1 - y0) * pad_frac))
+    bx0, by0, bx1, by1 = bounds if bounds is not None else (0, 0, gray.shape[1], gray.shape[0])
+    X0, Y0 = max(bx0, x0 - pad), max(by0, y0 - pad)
+    X1, Y1 = min(bx1, x1 + pad), min(by1, y1 + pad)
+    out = np.full((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad), 255, dtype=np.uint8)
+    oy, ox = Y0 - (y0 - pad), X0 - (x0 - pad)
+    out[oy : oy + (Y1 - Y0), ox : ox + (X1 - X0)] = gray[Y0:Y1, X0:X1]
+    return out
+
+
+def stacked_to_line(gray: np.ndarray, ink: np.ndarray, rect: Rect) -> np.ndarray:
+    """Re-set characters stacked top to bottom side by side, so the line recogniser can read them."""
+    x0, y0, x1, y1 = rect
+    rows = np.count_nonzero(ink[y0:y1, x0:x1], axis=1) > 0
+    w = x1 - x0
+    runs = _runs(rows)
+    widths = []
+    for a, b in runs:
+        cols = np.flatnonzero(np.count_nonzero(ink[y0 + a : y0 + b, x0:x1], axis=0))
+        widths.append(int(cols[-1] - cols[0] + 1) if cols.size else 0)
+    chars = [(runs[i][0], runs[j][1]) for i, j in _segment_stack(runs, widths, w)]
+    pad = max(2, w // 4)
+    tiles = []
+    for a, b in chars:
+        c = np.full((w + 2 * pad, (x1 - x0) + 2 * pad), 255, dtype=np.uint8)
+        piece = gray[y0 + a : y0 + b, x0:x1]
+        top = pad + max(0, (w - piece.shape[0]) // 2)
+        hh = min(piece.shape[0], c.shape[0] - top)
+        c[top : top + hh, pad : pad + piece.shape[1]] = piece[:hh]
+        tiles.append(c)
+    if not tiles:
+        return crop(gray, rect)
+    return np.hstack(tiles)
+
+
+def _runs(on: np.ndarray) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    start = None
+    for i, v in enumerate(on):
+        if v and start is None:
+            start = i
+        elif not v and start is not None:
+            out.append((start, i))
+            start = None
+    if start is not None:
+        out.append((start, len(on)))
+    return out
+
+
+def _segment_stack(runs: list[tuple[int, int]], widths: list[int], w: int) -> list[tuple[int, int]]:
+    """Group runs of inked rows into characters: each about as tall as the column is wide (the
+    strokes of 三 are one character), never much taller; a mark small both ways (、) may stand
+    alone, a flat wide stroke (the top of 三) may not."""
+
+    def cost(i: int, j: int) -> float:
+        h = runs[j][1] - runs[i][0]
+        if h > 1.1 * w:
+            return 5.0 + h / w
+        if h < 0.6 * w:
+            small_mark = i == j and widths[i] < 0.6 * w
+            return 0.05 if small_mark else 0.5
+        return ((h - w) / w) ** 2
+
+    n = len(runs)
+    best = [0.0] + [float("inf")] * n
+    back = [0] * (n + 1)
+    for j in range(1, n + 1):
+        for i in range(max(0, j - 8), j):
+            c = best[i] + cost(i, j - 1)
+            if c < best[j]:
+                best[j], back[j] = c, i
+    out = []
+    j = n
+    while j > 0:
+        out.append((back[j], j - 1))
+        j = back[j]
+    return out[::-1]

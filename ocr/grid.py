@@ -1,0 +1,215 @@
+"""Ruled tables in a page image: ruling lines -> lattice -> cells with spans.
+
+1. Long thin horizontal and vertical strokes are ruling lines (morphological opening with long
+   kernels; characters' strokes are shorter than the kernel).
+2. Connected groups of ruling lines with at least two rows and two columns are tables.
+3. The distinct line positions of a table make a lattice. Between two neighbouring lattice cells,
+   either a ruling line separates them or it does not; cells not separated are one merged cell,
+   which becomes one `GridCell` with its row and column spans.
+
+Everything is in the pixels of the (upright, deskewed) page image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+# A ruling line covers (almost) all of the edge between two cells; a character's stroke that happens
+# to sit on the edge's position covers at most a character's height of it.
+_EDGE_COVER = 0.8
+
+
+@dataclass(frozen=True)
+class GridCell:
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    x0: int  # pixel box between the ruling lines around the cell
+    y0: int
+    x1: int
+    y1: int
+
+
+@dataclass(frozen=True)
+class GridTable:
+    xs: tuple[int, ...]  # lattice column boundaries, left to right
+    ys: tuple[int, ...]  # lattice row boundaries, top to bottom
+    cells: tuple[GridCell, ...]
+
+    @property
+    def bbox(self) -> tuple[int, int, int, int]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+
+@dataclass(frozen=True)
+class RulingMasks:
+    horizontal: np.ndarray  # 255 where a horizontal ruling line is
+    vertical: np.ndarray
+
+    @property
+    def both(self) -> np.ndarray:
+        return cv2.bitwise_or(self.horizontal, self.vertical)
+
+
+def ruling_masks(ink: np.ndarray, dpi: float, min_inches: float = 0.35) -> RulingMasks:
+    """Horizontal and vertical strokes at least `min_inches` long (a large character is ~0.25 in)."""
+    n = max(15, int(dpi * min_inches))
+    # No closing of small gaps first: it chains the horizontal strokes of a run of bold characters
+    # into a false rule. A line broken by JPEG loss still leaves pieces longer than the kernel.
+    h = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
+    v = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
+    return RulingMasks(h, v)
+
+
+def _cluster(values: list[float], tol: float) -> list[int]:
+    """Positions closer than `tol` are one line (double rules, thick lines, slight skew)."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [int(round(float(np.mean(g)))) for g in out]
+
+
+def _segments(mask: np.ndarray, horizontal: bool) -> list[tuple[float, int, int]]:
+    """Line segments in a mask as (position across, start along, end along)."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        if horizontal:
+            out.append((y + h / 2.0, int(x), int(x + w)))
+        else:
+            out.append((x + w / 2.0, int(y), int(y + h)))
+    return out
+
+
+def _coverage(mask: np.ndarray, horizontal: bool, at: int, start: int, end: int, tol: int) -> float:
+    """Share of the span start..end along which the mask has a line within `tol` of `at`."""
+    if end - start < 2:
+        return 0.0
+    if horizontal:
+        band = mask[max(0, at - tol) : at + tol + 1, start:end]
+        hit = band.max(axis=0) > 0
+    else:
+        band = mask[start:end, max(0, at - tol) : at + tol + 1]
+        hit = band.max(axis=1) > 0
+    return float(hit.mean()) if hit.size else 0.0
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, a: int) -> int:
+        while self.parent[a] != a:
+            self.parent[a] = self.parent[self.parent[a]]
+            a = self.parent[a]
+        return a
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _lattice(
+    h_segs: list[tuple[float, int, int]], v_segs: list[tuple[float, int, int]], tol: float
+) -> tuple[list[int], list[int]]:
+    ys = _cluster([s[0] for s in h_segs], tol)
+    xs = _cluster([s[0] for s in v_segs], tol)
+    # a table printed without side or top/bottom borders: its outer rules' ends stand in for them
+    left, right = min(s[1] for s in h_segs), max(s[2] for s in h_segs)
+    top, bottom = min(s[1] for s in v_segs), max(s[2] for s in v_segs)
+    if xs[0] - left > 3 * tol:
+        xs.insert(0, left)
+    if right - xs[-1] > 3 * tol:
+        xs.append(right)
+    if ys[0] - top > 3 * tol:
+        ys.insert(0, top)
+    if bottom - ys[-1] > 3 * tol:
+        ys.append(bottom)
+    return xs, ys
+
+
+def _table_from_lines(
+    masks: RulingMasks, edge_masks: RulingMasks, region: tuple[int, int, int, int], dpi: float
+) -> GridTable | None:
+    x, y, w, h = region
+    hm = masks.horizontal[y : y + h, x : x + w]
+    vm = masks.vertical[y : y + h, x : x + w]
+    h_segs = _segments(hm, horizontal=True)
+    v_segs = _segments(vm, horizontal=False)
+    if len(h_segs) < 2 or len(v_segs) < 2:
+        return None
+    tol = max(3.0, dpi * 0.03)
+    xs, ys = _lattice(h_segs, v_segs, tol)
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    eh = edge_masks.horizontal[y : y + h, x : x + w]
+    ev = edge_masks.vertical[y : y + h, x : x + w]
+    nr, nc = len(ys) - 1, len(xs) - 1
+    uf = _UnionFind(nr * nc)
+    t = int(tol)
+    for r in range(nr):
+        for c in range(nc):
+            # margins keep the crossing lines out of the measurement
+            if c + 1 < nc:
+                m = max(2, (ys[r + 1] - ys[r]) // 6)
+                if _coverage(ev, False, xs[c + 1], ys[r] + m, ys[r + 1] - m, t) < _EDGE_COVER:
+                    uf.union(r * nc + c, r * nc + c + 1)
+            if r + 1 < nr:
+                m = max(2, (xs[c + 1] - xs[c]) // 6)
+                if _coverage(eh, True, ys[r + 1], xs[c] + m, xs[c + 1] - m, t) < _EDGE_COVER:
+                    uf.union(r * nc + c, (r + 1) * nc + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(nr):
+        for c in range(nc):
+            groups.setdefault(uf.find(r * nc + c), []).append((r, c))
+    cells = []
+    for members in groups.values():
+        r0 = min(m[0] for m in members)
+        r1 = max(m[0] for m in members)
+        c0 = min(m[1] for m in members)
+        c1 = max(m[1] for m in members)
+        cells.append(
+            GridCell(
+                row=r0,
+                col=c0,
+                row_span=r1 - r0 + 1,
+                col_span=c1 - c0 + 1,
+                x0=x + xs[c0],
+                y0=y + ys[r0],
+                x1=x + xs[c1 + 1],
+                y1=y + ys[r1 + 1],
+            )
+        )
+    if len(cells) < 2:
+        return None  # a framed paragraph, not a table
+    cells.sort(key=lambda g: (g.row, g.col))
+    return GridTable(xs=tuple(x + v for v in xs), ys=tuple(y + v for v in ys), cells=tuple(cells))
+
+
+def find_tables(ink: np.ndarray, dpi: float) -> list[GridTable]:
+    """Ruled tables on a page, top to bottom. `ink` is 255 on strokes, 0 on paper."""
+    masks = ruling_masks(ink, dpi)
+    # edges between lattice cells may be short (a narrow column), so test them on a finer mask
+    edge_masks = ruling_masks(ink, dpi, min_inches=0.1)
+    joined = cv2.dilate(masks.both, np.ones((5, 5), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    tables = []
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        if w < dpi * 0.8 or h < dpi * 0.2:
+            continue
+        table = _table_from_lines(masks, edge_masks, (int(x), int(y), int(w), int(h)), dpi)
+        if table is not None:
+            tables.append(table)
+    tables.sort(key=lambda t: t.ys[0])
+    return tables

@@ -1,0 +1,90 @@
+"""Which way up a page is: 0, 90, 180 or 270 degrees of clockwise turn needed to read it.
+
+Two cheap questions instead of four full OCR passes:
+1. Do the text lines run across or down the page? The page's one detection pass answers it: lines
+   of text come back as wide boxes when the page is upright or upside down, tall ones when it lies
+   on its side (the detector finds text in any of the four turns).
+2. Upright or upside down? Recognise a handful of those lines both ways and keep the reading the
+   model is surer of (upside-down Chinese is read with visibly lower confidence).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ocr.engine import Engine, TextBox, detect, recognize
+
+_SAMPLE_LINES = 6
+
+
+def turn(img: np.ndarray, clockwise_degrees: int) -> np.ndarray:
+    """Rotate by a multiple of 90 degrees clockwise."""
+    k = (clockwise_degrees // 90) % 4
+    if k == 0:
+        return img
+    code = {1: cv2.ROTATE_90_CLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_COUNTERCLOCKWISE}[k]
+    return cv2.rotate(img, code)
+
+
+def lines_run_down(boxes: list[TextBox]) -> bool:
+    """True when most detected text area is in tall boxes (the page lies on its side)."""
+    wide = sum(b.width * b.height for b in boxes if b.width > 1.5 * b.height)
+    tall = sum(b.width * b.height for b in boxes if b.height > 1.5 * b.width)
+    return tall > 1.5 * wide
+
+
+def _sample_crops(gray: np.ndarray, boxes: list[TextBox]) -> list[np.ndarray]:
+    lines = sorted((b for b in boxes if b.width > 2 * b.height), key=lambda b: -b.width)[:_SAMPLE_LINES]
+    crops = []
+    for b in lines:
+        # ten characters or so tell the direction; longer crops only cost time
+        x1 = min(b.x1, b.x0 + 12 * b.height)
+        crops.append(gray[b.y0 : b.y1, b.x0 : x1])
+    return [c for c in crops if c.size]
+
+
+def upside_down(engine: Engine, gray: np.ndarray, boxes: list[TextBox]) -> bool:
+    """Whether the sampled lines read better turned by 180 degrees."""
+    crops = _sample_crops(gray, boxes)
+    if not crops:
+        return False
+    flipped = [cv2.rotate(c, cv2.ROTATE_180) for c in crops]
+    recs = recognize(engine, crops + flipped)
+    n = len(crops)
+
+    def score(rs: list) -> float:
+        return float(np.mean([r.confidence * min(len(r.text), 10) for r in rs]))
+
+    return score(recs[n:]) > score(recs[:n]) * 1.1
+
+
+def turn_boxes(boxes: list[TextBox], shape: tuple[int, int], clockwise_degrees: int) -> list[TextBox]:
+    """The same boxes on the image turned by `turn` (shape is the image's before turning)."""
+    h, w = shape
+    k = (clockwise_degrees // 90) % 4
+    out = []
+    for b in boxes:
+        if k == 0:
+            out.append(b)
+        elif k == 1:
+            out.append(TextBox(h - b.y1, b.x0, h - b.y0, b.x1, b.score))
+        elif k == 2:
+            out.append(TextBox(w - b.x1, h - b.y1, w - b.x0, h - b.y0, b.score))
+        else:
+            out.append(TextBox(b.y0, w - b.x1, b.y1, w - b.x0, b.score))
+    out.sort(key=lambda b: (b.y0, b.x0))
+    return out
+
+
+def page_turn(engine: Engine, gray: np.ndarray, boxes: list[TextBox]) -> int:
+    """Clockwise turn (0, 90, 180, 270) that makes the page's text upright, from the text boxes
+    detected on the page as it is."""
+    if not boxes:
+        return 0
+    base = 0
+    if lines_run_down(boxes):
+        base = 90
+        boxes = turn_boxes(boxes, gray.shape[:2], 90)
+        gray = turn(gray, 90)
+    return (base + (180 if upside_down(engine, gray, boxes) else 0)) % 360

@@ -1,0 +1,220 @@
+"""One page image -> blocks of the shared table model (Paragraph, Table) in reading order.
+
+The steps: seal out, denoise, turn upright, deskew, flatten background; ruling lines -> table grids;
+one detection pass over the page (at ~110 dpi, enough to find text, a fraction of the cost); every
+piece of text (cell contents clipped to their cell, line pieces outside tables) recognised in one
+batched call; then cells and lines assembled. Boxes go back through the turn and deskew to the
+page as it was given, in PDF points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from extractors.model import BBox, Block, Cell, Paragraph, Table
+from ocr import preprocess as pp
+from ocr.crops import Piece, Rect, cell_pieces, crop, ink_rect, split_on_gaps, stacked_to_line
+from ocr.engine import Engine, Recognition, TextBox, detect, recognize
+from ocr.grid import GridTable, find_tables, ruling_masks
+from ocr.layout import LooseTable, ReadPiece, TextBlock, arrange
+from ocr.orient import page_turn, turn, turn_boxes
+
+DET_DPI = 110.0
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The page made ready for reading: upright, level, flat paper; its text boxes; and the affine
+    map from its pixels back to those of the image as given."""
+
+    gray: np.ndarray
+    boxes: list[TextBox]
+    back: np.ndarray  # 2x3: prepared pixel -> original pixel
+    turned: int
+    skew: float
+
+
+def _turn_matrix(shape: tuple[int, int], degrees: int) -> np.ndarray:
+    """2x3 map from original coordinates to those after a clockwise quarter turn (continuous
+    coordinates, box edges rather than pixel centres, as `turn_boxes` maps them)."""
+    h, w = shape
+    k = (degrees // 90) % 4
+    if k == 0:
+        return np.array([[1.0, 0, 0], [0, 1.0, 0]])
+    if k == 1:
+        return np.array([[0, -1.0, float(h)], [1.0, 0, 0]])
+    if k == 2:
+        return np.array([[-1.0, 0, float(w)], [0, -1.0, float(h)]])
+    return np.array([[0, 1.0, 0], [-1.0, 0, float(w)]])
+
+
+def _compose(second: np.ndarray, first: np.ndarray) -> np.ndarray:
+    a = np.vstack([first, [0, 0, 1]])
+    b = np.vstack([second, [0, 0, 1]])
+    return (b @ a)[:2]
+
+
+def prepare(engine: Engine, image: np.ndarray, dpi: float) -> Prepared:
+    gray = pp.denoise(pp.to_gray(pp.suppress_red(image)))
+    flat = pp.flatten_background(gray)
+    forward = np.array([[1.0, 0, 0], [0, 1.0, 0]])
+    angle = pp.skew_angle(pp.ink_mask(flat))
+    if abs(angle) >= 0.1:
+        m, size = pp.rotation_matrix(flat.shape[:2], angle)
+        flat = pp.rotate(flat, m, size)
+        forward = m
+    # one detection pass serves orientation and reading: a quarter turn maps boxes exactly
+    boxes = detect(engine, flat, scale=min(1.0, DET_DPI / dpi))
+    turned = page_turn(engine, flat, boxes)
+    if turned:
+        forward = _compose(_turn_matrix(flat.shape[:2], turned), forward)
+        boxes = turn_boxes(boxes, flat.shape[:2], turned)
+        flat = turn(flat, turned)
+    back = cv2.invertAffineTransform(forward)
+    return Prepared(gray=flat, boxes=boxes, back=back, turned=turned, skew=angle)
+
+
+def _to_points(rect: Rect, back: np.ndarray, scale: float) -> BBox:
+    x0, y0, x1, y1 = rect
+    pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64) @ back.T
+    return (
+        round(float(pts[:, 0].min()) * scale, 2),
+        round(float(pts[:, 1].min()) * scale, 2),
+        round(float(pts[:, 0].max()) * scale, 2),
+        round(float(pts[:, 1].max()) * scale, 2),
+    )
+
+
+def _inside(box: TextBox, rect: Rect) -> bool:
+    cx, cy = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+    return rect[0] <= cx <= rect[2] and rect[1] <= cy <= rect[3]
+
+
+def _overlaps(box: TextBox, rect: Rect) -> bool:
+    return box.x0 < rect[2] and box.x1 > rect[0] and box.y0 < rect[3] and box.y1 > rect[1]
+
+
+def _cell_text(pieces: list[Piece], recs: list[Recognition]) -> tuple[str, float]:
+    """Pieces of one cell: line by line, left to right; a wide gap on a line is a space."""
+    if not pieces:
+        return "", 1.0
+    items = sorted(zip(pieces, recs), key=lambda t: ((t[0].rect[1] + t[0].rect[3]) / 2, t[0].rect[0]))
+    lines: list[list[tuple[Piece, Recognition]]] = []
+    for p, r in items:
+        cy = (p.rect[1] + p.rect[3]) / 2
+        if lines and lines[-1][-1][0].rect[1] <= cy <= lines[-1][-1][0].rect[3]:
+            lines[-1].append((p, r))
+        else:
+            lines.append([(p, r)])
+    parts = []
+    for ln in lines:
+        ln.sort(key=lambda t: t[0].rect[0])
+        h = max(p.rect[3] - p.rect[1] for p, _ in ln)
+        out = ""
+        for k, (p, r) in enumerate(ln):
+            if k and out and p.rect[0] - ln[k - 1][0].rect[2] > 0.5 * h:
+                out += " "
+            out += r.text
+        parts.append(out)
+    text = "".join(parts).strip()
+    conf = min(r.min_char_confidence for _, r in items)
+    return text, conf
+
+
+def ocr_image(engine: Engine, image: np.ndarray, dpi: float, page_no: int | None) -> list[Block]:
+    """Read one page image (BGR or grey) at `dpi` into blocks, boxes in PDF points."""
+    prep = prepare(engine, image, dpi)
+    gray = prep.gray
+    boxes = prep.boxes
+    scale = 72.0 / dpi
+    ink = pp.ink_mask(gray)
+    tables = find_tables(ink, dpi)
+    # only long rules are erased: a finer mask would take the strokes of characters with it
+    rules = cv2.dilate(ruling_masks(ink, dpi).both, np.ones((3, 3), np.uint8))
+    text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
+    clean = gray.copy()
+    clean[rules > 0] = 255
+    char_px = dpi * 12 / 72  # a 12 pt character
+
+    crops: list[np.ndarray] = []
+    # per table: per cell, the indices of its crops
+    table_jobs: list[tuple[GridTable, list[tuple[object, list[Piece], list[int]]]]] = []
+    for t in tables:
+        jobs = []
+        near = [b for b in boxes if _overlaps(b, t.bbox)]
+        for cell in t.cells:
+            inset = max(2, int(dpi * 0.02))
+            interior = (cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset)
+            if interior[2] <= interior[0] or interior[3] <= interior[1]:
+                jobs.append((cell, [], []))
+                continue
+            mine = [b for b in near if _overlaps(b, interior)]
+            pieces = cell_pieces(text_ink, interior, mine, char_px)
+            idx = []
+            for p in pieces:
+                idx.append(len(crops))
+                if p.vertical:
+                    crops.append(stacked_to_line(clean, text_ink, p.rect))
+                else:
+                    crops.append(crop(clean, p.rect, bounds=interior))
+            jobs.append((cell, pieces, idx))
+        table_jobs.append((t, jobs))
+
+    loose_rects: list[Rect] = []
+    for b in boxes:
+        if any(_inside(b, t.bbox) for t in tables):
+            continue
+        r = ink_rect(text_ink, (b.x0, b.y0, b.x1, b.y1), min_pixels=8)
+        if r is None:
+            continue
+        loose_rects.extend(split_on_gaps(text_ink, r, gap_factor=1.0))
+    loose_start = len(crops)
+    crops.extend(crop(clean, r) for r in loose_rects)
+
+    recs = recognize(engine, crops) if crops else []
+
+    placed: list[tuple[int, Block]] = []
+    for t, jobs in table_jobs:
+        cells = []
+        for cell, pieces, idx in jobs:
+            text, conf = _cell_text(pieces, [recs[i] for i in idx])
+            cells.append(
+                Cell(
+                    row=cell.row,
+                    col=cell.col,
+                    text=text,
+                    row_span=cell.row_span,
+                    col_span=cell.col_span,
+                    page=page_no,
+                    bbox=_to_points((cell.x0, cell.y0, cell.x1, cell.y1), prep.back, scale),
+                    confidence=round(conf, 4),
+                )
+            )
+        placed.append((t.bbox[1], Table(tuple(cells), page=page_no, bbox=_to_points(t.bbox, prep.back, scale))))
+
+    pieces_out = [
+        ReadPiece(r, recs[loose_start + k].text, recs[loose_start + k].min_char_confidence)
+        for k, r in enumerate(loose_rects)
+        if recs[loose_start + k].text.strip()
+    ]
+    for block in arrange(pieces_out):
+        if isinstance(block, TextBlock):
+            placed.append((block.rect[1], Paragraph(block.text, page=page_no, bbox=_to_points(block.rect, prep.back, scale))))
+        elif isinstance(block, LooseTable):
+            cells = [
+                Cell(
+                    row=c.row,
+                    col=c.col,
+                    text=c.text,
+                    page=page_no,
+                    bbox=_to_points(c.rect, prep.back, scale),
+                    confidence=round(c.confidence, 4),
+                )
+                for c in block.cells
+            ]
+            placed.append((block.rect[1], Table(tuple(cells), page=page_no, bbox=_to_points(block.rect, prep.back, scale))))
+    placed.sort(key=lambda t: t[0])
+    return [b for _, b in placed]

@@ -1,0 +1,30 @@
+"""OCR of PDF pages that carry no usable text layer (scans), for the PDF extractor."""
+
+from __future__ import annotations
+
+from extractors.errors import ExtractionError
+from extractors.model import Block
+from ocr.engine import Engine, load_engine
+from ocr.page import ocr_image
+from ocr.render import open_pdf, render_page
+
+
+def ocr_pdf_pages(
+    data: bytes, source: str, pages: list[int], engine: Engine | None = None
+) -> list[tuple[int, list[Block]]]:
+    """OCR the given 1-based pages of a PDF: each page's blocks (Paragraph, Table) in reading
+    order, boxes in PDF points of the page as it is displayed, every cell with its confidence."""
+    eng = engine if engine is not None else load_engine()
+    pdf = open_pdf(data)
+    try:
+        out = []
+        for page_no in pages:
+            page = render_page(pdf, page_no)
+            try:
+                blocks = ocr_image(eng, page.image, page.dpi, page_no)
+            except (ValueError, IndexError) as exc:  # malformed geometry from a degenerate page
+                raise ExtractionError(f"OCR failed on page {page_no}: {exc}") from exc
+            out.append((page_no, blocks))
+        return out
+    finally:
+        pdf.close()
