@@ -33,8 +33,8 @@ _OLE_STREAMS: tuple[tuple[str, str], ...] = (
     ("CONTENTS", "wps"),  # Microsoft Works word processor
 )
 
-_HTML_STRONG = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title)[\s>/]", re.I)
-_HTML_WEAK = re.compile(rb"<(table|tr|td|div|p|span|font|br|center|h[1-6]|strong|b)[\s>/]", re.I)
+_HTML_STRONG = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title)[\s>/]", re.IGNORECASE)
+_HTML_WEAK = re.compile(rb"<(table|tr|td|div|p|span|font|br|center|h[1-6]|strong|b)[\s>/]", re.IGNORECASE)
 
 
 def detect_format(data: bytes, source: str = "") -> str:

@@ -30,7 +30,8 @@ MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 
 # Elements whose children continue the paragraph's (or body's) content.
 _TRANSPARENT = frozenset(
-    f"{{{W}}}{name}" for name in ("hyperlink", "ins", "smartTag", "customXml", "fldSimple", "moveTo", "dir", "bdo")
+    f"{{{W}}}{name}"
+    for name in ("hyperlink", "ins", "smartTag", "customXml", "fldSimple", "moveTo", "dir", "bdo")
 )
 _DROPPED = frozenset(f"{{{W}}}{name}" for name in ("del", "moveFrom", "rPr", "pPr", "instrText", "delText"))
 

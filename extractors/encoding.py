@@ -23,7 +23,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # Declarations that CMS templates print by default whatever the bytes are: never trusted over the bytes.
 _WEAK_DECLARATIONS = frozenset({"ascii", "latin-1", "iso8859-1", "cp1252"})
 
-_CHARSET_IN_CONTENT_TYPE = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+_CHARSET_IN_CONTENT_TYPE = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 
 
 def bom_encoding(data: bytes) -> str | None:

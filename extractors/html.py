@@ -29,17 +29,105 @@ from extractors.errors import ExtractionError
 from extractors.model import Block, Cell, Document, Paragraph, Table
 
 _SKIP = frozenset(
-    "script style noscript template head title meta link iframe frame frameset select option "
-    "button input textarea svg math object embed map area audio video canvas".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "iframe",
+        "frame",
+        "frameset",
+        "select",
+        "option",
+        "button",
+        "input",
+        "textarea",
+        "svg",
+        "math",
+        "object",
+        "embed",
+        "map",
+        "area",
+        "audio",
+        "video",
+        "canvas",
+    ]
 )
 _BLOCK = frozenset(
-    "address article aside blockquote body caption center dd details dialog dir div dl dt fieldset "
-    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main menu nav ol p pre "
-    "section summary table tbody thead tfoot tr td th ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "ul",
+    ]
 )
 # Elements the article container may be: wrappers, never a paragraph or a heading.
 _CONTAINERS = frozenset(
-    "body div section article main center form font span blockquote table tbody thead tfoot tr td th".split()
+    [
+        "body",
+        "div",
+        "section",
+        "article",
+        "main",
+        "center",
+        "form",
+        "font",
+        "span",
+        "blockquote",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+    ]
 )
 _BOILERPLATE_TAGS = frozenset({"nav", "aside", "footer"})
 _HEADINGS = ("h1", "h2", "h3", "h4")
@@ -51,12 +139,18 @@ _CMS_HINT = re.compile(
     r"xxgk[-_]?content|news[-_]?content|zwgk[-_]?content|bt[-_]?content|info[-_]?content|ccontent|"
     r"ucap[-_]?content|vsb_content(_\d+)?|wz[-_]?content|pages?[-_]?content|zhengwen|zw|wenzhang|"
     r"text|txt|view|nr|con[-_]?txt|content[-_]?txt|article[-_]?body|post[-_]?content|entry[-_]?content)$",
-    re.I,
+    re.IGNORECASE,
 )
-_TITLE_HINT = re.compile(r"title|^bt$|^tit$|biaoti", re.I)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
-_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.I)
+# Of those, the ones no portal uses for anything but the article body: believed however short it is.
+_CMS_STRONG_HINT = re.compile(
+    r"^(zoom|trs_editor|trs_ueditor|custom_unionstyle|artibody|ucap[-_]?content|vsb_content(_\d+)?|"
+    r"zhengwen|xxgk[-_]?content|zwgk[-_]?content)$",
+    re.IGNORECASE,
+)
+_TITLE_HINT = re.compile(r"title|^bt$|^tit$|biaoti", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 _SPAN_NUMBER = re.compile(r"\d+")
 _MAX_COLSPAN = 1000
 _SMALL_IMAGE_PX = 40  # icons, bullets, print buttons
@@ -214,8 +308,11 @@ def _hinted_container(
     ]
     if not hinted:
         return None
+    strong = [el for el in hinted if any(_CMS_STRONG_HINT.match(t) for t in _id_and_classes(el))]
+    if any(_own_text(stats, el) for el in strong):
+        hinted = strong
     largest = max(_own_text(stats, el) for el in hinted)
-    if largest < 0.3 * total:
+    if largest == 0 or (largest < 0.3 * total and hinted is not strong):
         return None
     # Nested hinted wrappers (div.content > div#zoom > div.TRS_Editor): the innermost that still
     # holds nearly all of the text, so the title bar and "related links" around it stay out.
@@ -486,7 +583,9 @@ def _data_table(
             for rr in range(r, r + row_span):
                 for cc in range(c, c + width):
                     occupied.add((rr, cc))
-            placed.append(Cell(row=r, col=c, text=_cell_text(td, stats, warnings), row_span=row_span, col_span=width))
+            placed.append(
+                Cell(row=r, col=c, text=_cell_text(td, stats, warnings), row_span=row_span, col_span=width)
+            )
             c += width
     if not any(cell.text for cell in placed):
         return None

@@ -97,5 +97,7 @@ def _run(cmd: list[str], timeout_s: float, cwd: Path) -> subprocess.CompletedPro
         except ProcessLookupError:
             pass
         proc.communicate()
-        raise ExtractionError(f"LibreOffice took over {timeout_s:.0f} s to convert the file: gave up") from None
+        raise ExtractionError(
+            f"LibreOffice took over {timeout_s:.0f} s to convert the file: gave up"
+        ) from None
     return subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
