@@ -6,7 +6,7 @@ Nothing is corrected here: the numbers stay as printed and the failed check warn
 
 from __future__ import annotations
 
-from extractors.report import Check, Fact
+from extractors.report import Check, Fact, Report
 from extractors.template import Template
 
 _EPS = 1e-6
@@ -103,3 +103,10 @@ def _covered_by_variant(cell_id: str, values: dict[str, float]) -> bool:
     the single （六）其他处理 row instead."""
     t, r, c = cell_id.split(".")
     return t == "applications" and r.startswith("other_") and f"applications.other_processing.{c}" in values
+
+
+def check_report(report: Report, template: Template) -> list[Check]:
+    """All checks of one document: the template's rules, doubted cells, prose against the tables."""
+    from extractors.prose import prose_checks
+
+    return run_checks(report.facts, template, report.doubts) + prose_checks(report.prose, report.facts)

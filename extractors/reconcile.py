@@ -27,6 +27,7 @@ from extractors.labels import Match, label_key, match_label
 from extractors.metadata import find_metadata
 from extractors.model import BBox, Cell, Document, Paragraph, Table
 from extractors.numbers import is_blank, normalize, parse_number, split_numbers
+from extractors.prose import prose_facts
 from extractors.report import Fact, Report
 from extractors.template import Template, load_template
 
@@ -406,7 +407,8 @@ def reconcile(doc: Document, template: Template | None = None) -> Report:
     order = {cid: k for k, cid in enumerate(template.cell_ids())}
     facts.sort(key=lambda f: order.get(f.cell_id, len(order)))
     tables = tuple(t.id for t in template.tables if any(f.table_id == t.id for f in facts))
-    return Report(agency, year, tuple(facts), tables, tuple(notes), tuple(doubts))
+    prose = prose_facts([(b.text, b.page) for b in doc.blocks if isinstance(b, Paragraph)])
+    return Report(agency, year, tuple(facts), tables, tuple(notes), tuple(doubts), tuple(prose))
 
 
 def _line_text(line: Line) -> str:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 from extractors.model import BBox
+
+if TYPE_CHECKING:
+    from extractors.prose import ProseFact
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ class Report:
     tables_found: tuple[str, ...] = ()  # template table ids located in the document
     notes: tuple[str, ...] = field(default=())
     doubts: tuple[tuple[str, str], ...] = ()  # (cell id, why) for cells read but not trusted
+    prose: tuple["ProseFact", ...] = ()  # figures the report states in its prose
 
     def values(self) -> dict[str, float]:
         return {f.cell_id: f.value for f in self.facts if f.method != "inferred"}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractors.checks import run_checks
 from extractors.detect import detect_format
 from extractors.errors import ExtractionError
 from extractors.model import Document
@@ -52,7 +51,9 @@ def extract_document(data: bytes, source: str) -> Document:
 
 
 def check_report(report: Report, template: Template) -> list[Check]:
-    return run_checks(report.facts, template, report.doubts)
+    from extractors.checks import check_report as checks_of
+
+    return checks_of(report, template)
 
 
 def failed(source: str, data: bytes | None, reason: str, fmt: str | None = None) -> Processed:

@@ -57,7 +57,7 @@ def load(con: duckdb.DuckDBPyConnection, doc: Loaded, report: Report | None, che
     failed = sum(1 for c in checks if not c.passed and c.rule_id != "missing_cells")
     con.execute("BEGIN TRANSACTION")
     try:
-        for table in ("facts", "checks", "documents"):
+        for table in ("facts", "checks", "prose_facts", "documents"):
             con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.doc_id])
         con.execute(
             "INSERT INTO documents (doc_id, source, agency, year, status, format, method, pages, n_facts,"
@@ -72,6 +72,11 @@ def load(con: duckdb.DuckDBPyConnection, doc: Loaded, report: Report | None, che
                 "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [[doc.doc_id, f.table_id, f.row_id, f.col_id, f.value, f.method, f.raw_text, f.page,
                   *(f.bbox or (None, None, None, None)), f.confidence, PIPELINE_VERSION] for f in facts],
+            )
+        if report and report.prose:
+            con.executemany(
+                "INSERT INTO prose_facts VALUES (?, ?, ?, ?, ?, ?)",
+                [[doc.doc_id, p.key, p.value, p.unit, p.sentence, p.page] for p in report.prose],
             )
         if checks:
             con.executemany(

@@ -1,4 +1,5 @@
-"""The warehouse's tables and views (DuckDB). The contract's columns come first in each table."""
+"""The warehouse's tables (DuckDB). The contract's columns come first in each table; the views over
+them, and the data dictionary, are in warehouse/views.py."""
 
 from __future__ import annotations
 
@@ -40,6 +41,27 @@ CREATE TABLE IF NOT EXISTS facts (
     pipeline_version VARCHAR,
     PRIMARY KEY (doc_id, table_id, row_id, col_id)
 );
+CREATE TABLE IF NOT EXISTS prose_facts (
+    doc_id VARCHAR NOT NULL,
+    key VARCHAR NOT NULL,                -- proactive_disclosed, applications_received, ...
+    value DOUBLE NOT NULL,
+    unit VARCHAR,
+    sentence VARCHAR,                    -- the sentence the figure came from
+    page INTEGER
+);
+CREATE TABLE IF NOT EXISTS regions (
+    doc_id VARCHAR PRIMARY KEY,          -- where the agency sits, read from its name at load time
+    agency VARCHAR,
+    status VARCHAR NOT NULL,             -- resolved | ambiguous | partial | unresolved | no_agency
+    province VARCHAR, province_code VARCHAR,
+    city VARCHAR, city_code VARCHAR,
+    county VARCHAR, county_code VARCHAR,
+    town VARCHAR,                        -- township as printed (no code: the division list stops at counties)
+    adcode VARCHAR,                      -- code of the deepest level resolved
+    agency_key VARCHAR,                  -- the same body however its name is printed: adcode|town|body
+    body VARCHAR,                        -- the name after its places: 人民政府, 科委
+    note VARCHAR
+);
 CREATE TABLE IF NOT EXISTS checks (
     doc_id VARCHAR NOT NULL,
     rule_id VARCHAR NOT NULL,            -- template rule id, a doubted cell's id, or missing_cells
@@ -50,21 +72,7 @@ CREATE TABLE IF NOT EXISTS checks (
 
 
 def create(con: duckdb.DuckDBPyConnection, template: Template) -> None:
+    from warehouse.views import ensure
+
     con.execute(TABLES)
-    for view in wide_views(template):
-        con.execute(view)
-
-
-def wide_views(template: Template) -> list[str]:
-    """One view per template table: one row per report, one column per cell (row__col)."""
-    views = []
-    for t in template.tables:
-        cols = ",\n    ".join(
-            f"max(value) FILTER (WHERE row_id = '{r}' AND col_id = '{c}') AS \"{r}__{c}\"" for r, c in t.cells
-        )
-        views.append(
-            f"CREATE OR REPLACE VIEW {t.id} AS\nSELECT d.doc_id, d.agency, d.year, d.source,\n    {cols}\n"
-            f"FROM documents d JOIN facts f ON f.doc_id = d.doc_id AND f.table_id = '{t.id}'\n"
-            f"GROUP BY d.doc_id, d.agency, d.year, d.source"
-        )
-    return views
+    ensure(con, template)
