@@ -1,5 +1,7 @@
 """Loading one processed document into the warehouse, atomically: a document already loaded (same
-bytes, same doc_id) has its rows replaced in the same transaction, never duplicated."""
+bytes, same doc_id) has its rows replaced in the same transaction, never duplicated. The same
+transaction records where the agency sits (regions) and re-evaluates the cross-year rule for the
+agency's reports, so the warehouse never shows one without the other."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from pathlib import Path
 import duckdb
 
 from extractors.report import Check, Report
-from extractors.template import Template
+from extractors.template import Template, load_template
+from warehouse import cross_year
+from warehouse.regions import Region, resolve
 from warehouse.schema import PIPELINE_VERSION, create
 
 
@@ -37,7 +41,37 @@ def connect(db: str | Path, template: Template) -> duckdb.DuckDBPyConnection:
     Path(db).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db))
     create(con, template)
+    _backfill_regions(con, template)
     return con
+
+
+def _store_region(con: duckdb.DuckDBPyConnection, doc_id: str, r: Region) -> None:
+    con.execute(
+        "INSERT INTO regions (doc_id, agency, status, province, province_code, city, city_code, county,"
+        " county_code, town, adcode, agency_key, body, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [doc_id, r.agency or None, r.status, r.province, r.province_code, r.city, r.city_code, r.county,
+         r.county_code, r.town, r.adcode, r.agency_key or None, r.body, r.note],
+    )
+
+
+def _backfill_regions(con: duckdb.DuckDBPyConnection, template: Template) -> None:
+    """Documents loaded before regions existed get theirs (and their cross-year rows) once."""
+    missing = con.execute(
+        "SELECT doc_id, agency FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM regions)").fetchall()
+    if not missing:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        keys = []
+        for doc_id, agency in missing:
+            r = resolve(agency)
+            _store_region(con, doc_id, r)
+            keys.append(r.agency_key)
+        cross_year.refresh(con, keys, template)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def store_original(data: bytes, db: str | Path, doc_id: str, suffix: str) -> str:
@@ -55,8 +89,11 @@ def store_original(data: bytes, db: str | Path, doc_id: str, suffix: str) -> str
 def load(con: duckdb.DuckDBPyConnection, doc: Loaded, report: Report | None, checks: list[Check]) -> None:
     facts = report.facts if report else ()
     failed = sum(1 for c in checks if not c.passed and c.rule_id != "missing_cells")
+    region = resolve(report.agency if report else None)
     con.execute("BEGIN TRANSACTION")
     try:
+        old = con.execute("SELECT agency_key FROM regions WHERE doc_id = ?", [doc.doc_id]).fetchone()
+        con.execute("DELETE FROM regions WHERE doc_id = ?", [doc.doc_id])
         for table in ("facts", "checks", "prose_facts", "documents"):
             con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.doc_id])
         con.execute(
@@ -83,6 +120,8 @@ def load(con: duckdb.DuckDBPyConnection, doc: Loaded, report: Report | None, che
                 "INSERT INTO checks VALUES (?, ?, ?, ?)",
                 [[doc.doc_id, c.rule_id, c.passed, c.detail] for c in checks],
             )
+        _store_region(con, doc.doc_id, region)
+        cross_year.refresh(con, [old[0] if old else None, region.agency_key], load_template())
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import duckdb
 
 from extractors.template import Template
+from warehouse.views import ensure as ensure_views
 
 PIPELINE_VERSION = "0.1.0"
 
@@ -72,7 +73,5 @@ CREATE TABLE IF NOT EXISTS checks (
 
 
 def create(con: duckdb.DuckDBPyConnection, template: Template) -> None:
-    from warehouse.views import ensure
-
     con.execute(TABLES)
-    ensure(con, template)
+    ensure_views(con, template)
