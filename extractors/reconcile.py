@@ -91,6 +91,7 @@ class _Walk:
     pending: Match | None = None
     run: list[Token] = field(default_factory=list)
     run_start: int = 0
+    old_layout: bool = False  # 表二 printed with the pre-2021 columns: its rows are not this template's
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,6 +182,12 @@ def _heading(line: Line) -> tuple[bool, str | None]:
     return False, None
 
 
+# column headers of the pre-2021 表二 (本年新制作数量, 对外公开总数量, 上一年项目数量, 本年增/减):
+# numbers under them mean something else than the 2021 template's cells
+_OLD_COLUMNS = re.compile(r"新制作数量|新公开数量|对外公开总数量|上一年项目数量|本年增减")
+_NEW_COLUMNS = re.compile(r"本年制发件数|现行有效件数|本年处理决定数量|本年收费金额")
+
+
 def _is_prose(label: str) -> bool:
     return "。" in label or len(label_key(label)) > 70
 
@@ -234,7 +241,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         is_heading, opens = _heading(line)
         if is_heading:
             flush_run()
-            st.table, st.pending = opens, None
+            st.table, st.pending, st.old_layout = opens, None, False
             st.seen_applications |= opens == "applications"
             continue
         label = line.label
@@ -245,6 +252,11 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         nums = [t for t in tail if t.kind == "num"]
         if label and not nums:
             flush_run()
+            if _OLD_COLUMNS.search(label_key(label)):
+                st.old_layout = True
+                continue
+            if _NEW_COLUMNS.search(label_key(label)):
+                st.old_layout = False
             m = match_label(label, template)
             if m:
                 st.pending = m
@@ -279,6 +291,8 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         st.table = m.table_id
         st.seen_applications |= m.table_id == "applications"
         st.pending = None
+        if st.old_layout and m.table_id == "active_disclosure":
+            continue
         n = _row_width(template, m.table_id, m.row_id)
         fitted = _fit(tail, n)
         if fitted:

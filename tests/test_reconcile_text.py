@@ -84,3 +84,14 @@ def test_partial_row_is_read_but_doubted():
     checks = run_checks(report.facts, load_template(), report.doubts)
     doubted = {c.rule_id for c in checks if not c.passed}
     assert "active_disclosure.regulations.in_force" in doubted
+
+
+def test_pre_2021_table_two_columns_are_not_read_as_this_template():
+    from extractors.model import Cell, Document, Table
+
+    rows = [["第二十条第（一）项"], ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
+            ["规章", "13", "13", "524"], ["第二十条第（五）项"], ["信息内容", "本年处理决定数量"], ["行政许可", "7"]]
+    table = Table(tuple(Cell(r, c, t) for r, row in enumerate(rows) for c, t in enumerate(row)))
+    v = reconcile(Document("x", "html", "html", (table,))).values()
+    assert "active_disclosure.regulations.issued" not in v
+    assert v["active_disclosure.administrative_licensing.decisions"] == 7
