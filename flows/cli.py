@@ -13,6 +13,8 @@ import sys
 # module path of each subcommand; every module defines register(subparsers)
 COMMANDS = [
     "flows.cmd_ingest",
+    "flows.cmd_sql",
+    "flows.cmd_export",
 ]
 
 

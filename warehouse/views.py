@@ -35,6 +35,10 @@ CREATE TABLE IF NOT EXISTS dictionary (
     unit VARCHAR,
     variant BOOLEAN NOT NULL             -- a row some reports print instead of others (（六）其他处理)
 );
+CREATE TABLE IF NOT EXISTS rules (
+    rule_id VARCHAR PRIMARY KEY,         -- as in checks.rule_id
+    text VARCHAR NOT NULL
+);
 """
 
 # one row per document, its region and its portal host; the base of coverage and the wide views
@@ -205,23 +209,35 @@ def statements(template: Template) -> list[str]:
     return out
 
 
+def digest(template: Template) -> str:
+    """Names this code's dictionary, rules and views; stored in warehouse_meta when they are built."""
+    parts = statements(template) + [repr(e) for e in dictionary(template)] + [repr(template.rules)]
+    return hashlib.sha256("\n;\n".join(parts).encode()).hexdigest()
+
+
+def is_current(con: duckdb.DuckDBPyConnection, template: Template) -> bool:
+    try:
+        row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'views'").fetchone()
+    except duckdb.CatalogException:
+        return False
+    return bool(row) and row[0] == digest(template)
+
+
 def ensure(con: duckdb.DuckDBPyConnection, template: Template) -> None:
     """Create the dictionary and views where they are missing or their definition changed."""
     con.execute(META)
-    stmts = statements(template)
-    entries = dictionary(template)
-    digest = hashlib.sha256("\n;\n".join(stmts + [repr(e) for e in entries]).encode()).hexdigest()
-    row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'views'").fetchone()
-    if row and row[0] == digest:
+    if is_current(con, template):
         return
     con.execute("BEGIN TRANSACTION")
     try:
+        con.execute("DELETE FROM rules")
+        con.executemany("INSERT INTO rules VALUES (?, ?)", [[r.id, r.text] for r in template.rules])
         con.execute("DELETE FROM dictionary")
         con.executemany(f"INSERT INTO dictionary VALUES ({', '.join(['?'] * 13)})",
-                        [list(e.__dict__.values()) for e in entries])
-        for s in stmts:
+                        [list(e.__dict__.values()) for e in dictionary(template)])
+        for s in statements(template):
             con.execute(s)
-        con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('views', ?)", [digest])
+        con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('views', ?)", [digest(template)])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
