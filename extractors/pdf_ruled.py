@@ -34,6 +34,7 @@ class TablePart:
     xs: tuple[float, ...]
     ys: tuple[float, ...]
     cells: tuple[Cell, ...]
+    ruled: bool = True  # False: the grid was inferred from text positions alone
 
     @property
     def n_rows(self) -> int:
@@ -122,44 +123,47 @@ def _close_frames(edges: list[dict]) -> list[dict]:
 
     def close(ends: list[tuple[float, float]], rules: list[dict], lo: str, hi: str, at: str) -> None:
         for pos, end in ends:
-            near = [r for r in rules if abs(r[at] - end) <= _TOL and r[hi] - r[lo] >= 20]
-            if not near or any(r[lo] - _TOL <= pos <= r[hi] + _TOL for r in near):
+            near = [r for r in rules if abs(r[at] - end) <= _TOL]
+            if any(r[lo] - _TOL <= pos <= r[hi] + _TOL for r in near):
                 continue
-            r = min(near, key=lambda r: min(abs(r[lo] - pos), abs(r[hi] - pos)))
+            long = [r for r in near if r[hi] - r[lo] >= 20]
+            if not long:
+                continue
+            r = min(long, key=lambda r: min(abs(r[lo] - pos), abs(r[hi] - pos)))
             r[lo], r[hi] = min(r[lo], pos), max(r[hi], pos)
 
-    def seal(ends: list[tuple[float, float]], rules: list[dict], orientation: str) -> None:
-        # Several rules ending at one height with nothing across them: a table cut by the page end
+    def seal(v: list[dict], h: list[dict]) -> None:
+        # Several vertical rules ending at one height with no rule across them and nothing of the
+        # frame beyond: a table cut by the page end (or continued at the top of the next page)
         # whose closing rule the exporter left out.
-        loose = sorted(
-            (end, pos)
-            for pos, end in ends
-            if not any(
-                abs(r["top" if orientation == "h" else "x0"] - end) <= _TOL
-                and r["x0" if orientation == "h" else "top"] - _TOL
-                <= pos
-                <= r["x1" if orientation == "h" else "bottom"] + _TOL
-                for r in rules
+        for side in ("top", "bottom"):
+            loose = sorted(
+                (e[side], e["x0"])
+                for e in v
+                if not any(
+                    abs(r["top"] - e[side]) <= _TOL and r["x0"] - _TOL <= e["x0"] <= r["x1"] + _TOL for r in h
+                )
             )
-        )
-        group: list[tuple[float, float]] = []
-        for item in loose + [(float("inf"), 0.0)]:
-            if group and item[0] - group[0][0] > _TOL:
-                if len(group) >= 3:
+            group: list[tuple[float, float]] = []
+            for item in [*loose, (float("inf"), 0.0)]:
+                if group and item[0] - group[0][0] > _TOL:
                     at = group[0][0]
                     lo, hi = min(p for _, p in group), max(p for _, p in group)
-                    rules.append(
-                        _edge(lo, at, hi, at, "h") if orientation == "h" else _edge(at, lo, at, hi, "v")
+                    beyond = any(
+                        (e["bottom"] > at + _TOL if side == "bottom" else e["top"] < at - _TOL)
+                        and lo - _TOL <= e["x0"] <= hi + _TOL
+                        for e in v
                     )
-                group = []
-            group.append(item)
+                    if len(group) >= 3 and not beyond:
+                        h.append(_edge(lo, at, hi, at, "h"))
+                    group = []
+                group.append(item)
 
     v_ends = [(e["x0"], e["top"]) for e in v] + [(e["x0"], e["bottom"]) for e in v]
     h_ends = [(e["top"], e["x0"]) for e in h] + [(e["top"], e["x1"]) for e in h]
     close(v_ends, h, "x0", "x1", "top")
     close(h_ends, v, "top", "bottom", "x0")
-    seal(v_ends, h, "h")
-    seal(h_ends, v, "v")
+    seal(v, h)
     for e in h:
         e["bottom"], e["width"] = e["top"], e["x1"] - e["x0"]
     for e in v:

@@ -37,7 +37,7 @@ def is_number(text: str) -> bool:
     return bool(_NUMBER.fullmatch(text.replace(" ", "")))
 
 
-def _starts_item(text: str) -> bool:
+def starts_item(text: str) -> bool:
     return bool(_ENUM.match(text))
 
 
@@ -96,35 +96,30 @@ def _drop_repeated_header(head: list[Cell], tail: list[Cell]) -> list[Cell]:
     return tail
 
 
-def _edge_pairs(head: list[Cell], n_head: int, tail: list[Cell]) -> tuple[list[tuple[Cell, Cell]], bool]:
-    """Cells of head's last row paired with tail's first-row cells of the same columns, and whether
-    every cell on both sides found its partner."""
-    last = {(c.col, c.col_span): c for c in head if c.row + c.row_span == n_head}
-    first = {(c.col, c.col_span): c for c in tail if c.row == 0}
-    pairs = [(last[k], first[k]) for k in last if k in first]
-    return pairs, len(pairs) == len(last) == len(first)
+def _overlap(a: Cell, b: Cell) -> bool:
+    return a.col < b.col + b.col_span and b.col < a.col + a.col_span
 
 
-def _row_is_cut(pairs: list[tuple[Cell, Cell]], complete: bool, n_head: int) -> bool:
-    """Head's last row and tail's first row are the two halves of one row: between them they fill
-    the row's cells, the numbers sit on one side only, and the tail does not open a new item."""
-    if not complete:
+def _row_is_cut(last: list[Cell], first: list[Cell], n_head: int) -> bool:
+    """Head's last row and tail's first row are the two halves of one row: the numbers sit on one
+    side only, facing empty cells on the other, and no text of the tail opens a new item."""
+    a_local = [a for a in last if a.row == n_head - 1 and a.row_span == 1]
+    b_local = [b for b in first if b.row_span == 1]
+    if not a_local or not b_local:
         return False
-    local = [(a, b) for a, b in pairs if a.row == n_head - 1 and a.row_span == 1 and b.row_span == 1]
-    if not local:
+    nums_a = any(is_number(a.text) for a in a_local)
+    nums_b = any(is_number(b.text) for b in b_local)
+    if nums_a == nums_b:
         return False
-    nums_a = any(is_number(a.text) for a, _ in local)
-    nums_b = any(is_number(b.text) for _, b in local)
-    if nums_a and nums_b:
-        return False
-    one_sided = False
-    for a, b in local:
-        if a.text and b.text:
-            if is_number(a.text) or is_number(b.text) or _starts_item(b.text):
+    for b in first:
+        if not b.text:
+            continue
+        if starts_item(b.text):
+            return False
+        for a in last:
+            if _overlap(a, b) and a.text and (is_number(a.text) or is_number(b.text)):
                 return False
-        elif a.text or b.text:
-            one_sided = True
-    return one_sided
+    return True
 
 
 def _continues(a: Cell, b: Cell) -> bool:
@@ -133,7 +128,20 @@ def _continues(a: Cell, b: Cell) -> bool:
         return False
     if is_number(a.text) or is_number(b.text):
         return False
-    return not (a.text and b.text and _starts_item(b.text))
+    return not (a.text and b.text and starts_item(b.text))
+
+
+def _target(b: Cell, last: list[Cell]) -> Cell | None:
+    """The cell of head's last row that a piece of a cut row continues: the one with the same
+    columns, else the most specific label over its columns (the rightmost one with text)."""
+    over = [a for a in last if _overlap(a, b)]
+    same = [a for a in over if (a.col, a.col_span) == (b.col, b.col_span)]
+    if same:
+        return same[0]
+    labels = [a for a in over if a.text and not is_number(a.text)]
+    if b.text and labels:
+        return max(labels, key=lambda a: a.col)
+    return min(over, key=lambda a: a.col) if over else None
 
 
 def _stitch(head: TablePart, tail: TablePart, bounds: tuple[float, ...]) -> TablePart:
@@ -142,16 +150,26 @@ def _stitch(head: TablePart, tail: TablePart, bounds: tuple[float, ...]) -> Tabl
     tail_cells = _drop_repeated_header(head_cells, _remap(tail, bounds, 0))
     if not tail_cells:
         return replace(head, xs=bounds, cells=tuple(head_cells))
-    pairs, complete = _edge_pairs(head_cells, n_head, tail_cells)
-    cut = _row_is_cut(pairs, complete, n_head)
+    last = [c for c in head_cells if c.row + c.row_span == n_head]
+    first = [c for c in tail_cells if c.row == 0]
+    cut = _row_is_cut(last, first, n_head)
     offset = n_head - 1 if cut else n_head
-    grown = {id(a): b for a, b in pairs if cut or _continues(a, b)}  # head cell -> its rest in tail
-    absorbed = {id(b) for b in grown.values()}
+    grown: dict[int, list[Cell]] = {}  # head cell -> the tail pieces it absorbs
+    for b in first:
+        if cut:
+            a = _target(b, last)
+        else:
+            a = next(
+                (a for a in last if (a.col, a.col_span) == (b.col, b.col_span) and _continues(a, b)), None
+            )
+        if a is not None:
+            grown.setdefault(id(a), []).append(b)
+    absorbed = {id(b) for bs in grown.values() for b in bs}
     out: list[Cell] = []
     for c in head_cells:
-        b = grown.get(id(c))
-        if b is not None:
-            c = replace(c, text=_join(c.text, b.text), row_span=b.row + offset + b.row_span - c.row)
+        for b in grown.get(id(c), []):
+            end = max(c.row + c.row_span, b.row + offset + b.row_span)
+            c = replace(c, text=_join(c.text, b.text), row_span=end - c.row)
         out.append(c)
     out.extend(replace(c, row=c.row + offset) for c in tail_cells if id(c) not in absorbed)
     return replace(head, xs=bounds, cells=tuple(out))

@@ -68,16 +68,19 @@ def _is_furniture(line: Line, height: float) -> bool:
 
 
 def read_page(page: Any, number: int) -> _PageRead:
-    glyphs = _glyphs(page.chars)
-    objects = page.objects
+    try:  # pdfminer parses the page's content stream here, the only step that meets broken input
+        chars, objects, cover, height = page.chars, page.objects, _image_cover(page), float(page.height)
+    except Exception as e:  # noqa: BLE001 -- pdfminer raises a zoo of types for broken streams
+        raise ExtractionError(f"{_reason(e)} (page {number})") from None
+    glyphs = _glyphs(chars)
     curves = objects.get("curve", [])
-    why = unusable_reason(glyphs, len(curves), _image_cover(page) if page.images else 0.0)
+    why = unusable_reason(glyphs, len(curves), cover)
     if why:
         return _PageRead(number, (), why)
     edges = ruling_edges(objects.get("line", []), objects.get("rect", []), curves)
     parts, free = fill_grids(find_grids(page, edges), glyphs, number) if edges else ([], glyphs)
     lines = [ln for ln in group_lines(g for g in free if g.text.strip()) if ln.text]
-    lines = [ln for ln in lines if not _is_furniture(ln, float(page.height))]
+    lines = [ln for ln in lines if not _is_furniture(ln, height)]
     unruled, lines = find_unruled(lines, number)
     items: list[tuple[float, Paragraph | TablePart]] = [(p.bbox[1], p) for p in parts + unruled]
     items += [(ln.top, Paragraph(ln.text, number, _round(ln.bbox))) for ln in lines]
@@ -120,10 +123,6 @@ def _read_all(data: bytes) -> tuple[list[_PageRead], int]:
         for i, page in enumerate(pages, start=1):
             try:
                 reads.append(read_page(page, i))
-            except ExtractionError:
-                raise
-            except Exception as e:  # noqa: BLE001 -- a broken content stream surfaces only here
-                raise ExtractionError(f"{_reason(e)} (page {i})") from None
             finally:
                 page.close()
         return reads, len(pages)
