@@ -207,7 +207,7 @@ def extract_html(data: bytes, source: str, *, content_type: str | None = None) -
 
 def _parse(text: str) -> etree._Element:
     # lxml refuses str input that carries an encoding declaration, so hand it UTF-8 bytes and say so.
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
@@ -270,16 +270,16 @@ def _own_text(stats: dict[etree._Element, _Stats], el: etree._Element) -> int:
 
 
 def _is_boilerplate(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
-    """Navigation, menus, link lists: never part of the report."""
-    s = stats[el]
-    if s.tables and not _is_link_table(el, stats):
-        return False
-    if _tag(el) in _BOILERPLATE_TAGS or el.get("role") == "navigation":
+    """Navigation, menus, link lists: never part of the report. Whatever holds a table that is
+    not itself mostly links is kept, whatever it is called: losing a report table is the worse error."""
+    if _is_link_list(el, stats):
         return True
-    return s.links >= 3 and s.link_chars >= 0.6 * s.chars
+    if stats[el].tables:
+        return False
+    return _tag(el) in _BOILERPLATE_TAGS or el.get("role") == "navigation"
 
 
-def _is_link_table(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
+def _is_link_list(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
     s = stats[el]
     return s.links >= 3 and s.link_chars >= 0.6 * s.chars
 
@@ -451,39 +451,39 @@ class _Flow:
             self._pieces.append(s)
 
     def walk_children(self, el: etree._Element) -> None:
-        """Emit the content of the article container (itself exempt from the boilerplate test)."""
-        self.text(el.text)
-        for child in el:
-            self.walk(child)
-            self.text(child.tail)
+        """Emit the content of `el` (the article container or a cell; itself exempt from the
+        boilerplate test), not its tail. Iterative, since CMS pages nest unclosed <font> tags
+        a thousand deep."""
+        stack: list[_Step] = []
+        _push_content(el, False, stack)
+        while stack:
+            step = stack.pop()
+            if step.element is None:
+                self.text(step.text, step.pre)
+                if step.flush:
+                    self.flush()
+            else:
+                self._enter(step.element, step.pre, stack)
 
-    def walk(self, el: etree._Element, pre: bool = False) -> None:
-        """Emit `el`'s content (not its tail)."""
+    def _enter(self, el: etree._Element, pre: bool, stack: list[_Step]) -> None:
+        """Handle `el`; what remains of it (its content, a closing flush) goes onto `stack`."""
         tag = _tag(el)
         if not tag or tag in _SKIP or _hidden(el):
             return
         if tag == "br":
             self.flush()
-            return
-        if tag == "img":
+        elif tag == "img":
             self._image(el)
-            return
-        if tag == "table":
+        elif tag == "table":
             self.flush()
-            self._table(el)
-            return
-        block = tag in _BLOCK
-        if block:
+            self._table(el, stack)
+        elif tag in _BLOCK:
             self.flush()
-            if not self.in_cell and _is_boilerplate(el, self.stats):
-                return
-        pre = pre or tag in ("pre", "textarea")
-        self.text(el.text, pre)
-        for child in el:
-            self.walk(child, pre)
-            self.text(child.tail, pre)
-        if block:
-            self.flush()
+            if self.in_cell or not _is_boilerplate(el, self.stats):
+                stack.append(_Step(None, "", pre, flush=True))
+                _push_content(el, pre or tag == "pre", stack)
+        else:
+            _push_content(el, pre, stack)
 
     def _image(self, el: etree._Element) -> None:
         src = (el.get("src") or el.get("data-src") or el.get("original") or "").strip()
@@ -496,26 +496,45 @@ class _Flow:
             where = src[:200]
         self.warnings.append(f"image in the article not read (text in images needs OCR): {where}")
 
-    def _table(self, table: etree._Element) -> None:
+    def _table(self, table: etree._Element, stack: list[_Step]) -> None:
         if self.in_cell:
             # Cell contents of a data table never hold tables (those tables count as layout).
             self.text(" ".join(table.itertext()))
             return
         if not _is_data_table(table, self.stats):
-            if _is_boilerplate(table, self.stats):
-                return
-            for row in _table_rows(table):
-                for cell in _row_cells(row):
-                    self.walk(cell)
-                    self.flush()
+            # A frame: its cells are read like any container, each closing a paragraph.
+            if not _is_boilerplate(table, self.stats):
+                cells = [cell for row in _table_rows(table) for cell in _row_cells(row)]
+                stack.extend(_Step(cell, None, False) for cell in reversed(cells))
             return
+        if _is_link_list(table, self.stats):
+            return  # a menu laid out as a grid of links
         caption = table.find("caption")
         if caption is not None:
-            self.walk(caption)
+            self.text(" ".join(caption.itertext()))
             self.flush()
         parsed = _data_table(table, self.stats, self.warnings)
         if parsed is not None:
             self.blocks.append(parsed)
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One thing left to do in the walk: an element to enter, or text to add (then maybe a flush)."""
+
+    element: etree._Element | None
+    text: str | None
+    pre: bool
+    flush: bool = False
+
+
+def _push_content(el: etree._Element, pre: bool, stack: list[_Step]) -> None:
+    """Push `el`'s text and children (each followed by its tail) so they pop in document order."""
+    steps = [_Step(None, el.text, pre)]
+    for child in el:
+        steps.append(_Step(child, None, pre))
+        steps.append(_Step(None, child.tail, pre))
+    stack.extend(reversed(steps))
 
 
 # --- tables ---------------------------------------------------------------------------------------

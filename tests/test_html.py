@@ -294,3 +294,15 @@ def test_join_pieces_keeps_spaces_only_between_non_cjk_pieces() -> None:
 def test_page_without_text_is_an_extraction_error() -> None:
     with pytest.raises(ExtractionError):
         extract("<html><body><div></div></body></html>")
+
+
+def test_menu_laid_out_as_a_table_of_links_is_left_out() -> None:
+    menu = "<table><tr><td><a>首页</a></td><td><a>政务公开</a></td><td><a>办事服务</a></td></tr></table>"
+    doc = extract(f"<html><body>{menu}{PROSE}{SPANNED}</body></html>")
+    assert len(tables(doc)) == 1
+    assert "办事服务" not in doc.text()
+
+
+def test_unclosed_tags_nested_a_thousand_deep_lose_no_text() -> None:
+    html = "<html><body>" + "<font>字" * 1500 + "<p>一、总体情况</p></body></html>"
+    assert paragraphs(extract(html))[-1] == "一、总体情况"
