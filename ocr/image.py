@@ -12,24 +12,22 @@ from extractors.model import Block, Document
 from ocr.engine import Engine, load_engine
 from ocr.page import ocr_image
 
-ASSUMED_DPI = 200.0  # an image that states no resolution: a typical office scan
 _MIN_DPI, _MAX_DPI = 72.0, 600.0
 _MAX_PIXELS = 60_000_000  # a page at 600 dpi is ~35 MP; more is a bomb, not a scan
 
 
 def _dpi(img: Image.Image) -> float:
-    """The resolution the file states, when it is plausible for a scanned page."""
+    """The resolution the file states when plausible for a scanned page; otherwise a guess from
+    the size, taking the long side for an A4 page's 11.7 inches (what the kernels and the
+    detector's scale are tuned by)."""
     info = img.info.get("dpi")
-    if info:
-        try:
-            d = float(info[0])
-        except (TypeError, ValueError, IndexError):
-            d = 0.0
-        if _MIN_DPI <= d <= _MAX_DPI and d != 72.0:  # 72 is a tool's default, not a measurement
-            return d
-    # no stated resolution: guess from the size, taking the long side as an A4 page's 11.7 in
-    guess = max(img.size) / 11.7
-    return float(min(300.0, max(ASSUMED_DPI if guess > 250 else guess, 100.0)))
+    try:
+        stated = float(info[0]) if info else 0.0
+    except (TypeError, ValueError, IndexError):
+        stated = 0.0
+    if _MIN_DPI < stated <= _MAX_DPI:  # 72 is a tool's default, not a measurement
+        return stated
+    return float(min(400.0, max(100.0, max(img.size) / 11.7)))
 
 
 def _bgr(frame: Image.Image) -> np.ndarray:
@@ -58,7 +56,8 @@ def extract_image(data: bytes, source: str, engine: Engine | None = None) -> Doc
         for i, frame in enumerate(ImageSequence.Iterator(img), start=1):
             pages = i
             dpi = _dpi(frame)
-            blocks.extend(ocr_image(eng, _bgr(frame), dpi, i))
+            # boxes in the image's own pixels, as the model specifies for images
+            blocks.extend(ocr_image(eng, _bgr(frame), dpi, i, box_scale=1.0))
     except (OSError, ValueError) as exc:
         if pages <= 1 and not blocks:
             raise ExtractionError(f"cannot read image: {exc}") from exc

@@ -124,12 +124,16 @@ def _cell_text(pieces: list[Piece], recs: list[Recognition]) -> tuple[str, float
     return text, conf
 
 
-def ocr_image(engine: Engine, image: np.ndarray, dpi: float, page_no: int | None) -> list[Block]:
-    """Read one page image (BGR or grey) at `dpi` into blocks, boxes in PDF points."""
+def ocr_image(
+    engine: Engine, image: np.ndarray, dpi: float, page_no: int | None, box_scale: float | None = None
+) -> list[Block]:
+    """Read one page image (BGR or grey) scanned at `dpi` into blocks. Boxes are in the given
+    image's coordinates times `box_scale`: 72/dpi (PDF points, the default) for a rendered PDF
+    page, 1.0 (pixels) for an image file."""
     prep = prepare(engine, image, dpi)
     gray = prep.gray
     boxes = prep.boxes
-    scale = 72.0 / dpi
+    scale = 72.0 / dpi if box_scale is None else box_scale
     ink = pp.ink_mask(gray)
     tables = find_tables(ink, dpi)
     # only long rules are erased: a finer mask would take the strokes of characters with it
