@@ -11,7 +11,7 @@ tables come out as their own blocks. Text boxes are read after the paragraph tha
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from io import BytesIO
 
@@ -24,6 +24,9 @@ from extractors.model import Block, Cell, Document, Paragraph, Table
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
+VML = "urn:schemas-microsoft-com:vml"
 
 MAX_PART_BYTES = 200 * 1024 * 1024  # uncompressed size of any one part (document.xml, an image...)
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
@@ -43,10 +46,31 @@ def _w(name: str) -> str:
 def extract_docx(data: bytes, source: str) -> Document:
     """Paragraphs and tables of a DOCX body in order; merged cells as one cell with spans."""
     _check_package(data)
-    body = _open_body(data)
+    body, chunks = _open_body(data)
     blocks: list[Block] = []
-    _walk_container(body, blocks)
-    return Document(source=source, format="docx", method="docx", blocks=tuple(blocks))
+    warnings: list[str] = []
+    _walk_container(body, blocks, _Context(chunks, source, warnings))
+    images = _count_images(body)
+    if images:
+        warnings.append(f"{images} image(s) in the document not read (text in images needs OCR)")
+    return Document(
+        source=source, format="docx", method="docx", blocks=tuple(blocks), warnings=tuple(warnings)
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the walk needs beyond the XML: parts that w:altChunk elements pull in, and where to
+    note what was not read."""
+
+    chunks: Mapping[str, tuple[str, bytes]]  # relationship id -> (content type, bytes)
+    source: str
+    warnings: list[str]
+
+
+def _count_images(body: etree._Element) -> int:
+    blips = sum(1 for _ in body.iter(f"{{{DRAWING}}}blip"))
+    return blips or sum(1 for _ in body.iter(f"{{{VML}}}imagedata"))
 
 
 def _check_package(data: bytes) -> None:
@@ -65,23 +89,30 @@ def _check_package(data: bytes) -> None:
         raise ExtractionError(f"DOCX would unpack to over {MAX_TOTAL_BYTES // 2**20} MB: refused")
 
 
-def _open_body(data: bytes) -> etree._Element:
+def _open_body(data: bytes) -> tuple[etree._Element, dict[str, tuple[str, bytes]]]:
+    """The body element, and the parts its w:altChunk elements may import."""
     import docx  # python-docx; imported here so sniffing other formats never pays for it
 
     try:
         document = docx.Document(BytesIO(data))
+        rels = document.part.rels
+        chunks = {
+            rid: (rel.target_part.content_type, rel.target_part.blob)
+            for rid, rel in rels.items()
+            if rel.reltype.endswith("/aFChunk") and not rel.is_external
+        }
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml and zipfile errors alike
         raise ExtractionError(f"DOCX could not be opened ({type(exc).__name__}: {exc})") from exc
     body = document.element.find(_w("body"))
     if body is None:
         raise ExtractionError("DOCX has no document body")
-    return body
+    return body, chunks
 
 
 # --- block level ----------------------------------------------------------------------------------
 
 
-def _walk_container(container: etree._Element, out: list[Block]) -> None:
+def _walk_container(container: etree._Element, out: list[Block], ctx: _Context) -> None:
     """Blocks of a body, a table cell used as a frame, or a text box, in order."""
     for child in container:
         tag = child.tag
@@ -89,19 +120,36 @@ def _walk_container(container: etree._Element, out: list[Block]) -> None:
             lines, boxes = _paragraph(child)
             out.extend(Paragraph(line) for line in (line.strip() for line in lines) if line)
             for box in boxes:
-                _walk_container(box, out)
+                _walk_container(box, out, ctx)
         elif tag == _w("tbl"):
-            _table(child, out)
+            _table(child, out, ctx)
         elif tag == _w("sdt"):
             content = child.find(_w("sdtContent"))
             if content is not None:
-                _walk_container(content, out)
+                _walk_container(content, out, ctx)
         elif tag in _TRANSPARENT:
-            _walk_container(child, out)
+            _walk_container(child, out, ctx)
         elif tag == f"{{{MC}}}AlternateContent":
             choice = _first_choice(child)
             if choice is not None:
-                _walk_container(choice, out)
+                _walk_container(choice, out, ctx)
+        elif tag == _w("altChunk"):
+            _alt_chunk(child, out, ctx)
+
+
+def _alt_chunk(el: etree._Element, out: list[Block], ctx: _Context) -> None:
+    """Content imported from another part (HTML pasted by converters): Word renders it in place."""
+    content_type, blob = ctx.chunks.get(el.get(f"{{{REL}}}id", ""), ("", b""))
+    if "html" in content_type:
+        from extractors.html import extract_html
+
+        try:
+            out.extend(extract_html(blob, ctx.source).blocks)
+            return
+        except ExtractionError:
+            pass
+    if blob:
+        ctx.warnings.append(f"imported document part not read ({content_type or 'unknown type'})")
 
 
 def _first_choice(alternate: etree._Element) -> etree._Element | None:
@@ -234,13 +282,13 @@ def _raw_rows(tbl: etree._Element) -> list[list[_RawCell]]:
     return rows
 
 
-def _table(tbl: etree._Element, out: list[Block]) -> None:
+def _table(tbl: etree._Element, out: list[Block], ctx: _Context) -> None:
     raw = _raw_rows(tbl)
     if any(cell.element.find(f".//{_w('tbl')}") is not None for row in raw for cell in row):
         # A frame around tables (or a table boxed in a cell): read its cells like the body.
         for row in raw:
             for cell in row:
-                _walk_container(cell.element, out)
+                _walk_container(cell.element, out, ctx)
         return
     table = _grid(raw)
     if table is not None:

@@ -252,3 +252,35 @@ def test_corrupt_document_xml_is_an_extraction_error() -> None:
             z.writestr(info, body[:200] if info.filename == "word/document.xml" else body)
     with pytest.raises(ExtractionError):
         extract_docx(buf.getvalue(), "x.docx")
+
+
+def test_images_in_the_document_are_noted_in_warnings() -> None:
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(png, format="PNG")
+    d = docx.Document()
+    d.add_paragraph("正文")
+    d.add_picture(io.BytesIO(png.getvalue()))
+    d.add_picture(io.BytesIO(png.getvalue()))
+    (warning,) = extract(d).warnings
+    assert warning.startswith("2 image(s)")
+
+
+def test_html_imported_through_alt_chunk_is_read_in_place() -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    d = docx.Document()
+    d.add_paragraph("前文")
+    html = "<html><body><p>一、总体情况</p><table><tr><td>规章</td><td>3</td></tr></table></body></html>"
+    part = Part(PackURI("/word/afchunk1.htm"), "text/html", html.encode(), d.part.package)
+    rid = d.part.relate_to(part, RT.A_F_CHUNK)
+    chunk = etree.SubElement(d.element.body, qn("w:altChunk"))
+    chunk.set(qn("r:id"), rid)
+    d.element.body.append(d.element.body.sectPr)  # keep sectPr last, as Word requires
+    doc = extract(d)
+    assert paragraphs(doc) == ["前文", "一、总体情况"]
+    (table,) = tables(doc)
+    assert [c.text for c in table.cells] == ["规章", "3"]
