@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from extractors.infer import infer_missing
 from extractors.labels import Match, label_key, match_label
 from extractors.metadata import find_metadata
 from extractors.model import BBox, Cell, Document, Paragraph, Table
@@ -418,6 +419,7 @@ def reconcile(doc: Document, template: Template | None = None) -> Report:
     groups = find_groups(lines, template)
     assigned, notes = align(groups, template)
     facts, doubts = facts_of(assigned, template, doc.method)
+    facts += infer_missing(facts, template)
     order = {cid: k for k, cid in enumerate(template.cell_ids())}
     facts.sort(key=lambda f: order.get(f.cell_id, len(order)))
     tables = tuple(t.id for t in template.tables if any(f.table_id == t.id for f in facts))

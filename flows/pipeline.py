@@ -34,7 +34,7 @@ class Processed:
         if self.loaded.status == "failed":
             return f"{self.loaded.source}: FAILED {self.loaded.error}"
         r = self.report
-        cells = len(r.facts) if r else 0
+        cells = sum(1 for f in r.facts if f.method != "inferred") if r else 0
         failed = ", ".join(sorted({c.rule_id for c in self.failed_checks})) or "none"
         meta = f"{r.agency or '?'} {r.year or '?'}" if r else "?"
         return f"{self.loaded.source}: {self.loaded.status}, {meta}, {cells} cells read, checks failed: {failed}"
