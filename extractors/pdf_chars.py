@@ -61,7 +61,9 @@ class Line:
 
     @property
     def text(self) -> str:
-        return clean_text(raw_line_text(self.glyphs))
+        """The line's text; pieces set a column apart stay apart by one space ("行政许可 8398"),
+        whatever characters meet there."""
+        return " ".join(clean_text(raw_line_text(s.glyphs)) for s in split_segments(self))
 
 
 def _compat_char(ch: str) -> str:

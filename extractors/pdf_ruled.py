@@ -35,6 +35,10 @@ class TablePart:
     ys: tuple[float, ...]
     cells: tuple[Cell, ...]
     ruled: bool = True  # False: the grid was inferred from text positions alone
+    slack: tuple[float, ...] = ()  # per boundary, how far it may be off (a river's half-width)
+
+    def slack_at(self, i: int) -> float:
+        return self.slack[i] if self.slack else 0.0
 
     @property
     def n_rows(self) -> int:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from extractors.model import Cell
 from extractors.pdf_chars import clean_text
@@ -45,32 +45,47 @@ def _join(a: str, b: str) -> str:
     return clean_text(f"{a} {b}")
 
 
-def _union_bounds(a: Sequence[float], b: Sequence[float]) -> tuple[float, ...] | None:
-    """Column boundaries of both parts, or None when the layouts are not the same table's."""
-    if abs(a[0] - b[0]) > _COL_TOL or abs(a[-1] - b[-1]) > _COL_TOL:
+@dataclass(frozen=True)
+class _Union:
+    bounds: tuple[float, ...]
+    slack: tuple[float, ...]
+    head_map: tuple[int, ...]  # index in bounds of each head boundary
+    tail_map: tuple[int, ...]
+
+
+def _union_bounds(head: TablePart, tail: TablePart) -> _Union | None:
+    """Column boundaries of both parts, or None when the layouts are not the same table's. A
+    boundary inferred from white space (unruled tables) may sit anywhere in its river."""
+
+    def near(i: int, j: int) -> bool:
+        return abs(head.xs[i] - tail.xs[j]) <= _COL_TOL + head.slack_at(i) + tail.slack_at(j)
+
+    nh, nt = len(head.xs), len(tail.xs)
+    if not (near(0, 0) and near(nh - 1, nt - 1)):
         return None
+    match_t = [next((i for i in range(nh) if near(i, j)), None) for j in range(nt)]
+    match_h = [next((j for j in range(nt) if near(i, j)), None) for i in range(nh)]
+    if None in match_t and None in match_h:
+        return None  # each has a boundary the other lacks: not one layout
+    points = [(x, head.slack_at(i), ("h", i)) for i, x in enumerate(head.xs)]
+    for j, x in enumerate(tail.xs):
+        i = match_t[j]
+        if i is None:
+            points.append((x, tail.slack_at(j), ("t", j)))
+        elif tail.slack_at(j) < points[i][1]:
+            points[i] = (x, tail.slack_at(j), ("h", i))  # the sharper of two matched boundaries
+    points.sort(key=lambda p: p[0])
+    pos = {p[2]: k for k, p in enumerate(points)}
+    head_map = tuple(pos[("h", i)] for i in range(nh))
+    tail_map = tuple(pos[("t", j)] if match_t[j] is None else pos[("h", match_t[j])] for j in range(nt))
+    return _Union(tuple(p[0] for p in points), tuple(p[1] for p in points), head_map, tail_map)
 
-    def within(small: Sequence[float], big: Sequence[float]) -> bool:
-        return all(any(abs(x - y) <= _COL_TOL for y in big) for x in small)
 
-    if not (within(a, b) or within(b, a)):
-        return None
-    out = list(a)
-    for x in b:
-        if not any(abs(x - y) <= _COL_TOL for y in out):
-            out.append(x)
-    return tuple(sorted(out))
-
-
-def _remap(part: TablePart, bounds: Sequence[float], row_offset: int) -> list[Cell]:
-    def idx(x: float) -> int:
-        return min(range(len(bounds)), key=lambda i: abs(bounds[i] - x))
-
-    out = []
-    for c in part.cells:
-        c0, c1 = idx(part.xs[c.col]), idx(part.xs[c.col + c.col_span])
-        out.append(replace(c, row=c.row + row_offset, col=c0, col_span=max(1, c1 - c0)))
-    return out
+def _remap(part: TablePart, index: Sequence[int]) -> list[Cell]:
+    return [
+        replace(c, col=index[c.col], col_span=max(1, index[c.col + c.col_span] - index[c.col]))
+        for c in part.cells
+    ]
 
 
 def _signature(cells: Sequence[Cell], n: int) -> list[tuple[int, int, int, int, str]] | None:
@@ -144,12 +159,12 @@ def _target(b: Cell, last: list[Cell]) -> Cell | None:
     return min(over, key=lambda a: a.col) if over else None
 
 
-def _stitch(head: TablePart, tail: TablePart, bounds: tuple[float, ...]) -> TablePart:
+def _stitch(head: TablePart, tail: TablePart, u: _Union) -> TablePart:
     n_head = head.n_rows
-    head_cells = _remap(head, bounds, 0)
-    tail_cells = _drop_repeated_header(head_cells, _remap(tail, bounds, 0))
+    head_cells = _remap(head, u.head_map)
+    tail_cells = _drop_repeated_header(head_cells, _remap(tail, u.tail_map))
     if not tail_cells:
-        return replace(head, xs=bounds, cells=tuple(head_cells))
+        return replace(head, xs=u.bounds, slack=u.slack, cells=tuple(head_cells))
     last = [c for c in head_cells if c.row + c.row_span == n_head]
     first = [c for c in tail_cells if c.row == 0]
     cut = _row_is_cut(last, first, n_head)
@@ -172,7 +187,7 @@ def _stitch(head: TablePart, tail: TablePart, bounds: tuple[float, ...]) -> Tabl
             c = replace(c, text=_join(c.text, b.text), row_span=end - c.row)
         out.append(c)
     out.extend(replace(c, row=c.row + offset) for c in tail_cells if id(c) not in absorbed)
-    return replace(head, xs=bounds, cells=tuple(out))
+    return replace(head, xs=u.bounds, slack=u.slack, cells=tuple(out))
 
 
 def stitch_pages(pages: Sequence[Sequence[object]]) -> list[object]:
@@ -189,9 +204,9 @@ def stitch_pages(pages: Sequence[Sequence[object]]) -> list[object]:
                 and isinstance(item, TablePart)
                 and isinstance(head, TablePart)
             ):
-                bounds = _union_bounds(head.xs, item.xs)
-                if bounds is not None:
-                    out[-1] = _stitch(head, item, bounds)
+                union = _union_bounds(head, item)
+                if union is not None:
+                    out[-1] = _stitch(head, item, union)
                     continue
             out.append(item)
         prev_page_ends_table = bool(items) and isinstance(items[-1], TablePart)

@@ -13,7 +13,7 @@ Lines above the first line that has text over the number columns are header rows
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 
 from extractors.model import BBox, Cell
@@ -135,7 +135,10 @@ def _regions(lines: Sequence[Line], segs: Sequence[Sequence[Line]]) -> list[tupl
             if len(segs[i - 1]) < 2 and up.x1 - up.x0 > 0.9 * max(x1 - x0, 1):
                 break
             i -= 1
-        if sum(1 for s in segs[i:j] if len(s) >= 2) >= _MIN_MULTI:
+        multi = [len(s) for s in segs[i:j] if len(s) >= 2]
+        # three lines in columns, or two that each cross three columns (a table's last rows
+        # carried over to the next page)
+        if len(multi) >= _MIN_MULTI or (len(multi) == 2 and min(multi) >= 3):
             out.append((i, j))
             k = j
         else:
@@ -143,8 +146,9 @@ def _regions(lines: Sequence[Line], segs: Sequence[Sequence[Line]]) -> list[tupl
     return out
 
 
-def _columns(lines: Sequence[Line]) -> list[float]:
-    """Column boundaries (x) from the coverage profile of the text, outer edges included."""
+def _columns(lines: Sequence[Line]) -> tuple[list[float], list[float]]:
+    """Column boundaries (x) from the coverage profile of the text, outer edges included, and how
+    far each may be off (half the width of its river)."""
     lo = int(min(ln.x0 for ln in lines)) - 1
     hi = int(max(ln.x1 for ln in lines)) + 2
     cover = [0] * (hi - lo + 1)
@@ -158,13 +162,13 @@ def _columns(lines: Sequence[Line]) -> list[float]:
                 cover[x] += 1
         spans.append(mine)
     wide = 1.5 * median(g.size for ln in lines for g in ln.glyphs)
-    cuts: list[float] = []
+    cuts: list[tuple[float, float]] = []
 
-    def sides(a: int, p0: int, p1: int, b: int) -> int:
-        """How many lines have text on both sides of [p0, p1) within [a, b): the weaker side."""
-        left = sum(1 for sp in spans if any(x < p0 and y > a for x, y in sp))
-        right = sum(1 for sp in spans if any(y > p1 and x < b for x, y in sp))
-        return min(left, right)
+    def straddle(a: int, p0: int, p1: int, b: int) -> int:
+        """Lines with a piece ending left of [p0, p1) and another starting right of it, within
+        [a, b): the gap is a real gap between two cells there. A centred header over left-aligned
+        labels makes a valley no line straddles."""
+        return sum(1 for sp in spans if any(a < y <= p0 for x, y in sp) and any(p1 <= x < b for x, y in sp))
 
     def split(a: int, b: int) -> None:
         if b - a < 4:
@@ -179,9 +183,9 @@ def _columns(lines: Sequence[Line]) -> list[float]:
                 y += 1
             c, walls = cover[x], min(pre[x - a - 1], suf[y - a + 1])
             deep = walls - c >= 2 and c <= _VALLEY * walls
-            # a clean gap wider than a character with text on both sides, however few lines
-            clean = c == 0 and walls >= 1 and y + 1 - x >= wide and sides(a, x, y + 1, b) >= 2
-            if deep or clean:
+            # a clean gap wider than a character, however few lines
+            clean = c == 0 and walls >= 1 and y + 1 - x >= wide
+            if (deep or clean) and straddle(a, x, y + 1, b) >= 1:
                 key = (c / walls, -(y + 1 - x), x, y + 1)
                 if best is None or key < best:
                     best = key
@@ -189,12 +193,14 @@ def _columns(lines: Sequence[Line]) -> list[float]:
         if best is None:
             return
         _, _, p0, p1 = best
-        cuts.append(lo + (p0 + p1) / 2)
+        cuts.append((lo + (p0 + p1) / 2, (p1 - p0) / 2))
         split(a, p0)
         split(p1, b)
 
     split(0, len(cover))
-    return [float(lo), *sorted(cuts), float(hi)]
+    cuts.sort()
+    edge = wide / 1.5  # outer edges: text extents, off by a character where numbers are centred
+    return [float(lo), *(c[0] for c in cuts), float(hi)], [edge, *(c[1] for c in cuts), edge]
 
 
 def _running_max(values: list[int]) -> list[int]:
@@ -289,19 +295,26 @@ def _continues(last: _Piece, p: _Piece, right: float, anchors: set[int], header_
 
 
 def _grid(lines: Sequence[Line], page: int) -> TablePart | None:
-    xs = _columns(lines)
+    xs, slack = _columns(lines)
     if len(xs) < 3:
         return None
     pieces = _pieces(lines, xs)
     num_cols = {p.c0 for row in pieces for p in row if is_number(p.text)}
-    anchors = [i for i, row in enumerate(pieces) if any(is_number(p.text) for p in row)]
-    if not anchors:
-        anchors = list(range(len(lines)))
-    first = anchors[0]
+    numbered = [i for i, row in enumerate(pieces) if any(is_number(p.text) for p in row)]
+    if not numbered:
+        numbered = list(range(len(lines)))
+
+    def over_numbers(p: _Piece) -> bool:
+        return any(p.c0 <= c < p.c1 for c in num_cols)
+
     header_end = max(
-        (i + 1 for i in range(first) if any(p.c0 in num_cols or p.c1 - 1 in num_cols for p in pieces[i])),
-        default=0,
+        (i + 1 for i in range(numbered[0]) if any(over_numbers(p) for p in pieces[i])), default=0
     )
+    # below the header, a row is a line with numbers or with text over the number columns (a
+    # sub-table's own header); lines with text in the label columns only are wrapped labels
+    anchors = [
+        i for i in range(header_end, len(lines)) if i in numbered or any(over_numbers(p) for p in pieces[i])
+    ]
     blocks = _blocks(pieces, set(anchors), header_end)
     # header rows: one per line that opens a block there
     head_lines = sorted({b.pieces[0].line for b in blocks if b.pieces[0].line < header_end})
@@ -327,7 +340,8 @@ def _grid(lines: Sequence[Line], page: int) -> TablePart | None:
         k = min(range(len(anchors)), key=lambda k: abs(centers[k] - mid))
         b.row = b.row_end = body_row[anchors[k]]
     _separate(blocks, body_row, anchors, post, n_head)
-    return _assemble(blocks, xs, lines, page)
+    part = _assemble(blocks, xs, lines, page)
+    return replace(part, slack=tuple(slack)) if part else None
 
 
 def _separate(
