@@ -15,6 +15,7 @@ COMMANDS = [
     "flows.cmd_ingest",
     "flows.cmd_sql",
     "flows.cmd_export",
+    "flows.cmd_reprocess",
 ]
 
 
