@@ -1,18 +1,42 @@
-"""`nianbao ingest PATH_OR_URL... [--db FILE]`"""
+"""`nianbao ingest PATH_OR_URL... [--db FILE] [--workers N] [--timeout S] [--force]`
+
+Start-up is most of a small command's time, so before anything heavy is imported: the Prefect API
+is settled (PREFECT_API_URL, else nianbao's local server, flows/server.py, started once in the
+background), then the command is handed to the pre-loaded background process (flows/warm.py),
+which runs it exactly as below. NIANBAO_PREFECT=ephemeral and NIANBAO_WARM=0 opt out of each.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from flows.settings import DEFAULT_DB, prefect_env
+from flows.settings import DEFAULT_DB, DEFAULT_TIMEOUT_S, default_workers, prefect_env
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help="read files, folders or URLs into the warehouse")
     p.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
     p.add_argument("--db", default=DEFAULT_DB, help=f"warehouse file (default {DEFAULT_DB})")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help=f"worker processes reading documents (default: the number of cores, {default_workers()}); "
+                        "0 reads in this process, without a time limit")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="S",
+                   help=f"seconds one document may take before it is recorded failed (default {DEFAULT_TIMEOUT_S:g}; "
+                        "0: no limit)")
+    p.add_argument("--force", action="store_true",
+                   help="read documents again even if this pipeline version already loaded the same bytes")
     p.set_defaults(func=run)
+
+
+def argv_of(args: argparse.Namespace) -> list[str]:
+    """The command line that parses back to args (for the pre-loaded process)."""
+    out = ["ingest", *args.inputs, "--db", args.db, "--timeout", repr(args.timeout)]
+    if args.workers is not None:
+        out += ["--workers", str(args.workers)]
+    if args.force:
+        out.append("--force")
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,24 +46,48 @@ def run(args: argparse.Namespace) -> int:
     if not sources:
         print("nianbao: nothing to ingest", file=sys.stderr)
         return 2
-    prefect_env()
-    from rich.progress import Progress
+    if args.workers is not None and args.workers < 0:
+        print("nianbao: --workers must be 0 or more", file=sys.stderr)
+        return 2
+    from flows import launch
 
+    rc = launch.delegate(argv_of(args))
+    if rc is not None:
+        return rc
+    return ingest_here(args, sources)
+
+
+def ingest_here(args: argparse.Namespace, sources: list[str]) -> int:
+    prefect_env()
     from flows.flows import ingest_batch
     from flows.pipeline import Processed
 
     bad: list[Processed] = []
-    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+    progress = None
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import Progress
+
+        progress = Progress(console=Console(stderr=True), transient=True)
+        progress.start()
         bar = progress.add_task("ingesting", total=len(sources))
 
-        def done(p: Processed) -> None:
+    def done(p: Processed) -> None:
+        if progress is not None:
             progress.advance(bar)
-            if p.loaded.status == "failed":
-                bad.append(p)
+        print(p.summary(), flush=True)
+        if p.loaded.status == "failed":
+            bad.append(p)
 
-        summaries = ingest_batch(sources, args.db, on_done=done)
-    for line in summaries:
-        print(line)
+    try:
+        ingest_batch(sources, args.db, on_done=done, workers=args.workers, timeout_s=args.timeout or None,
+                     force=args.force)
+    finally:
+        if progress is not None:
+            progress.stop()
     for p in bad:
         print(f"nianbao: {p.loaded.source}: {p.loaded.error}", file=sys.stderr)
+    if bad:
+        print(f"nianbao: {len(bad)} of {len(sources)} document(s) could not be processed", file=sys.stderr)
     return 1 if bad else 0
+

@@ -14,6 +14,7 @@ from extractors.model import Document
 from extractors.reconcile import reconcile
 from extractors.report import Check, Report
 from extractors.template import Template
+from flows.settings import MAX_PAGES
 from warehouse.load import Loaded, doc_id_of
 
 _SUFFIX = {"pdf": ".pdf", "html": ".html", "docx": ".docx", "doc": ".doc", "wps": ".wps", "odt": ".odt",
@@ -31,6 +32,8 @@ class Processed:
         return [c for c in self.checks if not c.passed and c.rule_id != "missing_cells"]
 
     def summary(self) -> str:
+        if self.loaded.status == "skipped":
+            return f"{self.loaded.source}: skipped, already loaded by this pipeline version"
         if self.loaded.status == "failed":
             return f"{self.loaded.source}: FAILED {self.loaded.error}"
         r = self.report
@@ -44,16 +47,48 @@ def suffix_of(fmt: str) -> str:
     return _SUFFIX.get(fmt, ".bin")
 
 
-def extract_document(data: bytes, source: str) -> Document:
+def extract_document(data: bytes, source: str, max_pages: int = MAX_PAGES) -> Document:
     from extractors.dispatch import extract
 
+    if detect_format(data, source) == "pdf":
+        _check_page_count(data, max_pages)
     return extract(data, source)
+
+
+def _check_page_count(data: bytes, max_pages: int) -> None:
+    """A PDF claiming thousands of pages would hold a worker for hours: refuse it before reading.
+    Counting pages reads only the page tree; a PDF pdfium cannot open is left to the extractor,
+    which says what is wrong with it."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception:
+        return
+    try:
+        n = len(pdf)
+    finally:
+        pdf.close()
+    if n > max_pages:
+        raise ExtractionError(f"too many pages ({n}, limit {max_pages})")
+
+
+def reconcile_document(doc: Document) -> Report:
+    """reconcile() with the bundled template: a worker process calls it without shipping the template."""
+    from extractors.template import load_template
+
+    return reconcile(doc, load_template())
 
 
 def check_report(report: Report, template: Template) -> list[Check]:
     from extractors.checks import check_report as checks_of
 
     return checks_of(report, template)
+
+
+def skipped(source: str, doc_id: str) -> Processed:
+    """Not processed: the same bytes were already loaded by this pipeline version."""
+    return Processed(Loaded(doc_id, source, "skipped"), None, [])
 
 
 def failed(source: str, data: bytes | None, reason: str, fmt: str | None = None) -> Processed:

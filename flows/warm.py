@@ -1,0 +1,359 @@
+"""A pre-loaded background process that runs nianbao commands, so a command skips Python start-up.
+
+Importing Prefect and the extractors costs 2-4 s of CPU per process, more than the 3 s a one-file
+`nianbao ingest` may take. So the command sends its arguments, working folder, environment and its
+stdin/stdout/stderr (as file descriptors over a Unix socket) to a process that has imported all that
+once, which forks a child to run the command exactly as it would have run in the caller: same output
+on the same terminal, same exit status. The flow still runs through Prefect, against nianbao's local
+server (flows/server.py) or PREFECT_API_URL.
+
+Safety:
+- the pre-loaded process is tied to the code and environment it loaded: its socket name is a hash of
+  the source files' sizes and mtimes, the Python executable and every PREFECT_/NIANBAO_/PYTHON
+  variable. Edited code or another setting gets a fresh process; the stale one notices and exits.
+- the caller stays in charge: Ctrl-C is forwarded to the child, and the child kills itself (its
+  worker processes follow, see flows/parallel.py) the moment the caller's connection drops, so
+  `kill -9` of the command stops the work as it would without this.
+- it forks only while single-threaded (nothing runs there but the accept loop), and exits after
+  NIANBAO_WARM_IDLE_S (default 30 min) without a command.
+- `NIANBAO_WARM=0` runs every command in the caller's own process instead; any failure to reach the
+  pre-loaded process does the same.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from flows.settings import ENV_WARM_IDLE_S, state_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("flows", "extractors", "ocr", "warehouse")
+ENV_CHILD = "NIANBAO_WARM_CHILD"  # set in the forked child: a command there never goes warm again
+DEFAULT_IDLE_S = 1800.0
+START_TIMEOUT_S = 120.0
+_ENV_PREFIXES = ("PREFECT_", "NIANBAO_", "PYTHON")
+_ENV_IGNORED = {"NIANBAO_WARM", ENV_CHILD}
+
+# modules a command needs, imported once in the pre-loaded process (OCR is left out: ONNX Runtime
+# starts threads, and a scan is slow enough that its import does not matter)
+PRELOAD = (
+    "prefect", "prefect.flow_engine", "prefect.task_engine", "prefect.task_runners", "fastapi.encoders",
+    "duckdb", "flows.flows", "flows.parallel", "flows.pipeline", "extractors.dispatch", "extractors.pdf_text",
+    "extractors.text_dump", "extractors.html", "extractors.docx", "rich.progress",
+)
+
+
+def code_fingerprint(root: Path = ROOT) -> str:
+    h = hashlib.sha256()
+    for pkg in PACKAGES:
+        for f in sorted((root / pkg).rglob("*")):
+            if f.suffix in (".py", ".json") and "__pycache__" not in f.parts:
+                st = f.stat()
+                h.update(f"{f.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def env_fingerprint(env: Mapping[str, str]) -> str:
+    keep = sorted((k, v) for k, v in env.items() if k.startswith(_ENV_PREFIXES) and k not in _ENV_IGNORED)
+    return hashlib.sha256(json.dumps([sys.executable, keep]).encode()).hexdigest()
+
+
+def socket_path(env: Mapping[str, str], code: str) -> Path:
+    key = hashlib.sha256(f"{env_fingerprint(env)}:{code}".encode()).hexdigest()[:16]
+    folder = state_dir()
+    path = folder / f"warm-{key}.sock"
+    if len(str(path)) > 100:  # AF_UNIX paths stop at 108 bytes
+        path = Path(tempfile.gettempdir()) / f"nianbao-{os.getuid()}" / f"warm-{key}.sock"
+    return path
+
+
+# ---------------------------------------------------------------- the caller's side
+
+
+def run(argv: list[str], env: Mapping[str, str], before_request: Callable[[], bool] | None = None) -> int | None:
+    """Run `nianbao ARGV` in the pre-loaded process (started if none): its exit status, or None
+    when it could not be reached (the caller then runs the command itself)."""
+    code = code_fingerprint()
+    path = socket_path(env, code)
+    sock = _connect(path)
+    if sock is None:
+        sock = _start_and_connect(path, code, env)
+        if sock is None:
+            return None
+    with sock:
+        if before_request and before_request() is False:
+            return None
+        try:
+            _send_request(sock, argv, env)
+            pid = struct.unpack("!i", _recv_exact(sock, 4))[0]
+        except (OSError, EOFError):
+            return None  # the child never started: nothing ran
+        return _wait_child(sock, pid)
+
+
+def _connect(path: Path) -> socket.socket | None:
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.connect(str(path))
+        return s
+    except OSError:
+        s.close()
+        return None
+
+
+def _start_and_connect(path: Path, code: str, env: Mapping[str, str]) -> socket.socket | None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two callers at once start one process
+        sock = _connect(path)
+        if sock is not None:
+            return sock
+        log = path.with_suffix(".log")
+        child_env = {k: v for k, v in env.items() if k != ENV_CHILD}
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "flows.warm", "serve", "--socket", str(path), "--code", code],
+                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=child_env,
+                start_new_session=True, close_fds=True, cwd=str(ROOT))
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline and proc.poll() is None:
+            sock = _connect(path)
+            if sock is not None:
+                return sock
+            time.sleep(0.05)
+        if proc.poll() is None:
+            proc.kill()
+        return None
+
+
+def _send_request(sock: socket.socket, argv: list[str], env: Mapping[str, str]) -> None:
+    body = json.dumps({"argv": argv, "cwd": os.getcwd(), "env": dict(env)}).encode()
+    socket.send_fds(sock, [struct.pack("!I", len(body))], [0, 1, 2])
+    sock.sendall(body)
+
+
+def _wait_child(sock: socket.socket, pid: int) -> int:
+    def forward(signum: int, _frame: object) -> None:
+        try:
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+
+    old = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        while True:
+            try:
+                return struct.unpack("!i", _recv_exact(sock, 4))[0]
+            except InterruptedError:
+                continue
+            except (OSError, EOFError):
+                print("nianbao: the background process running the command died", file=sys.stderr)
+                return 1
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    buf = b""
+    while len(buf) < n:
+        chunk = sock.recv(n - len(buf))
+        if not chunk:
+            raise EOFError
+        buf += chunk
+    return buf
+
+
+# ---------------------------------------------------------------- the pre-loaded process
+
+
+def preload() -> None:
+    import importlib
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:  # a missing optional extractor only costs that format its import later
+            pass
+
+
+def serve(path: Path, code: str, idle_s: float) -> None:
+    preload()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(path))
+    listener.listen(16)
+    listener.settimeout(5.0)
+    inode = path.stat().st_ino
+    last = time.monotonic()
+    children: set[int] = set()
+    try:
+        while True:
+            _reap(children)
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                idle = not children and time.monotonic() - last > idle_s
+                if idle or code_fingerprint() != code or not _still_ours(path, inode):
+                    return
+                continue
+            last = time.monotonic()
+            pid = os.fork()
+            if pid == 0:
+                listener.close()
+                _child(conn)  # never returns
+            conn.close()
+            children.add(pid)
+    finally:
+        if _still_ours(path, inode):
+            path.unlink(missing_ok=True)
+
+
+def _still_ours(path: Path, inode: int) -> bool:
+    try:
+        return path.stat().st_ino == inode
+    except OSError:
+        return False
+
+
+def _reap(children: set[int]) -> None:
+    for pid in list(children):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            children.discard(pid)
+
+
+def _child(conn: socket.socket) -> None:
+    rc = 1
+    try:
+        conn.settimeout(None)
+        msg, fds, _flags, _addr = socket.recv_fds(conn, 4, 3)
+        body = json.loads(_recv_exact(conn, struct.unpack("!I", msg)[0]))
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.chdir(body["cwd"])
+        os.environ.clear()
+        os.environ.update(body["env"])
+        os.environ[ENV_CHILD] = "1"
+        sys.argv = ["nianbao", *body["argv"]]
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        conn.sendall(struct.pack("!i", os.getpid()))
+        _watch_caller(conn)
+        rc = _run_command(body["argv"])
+    except BaseException as e:  # noqa: BLE001 - the caller must get a status whatever happens
+        print(f"nianbao: {type(e).__name__}: {e}", file=sys.stderr)
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        try:
+            conn.sendall(struct.pack("!i", rc))
+        finally:
+            os._exit(rc)
+
+
+def _run_command(argv: list[str]) -> int:
+    from flows.cli import main
+
+    try:
+        rc = main(argv)
+    except SystemExit as e:  # argparse's --help and usage errors
+        rc = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    _drain_prefect()
+    return rc
+
+
+def _drain_prefect() -> None:
+    """os._exit skips atexit: send Prefect's queued events and logs first."""
+    try:
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+
+        EventsWorker.drain_all(timeout=10)
+        APILogWorker.drain_all(timeout=10)
+    except Exception:
+        pass
+
+
+def _watch_caller(conn: socket.socket) -> None:
+    """The caller closing its end (killed, even by -9) kills this run at once, as it would kill an
+    ordinary command."""
+    import threading
+
+    def watch() -> None:
+        try:
+            while conn.recv(1):
+                pass
+        except OSError:
+            pass
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="caller-watch", daemon=True).start()
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    p = argparse.ArgumentParser(prog="python -m flows.warm")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("serve")
+    s.add_argument("--socket", required=True)
+    s.add_argument("--code", required=True)
+    s.add_argument("--idle", type=float, default=float(os.environ.get(ENV_WARM_IDLE_S, DEFAULT_IDLE_S)))
+    sub.add_parser("stop")
+    args = p.parse_args(argv)
+    if args.cmd == "serve":
+        serve(Path(args.socket), args.code, args.idle)
+    else:
+        print(f"stopped {stop_all()} pre-loaded process(es)")
+    return 0
+
+
+def stop_all() -> int:
+    """Stop every pre-loaded process of this state folder (their running commands finish)."""
+    n = 0
+    for folder in (state_dir(), Path(tempfile.gettempdir()) / f"nianbao-{os.getuid()}"):
+        for sock in folder.glob("warm-*.sock") if folder.is_dir() else ():
+            s = _connect(sock)
+            if s is not None:
+                # the accept loop has no stop message; the owner's pid is the peer of our connection
+                creds = s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+                pid = struct.unpack("3i", creds)[0]
+                s.close()
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                    n += 1
+                except ProcessLookupError:
+                    pass
+            sock.unlink(missing_ok=True)
+    return n
+
+
+def describe() -> str:
+    socks = [p for f in (state_dir(), Path(tempfile.gettempdir()) / f"nianbao-{os.getuid()}") if f.is_dir()
+             for p in f.glob("warm-*.sock")]
+    live = [p for p in socks if (s := _connect(p)) is not None and (s.close() or True)]
+    return f"pre-loaded processes: {len(live)} running" + (f" ({', '.join(p.name for p in live)})" if live else "")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
