@@ -566,8 +566,23 @@ def _is_data_table(table: etree._Element, stats: dict[etree._Element, _Stats]) -
     cells = [c for r in rows for c in _row_cells(r)]
     if len(cells) < 2:
         return False
-    # A cell holding a whole article (many paragraphs of prose) is a layout box, not a data cell.
-    return all(stats[c].chars <= 600 for c in cells)
+    # A cell holding a whole article (many paragraphs of prose) is a layout box, not a data cell;
+    # a long note in one paragraph is still data.
+    return not any(_holds_prose(c, stats) for c in cells)
+
+
+_PROSE_BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _holds_prose(cell: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
+    chars = stats[cell].chars
+    if chars <= 600:
+        return False
+    if chars > 3000:
+        return True
+    paragraphs = sum(1 for el in cell.iter(*_PROSE_BLOCKS) if stats[el].chars >= 20)
+    breaks = sum(1 for _ in cell.iter("br"))
+    return paragraphs + breaks >= 3
 
 
 def _is_small_image(img: etree._Element) -> bool:

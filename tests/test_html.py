@@ -306,3 +306,22 @@ def test_menu_laid_out_as_a_table_of_links_is_left_out() -> None:
 def test_unclosed_tags_nested_a_thousand_deep_lose_no_text() -> None:
     html = "<html><body>" + "<font>字" * 1500 + "<p>一、总体情况</p></body></html>"
     assert paragraphs(extract(html))[-1] == "一、总体情况"
+
+
+def test_table_with_a_long_note_in_one_cell_stays_a_table() -> None:
+    note = "注：" + "本表数据统计口径为本机关全年收到的全部政府信息公开申请，含网络、信函、当面提交。" * 20
+    html = f"<table><tr><td>规章</td><td>3</td></tr><tr><td colspan='2'>{note}</td></tr></table>"
+    (table,) = tables(extract(html))
+    assert table.n_rows == 2
+
+
+def test_table_boxing_a_whole_article_is_read_as_paragraphs() -> None:
+    prose = "".join(
+        f"<p>第{i}段：某镇持续推进政务公开标准化规范化建设，全面提升公开质量和实效。</p>" for i in range(20)
+    )
+    doc = extract(f"<table><tr><td>{prose}</td><td>侧栏</td></tr></table>")
+    assert not tables(doc)
+    assert paragraphs(doc)[:2] == [
+        "第0段：某镇持续推进政务公开标准化规范化建设，全面提升公开质量和实效。",
+        "第1段：某镇持续推进政务公开标准化规范化建设，全面提升公开质量和实效。",
+    ]
