@@ -37,10 +37,12 @@ def suppress_red(bgr: np.ndarray) -> np.ndarray:
     mask = red_mask(bgr)
     if int(mask.sum()) < 50:
         return bgr
-    mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
-    out = bgr.copy()
     paper = np.median(bgr[mask == 0].reshape(-1, 3), axis=0) if (mask == 0).any() else (255, 255, 255)
-    out[mask > 0] = np.asarray(paper, dtype=np.uint8)
+    # grow the mask over the seal's soft rim, but never over dark (text) pixels
+    grown = cv2.dilate(mask, np.ones((3, 3), np.uint8)) > 0
+    grown &= to_gray(bgr) > 140
+    out = bgr.copy()
+    out[grown | (mask > 0)] = np.asarray(paper, dtype=np.uint8)
     return out
 
 
@@ -52,7 +54,7 @@ def noise_level(gray: np.ndarray) -> float:
     """Robust estimate of pixel noise (sigma) from the median absolute Laplacian of the paper."""
     small = gray if gray.shape[0] < 1200 else cv2.resize(gray, None, fx=0.5, fy=0.5)
     lap = cv2.Laplacian(small.astype(np.float32), cv2.CV_32F)
-    paper = small > np.percentile(small, 60)
+    paper = small >= np.percentile(small, 60)
     vals = np.abs(lap[paper])
     return float(np.median(vals)) if vals.size else 0.0
 
@@ -91,9 +93,9 @@ def ink_mask(gray: np.ndarray) -> np.ndarray:
 
 
 def skew_angle(ink: np.ndarray, max_angle: float = 8.0) -> float:
-    """Small skew in degrees (counter-clockwise positive, as cv2.getRotationMatrix2D takes it): the
-    angle at which the ink is most sharply aligned in rows and columns together (text lines and
-    rules of an upright page, the same lines of a page lying on its side)."""
+    """The small rotation in degrees (counter-clockwise positive, as cv2.getRotationMatrix2D takes
+    it) that levels the page: the one under which the ink lines up most sharply in rows and columns
+    together (text lines and rules of an upright page, the same lines of a page on its side)."""
     ys, xs = np.nonzero(ink[::2, ::2])
     if ys.size < 200:
         return 0.0
@@ -116,7 +118,8 @@ def skew_angle(ink: np.ndarray, max_angle: float = 8.0) -> float:
     coarse = np.arange(-max_angle, max_angle + 1e-9, 0.5)
     best = max(coarse, key=sharpness)
     fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.05)
-    return float(max(fine, key=sharpness))
+    # the sharpest angle is the content's own rotation; undoing it is the opposite turn
+    return -float(max(fine, key=sharpness))
 
 
 def rotation_matrix(shape: tuple[int, int], angle: float) -> tuple[np.ndarray, tuple[int, int]]:

@@ -1,0 +1,96 @@
+"""Ruling lines -> lattice -> cells with spans (ocr.grid), on tables drawn with OpenCV."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ocr.grid import find_tables
+from ocr.preprocess import ink_mask
+
+DPI = 150.0
+
+
+def _page(h: int = 700, w: int = 900) -> np.ndarray:
+    return np.full((h, w), 255, np.uint8)
+
+
+def _rule_grid(img: np.ndarray, xs: list[int], ys: list[int], skip: set[tuple[str, int, int]] = frozenset()) -> None:
+    """Draw every edge of the lattice except those in `skip` (('h'|'v', row/col line, cell index))."""
+    for i, y in enumerate(ys):
+        for c in range(len(xs) - 1):
+            if ("h", i, c) not in skip:
+                cv2.line(img, (xs[c], y), (xs[c + 1], y), 0, 2)
+    for j, x in enumerate(xs):
+        for r in range(len(ys) - 1):
+            if ("v", j, r) not in skip:
+                cv2.line(img, (x, ys[r]), (x, ys[r + 1]), 0, 2)
+
+
+def test_a_fully_ruled_grid_gives_one_cell_per_position():
+    img = _page()
+    _rule_grid(img, [100, 300, 500, 700], [100, 160, 220])
+    (t,) = find_tables(ink_mask(img), DPI)
+    assert sorted((c.row, c.col, c.row_span, c.col_span) for c in t.cells) == [
+        (r, c, 1, 1) for r in range(2) for c in range(3)
+    ]
+
+
+def test_a_missing_vertical_edge_makes_a_cell_spanning_two_columns():
+    img = _page()
+    _rule_grid(img, [100, 300, 500, 700], [100, 160, 220], skip={("v", 1, 0)})
+    (t,) = find_tables(ink_mask(img), DPI)
+    top_left = next(c for c in t.cells if c.row == 0 and c.col == 0)
+    assert (top_left.row_span, top_left.col_span) == (1, 2)
+    assert not any(c.row == 0 and c.col == 1 for c in t.cells)
+
+
+def test_a_missing_horizontal_edge_makes_a_cell_spanning_two_rows():
+    img = _page()
+    _rule_grid(img, [100, 300, 500], [100, 160, 220, 280], skip={("h", 1, 0), ("h", 2, 0)})
+    (t,) = find_tables(ink_mask(img), DPI)
+    first = next(c for c in t.cells if c.col == 0 and c.row == 0)
+    assert first.row_span == 3
+
+
+def test_cell_boxes_lie_between_the_ruling_lines():
+    img = _page()
+    _rule_grid(img, [100, 300, 500], [100, 160, 220])
+    (t,) = find_tables(ink_mask(img), DPI)
+    cell = next(c for c in t.cells if (c.row, c.col) == (1, 1))
+    assert abs(cell.x0 - 300) <= 2 and abs(cell.x1 - 500) <= 2
+    assert abs(cell.y0 - 160) <= 2 and abs(cell.y1 - 220) <= 2
+
+
+def test_bold_text_inside_cells_adds_no_rows_or_columns():
+    img = _page()
+    _rule_grid(img, [100, 400, 700], [100, 170, 240])
+    for y in (145, 215):
+        cv2.putText(img, "IIIIIIII HHHH ----", (110, y), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 4)
+    (t,) = find_tables(ink_mask(img), DPI)
+    assert (len(t.ys) - 1, len(t.xs) - 1) == (2, 2)
+
+
+def test_a_table_without_side_borders_still_closes_its_outer_columns():
+    img = _page()
+    xs, ys = [100, 300, 500, 700], [100, 160, 220]
+    for y in ys:
+        cv2.line(img, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in xs[1:-1]:
+        cv2.line(img, (x, ys[0]), (x, ys[-1]), 0, 2)
+    (t,) = find_tables(ink_mask(img), DPI)
+    assert len(t.xs) - 1 == 3
+
+
+def test_a_framed_paragraph_is_not_a_table():
+    img = _page()
+    cv2.rectangle(img, (100, 100), (700, 300), 0, 2)
+    assert find_tables(ink_mask(img), DPI) == []
+
+
+def test_two_tables_on_a_page_come_top_to_bottom():
+    img = _page()
+    _rule_grid(img, [100, 300, 500], [400, 460, 520])
+    _rule_grid(img, [100, 300, 500], [100, 160, 220])
+    tables = find_tables(ink_mask(img), DPI)
+    assert [t.ys[0] for t in tables] == sorted(t.ys[0] for t in tables) and len(tables) == 2

@@ -1,0 +1,88 @@
+"""A page image -> blocks of the shared model (ocr.page), on a synthetic scanned page."""
+
+from __future__ import annotations
+
+import functools
+
+import cv2
+import numpy as np
+import pytest
+
+from extractors.model import Paragraph, Table
+from ocr.engine import load_engine
+from ocr.page import ocr_image
+
+DPI = 150.0
+ROWS = [["item", "issued", "repealed", "in force"], ["rules", "14", "2", "0"], ["notices", "1", "10", "235"]]
+XS = [100, 420, 620, 820, 1020]
+YS = [500, 570, 640, 710]
+
+
+def _page() -> np.ndarray:
+    """An A4 page at 150 dpi: a heading, a ruled 3x4 table whose numbers sit close to the rules."""
+    img = np.full((1754, 1240, 3), 255, np.uint8)
+    cv2.putText(img, "Annual report 2024", (100, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (0, 0, 0), 3)
+    cv2.putText(img, "Table one: documents issued this year", (100, 400), cv2.FONT_HERSHEY_SIMPLEX, 1.1, (0, 0, 0), 2)
+    for y in YS:
+        cv2.line(img, (XS[0], y), (XS[-1], y), (0, 0, 0), 2)
+    for x in XS:
+        cv2.line(img, (x, YS[0]), (x, YS[-1]), (0, 0, 0), 2)
+    for r, row in enumerate(ROWS):
+        for c, text in enumerate(row):
+            # numbers right-aligned against the next rule: full-page OCR would run them together
+            (w, _), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, 1.0, 2)
+            x = XS[c] + 15 if c == 0 else XS[c + 1] - w - 12
+            cv2.putText(img, text, (x, YS[r] + 48), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    return img
+
+
+@functools.cache
+def _blocks(turn: int | None = None) -> tuple:
+    img = _page() if turn is None else cv2.rotate(_page(), turn)
+    return tuple(ocr_image(load_engine(), img, DPI, 1))
+
+
+def _table(blocks) -> Table:
+    (table,) = [b for b in blocks if isinstance(b, Table)]
+    return table
+
+
+def test_table_numbers_land_in_their_rows_and_columns():
+    grid = {(c.row, c.col): c.text for c in _table(_blocks()).cells}
+    assert [[grid[(r, c)] for c in range(4)] for r in range(1, 3)] == [row for row in ROWS[1:]]
+
+
+def test_every_table_cell_carries_its_recognition_confidence():
+    cells = _table(_blocks()).cells
+    assert all(c.confidence is not None and 0.0 <= c.confidence <= 1.0 for c in cells)
+    assert all(c.confidence > 0.8 for c in cells if c.text.isdigit())
+
+
+def test_cells_carry_page_and_box_in_pdf_points():
+    cell = next(c for c in _table(_blocks()).cells if (c.row, c.col) == (1, 1))
+    assert cell.page == 1
+    x0, y0, x1, y1 = cell.bbox
+    k = 72.0 / DPI
+    assert abs(x0 - XS[1] * k) < 3 and abs(x1 - XS[2] * k) < 3 and abs(y0 - YS[1] * k) < 3 and abs(y1 - YS[2] * k) < 3
+
+
+def test_text_outside_the_table_comes_as_paragraphs_in_reading_order():
+    kinds = [type(b).__name__ for b in _blocks()]
+    assert kinds == ["Paragraph", "Paragraph", "Table"]
+    assert "2024" in _blocks()[0].text
+
+
+@pytest.mark.parametrize("turn", [cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_180])
+def test_a_turned_page_reads_the_same(turn):
+    grid = {(c.row, c.col): c.text for c in _table(_blocks(turn)).cells}
+    assert [[grid[(r, c)] for c in range(4)] for r in range(1, 3)] == [row for row in ROWS[1:]]
+
+
+def test_boxes_of_a_turned_page_point_into_the_page_as_given():
+    # turned 180 degrees, the heading (top of the page) is found near the bottom of the given image
+    heading = next(b for b in _blocks(cv2.ROTATE_180) if isinstance(b, Paragraph) and "Annual" in b.text)
+    assert heading.bbox[1] > 1754 * 72.0 / DPI * 0.8
+
+
+def test_a_blank_page_gives_no_blocks():
+    assert ocr_image(load_engine(), np.full((800, 600, 3), 255, np.uint8), DPI, 1) == []

@@ -1,0 +1,84 @@
+"""Page clean-up before recognition (ocr.preprocess): seals, shading, noise, skew."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ocr.preprocess import (
+    denoise,
+    flatten_background,
+    ink_mask,
+    rotate,
+    rotation_matrix,
+    skew_angle,
+    suppress_red,
+    to_gray,
+)
+
+
+def _text_page() -> np.ndarray:
+    img = np.full((600, 800, 3), 255, np.uint8)
+    for i, y in enumerate(range(80, 560, 40)):
+        cv2.putText(img, f"Line {i} of 2024 annual report 14 2 0", (40, y), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (0, 0, 0), 2)
+    return img
+
+
+def test_red_seal_ink_is_painted_with_the_paper_colour():
+    img = _text_page()
+    cv2.circle(img, (400, 300), 120, (40, 40, 220), 8)  # BGR red ring
+    out = suppress_red(img)
+    assert out[300, 280].tolist() == [255, 255, 255]  # on the ring, off the text
+
+
+def test_black_text_under_a_red_seal_survives():
+    img = _text_page()
+    text_px = np.argwhere(to_gray(img) < 80)
+    overlay = img.copy()
+    cv2.circle(overlay, (400, 300), 200, (40, 40, 220), -1)
+    # the seal is translucent: where it lies over paper it is red, over black text it stays dark
+    blended = np.where(to_gray(img)[..., None] < 80, img, overlay)
+    out = to_gray(suppress_red(blended))
+    ys, xs = text_px[:, 0], text_px[:, 1]
+    inside = (ys - 300) ** 2 + (xs - 400) ** 2 < 190**2
+    assert (out[ys[inside], xs[inside]] < 80).mean() > 0.95
+
+
+def test_an_image_without_red_is_returned_unchanged():
+    img = _text_page()
+    assert suppress_red(img) is img
+
+
+def test_uneven_shading_is_flattened_to_white_paper():
+    gray = to_gray(_text_page()).astype(np.float32)
+    shade = np.linspace(0.55, 1.0, gray.shape[1])[None, :]
+    shaded = (gray * shade).astype(np.uint8)
+    flat = flatten_background(shaded)
+    paper = to_gray(_text_page()) == 255
+    assert np.percentile(flat[paper], 5) > 200
+
+
+def test_a_clean_page_is_not_smoothed():
+    gray = to_gray(_text_page())
+    assert np.array_equal(denoise(gray), gray)
+
+
+def test_speckled_paper_is_cleaned():
+    gray = to_gray(_text_page())
+    rng = np.random.default_rng(1)
+    noisy = np.clip(gray.astype(np.float32) + rng.normal(0, 25, gray.shape), 0, 255).astype(np.uint8)
+    assert np.abs(denoise(noisy).astype(int) - gray).mean() < np.abs(noisy.astype(int) - gray).mean()
+
+
+def test_skew_is_measured_so_that_rotating_by_it_levels_the_lines():
+    gray = to_gray(_text_page())
+    m, size = rotation_matrix(gray.shape, 2.0)
+    skewed = rotate(gray, m, size)
+    angle = skew_angle(ink_mask(skewed))
+    assert abs(angle + 2.0) < 0.3
+    m2, size2 = rotation_matrix(skewed.shape, angle)
+    assert abs(skew_angle(ink_mask(rotate(skewed, m2, size2)))) < 0.3
+
+
+def test_a_level_page_measures_no_skew():
+    assert abs(skew_angle(ink_mask(to_gray(_text_page())))) < 0.2
