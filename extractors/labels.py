@@ -72,9 +72,22 @@ def match_label(text: str, template: Template, table_id: str | None = None) -> M
     exact = [(label.rfind(k.key) + len(k.key), len(k.key), k) for k in keys if k.key in label]
     if exact:
         end, length, k = max(exact, key=lambda e: (e[0], e[1]))
+        rest = label[end:]
+        if k.row_id == "other_processing" and len(rest) >= 4:
+            # （六）其他处理 here is the parent cell glued before its sub-row's own (cut) label
+            return _fragment(rest, keys)
         # a short key must be the label's end, not a word inside a longer unmatched label
         if length >= 4 or end >= len(label) - 1:
             return Match(k.table_id, k.row_id, 1.0)
+    return _fragment(label, keys)
+
+
+def _fragment(label: str, keys: list[RowKey]) -> Match | None:
+    """A label that holds no key whole: cut by a wrap, or misspelt."""
+    inside = {(k.table_id, k.row_id) for k in keys if len(label) >= 6 and label in k.key}
+    if len(inside) == 1:
+        table_id, row_id = inside.pop()
+        return Match(table_id, row_id, 0.9)
     scored = sorted(((_fuzzy(k.key, label), k) for k in keys if len(k.key) >= 4), key=lambda s: -s[0])
     if not scored:
         return None

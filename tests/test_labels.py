@@ -27,6 +27,9 @@ def row(text):
     ("结果 维持", None),
     ("法人或其他组织", None),
     ("行政机关不再处理其政府信息公", None),  # could be either of two rows: no guess
+    ("（六）其他处理要求缴纳费用、行政机关不再处理其政府信息公开申请", "other_unpaid_fee"),  # parent + cut label
+    ("1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请2、申请人逾期未按收费通知",
+     "other_no_correction"),  # the next row's label spilled onto this one
 ])
 def test_label_to_row(text, expected):
     assert row(text) == expected
