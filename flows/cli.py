@@ -16,6 +16,7 @@ COMMANDS = [
     "flows.cmd_sql",
     "flows.cmd_export",
     "flows.cmd_reprocess",
+    "flows.cmd_inspect",
 ]
 
 

@@ -149,6 +149,10 @@ def _raw_template() -> dict:
     return json.loads(resources.files("extractors").joinpath("data/gip_annual_report_2021.json").read_text("utf-8"))
 
 
+def raw_template_table(table_id: str) -> dict:
+    return next(t for t in _raw_template()["tables"] if t["id"] == table_id)
+
+
 def _col_groups(raw_groups: dict[str, list[str]] | None, col_id: str) -> str | None:
     if not raw_groups:
         return None
