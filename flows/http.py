@@ -1,27 +1,170 @@
-"""Fetching one URL for `nianbao ingest URL` (the crawler has its own polite fetcher)."""
+"""Fetching over HTTP: the one fetch path of `nianbao ingest URL` and of the crawler.
+
+`fetch` sends one GET (conditional when the caller knows an ETag or Last-Modified), follows
+redirects itself so that every hop passes the caller's gate (host allowed, robots.txt, politeness
+delay), retries timeouts and 5xx answers with exponential backoff, and stops reading at a size
+limit. It never raises for a network problem: the answer says what went wrong.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import urljoin, urlsplit
+
 from flows.fetch import MAX_BYTES, Input
+
+if TYPE_CHECKING:
+    import httpx
 
 USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao; annual-report research crawler)"
 
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Answers worth asking again: the server or a proxy in front of it was busy or broken for a moment.
+_RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+_MAX_RETRY_AFTER = 60.0
 
-def fetch_url(url: str, timeout: float = 30.0) -> Input:
+
+@dataclass(frozen=True)
+class Policy:
+    """How one fetch behaves; the crawler's settings and `ingest URL` both build one."""
+
+    timeout: float = 30.0  # seconds to connect, and between two chunks of the body
+    max_bytes: int = MAX_BYTES
+    retries: int = 2  # further tries after a timeout, a connection error or a 5xx answer
+    backoff: float = 1.0  # seconds before the first retry; doubled for each further one
+    max_redirects: int = 5
+    user_agent: str = USER_AGENT
+
+
+@dataclass(frozen=True)
+class Response:
+    """What became of one GET. `data` is None unless the server sent a body that was read whole."""
+
+    url: str  # as requested
+    final_url: str  # after redirects
+    status: int | None  # the last HTTP status, None when no answer came
+    data: bytes | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    error: str | None = None
+    refused: bool = False  # the gate refused a hop: nothing was requested there
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304 and self.error is None
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and self.error is None
+
+
+class Gate(Protocol):
+    """The crawler's say on each request: `admit` waits for the host's turn and returns None, or
+    returns why the URL must not be requested; `done` marks the end of a request to that host."""
+
+    def admit(self, url: str) -> str | None: ...
+
+    def done(self, url: str) -> None: ...
+
+
+def make_client(policy: Policy) -> httpx.Client:
     import httpx
 
-    try:
-        with httpx.Client(follow_redirects=True, timeout=timeout, headers={"User-Agent": USER_AGENT}) as client:
-            with client.stream("GET", url) as r:
-                if r.status_code >= 400:
-                    return Input(url, None, f"HTTP {r.status_code}")
-                chunks: list[bytes] = []
-                total = 0
-                for chunk in r.iter_bytes():
-                    total += len(chunk)
-                    if total > MAX_BYTES:
-                        return Input(url, None, f"larger than {MAX_BYTES // 2**20} MiB")
-                    chunks.append(chunk)
-                return Input(url, b"".join(chunks))
-    except httpx.HTTPError as e:
-        return Input(url, None, f"fetch failed: {type(e).__name__}: {e}")
+    return httpx.Client(follow_redirects=False, timeout=policy.timeout,
+                        headers={"User-Agent": policy.user_agent})
+
+
+def fetch(client: httpx.Client, url: str, policy: Policy, *, etag: str | None = None,
+          last_modified: str | None = None, gate: Gate | None = None,
+          sleep: Callable[[float], None] = time.sleep) -> Response:
+    """GET `url`, retrying timeouts and 5xx answers; a 304 comes back with `not_modified` set."""
+    attempt = 0
+    while True:
+        r, retry_after = _fetch_once(client, url, policy, etag, last_modified, gate)
+        retryable = r.error is not None and not r.refused and (r.status is None or r.status in _RETRY_STATUS)
+        if not retryable or attempt >= policy.retries:
+            if retryable and attempt:
+                return Response(**{**r.__dict__, "error": f"{r.error} (after {attempt + 1} tries)"})
+            return r
+        delay = policy.backoff * 2**attempt
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, _MAX_RETRY_AFTER))
+        sleep(delay)
+        attempt += 1
+
+
+def fetch_url(url: str, timeout: float = 30.0) -> Input:
+    """One URL for `nianbao ingest URL`: the crawler's fetch without a gate (the user asked for it)."""
+    policy = Policy(timeout=timeout)
+    with make_client(policy) as client:
+        r = fetch(client, url, policy)
+    return Input(url, r.data if r.ok else None, None if r.ok else r.error)
+
+
+def _fetch_once(client: httpx.Client, url: str, policy: Policy, etag: str | None, last_modified: str | None,
+                gate: Gate | None) -> tuple[Response, float | None]:
+    import httpx
+
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    current = url
+    for _hop in range(policy.max_redirects + 1):
+        if urlsplit(current).scheme not in ("http", "https"):
+            return Response(url, current, None, error=f"redirected to a non-http URL {current}", refused=True), None
+        if gate is not None:
+            refusal = gate.admit(current)
+            if refusal:
+                return Response(url, current, None, error=refusal, refused=True), None
+        try:
+            with client.stream("GET", current, headers=headers) as r:
+                if r.status_code in _REDIRECTS and r.headers.get("location"):
+                    current = urljoin(current, r.headers["location"].strip())
+                    continue
+                meta = {"etag": r.headers.get("etag"), "last_modified": r.headers.get("last-modified"),
+                        "content_type": r.headers.get("content-type")}
+                if r.status_code == 304:
+                    return Response(url, current, 304, **meta), None
+                if r.status_code >= 400 or r.status_code < 200:
+                    return (Response(url, current, r.status_code, error=f"HTTP {r.status_code}", **meta),
+                            _retry_after(r.headers.get("retry-after")))
+                return _read_body(r, url, current, policy, meta), None
+        except httpx.TimeoutException:
+            return Response(url, current, None, error=f"timed out ({policy.timeout:g} s)"), None
+        except httpx.HTTPError as e:
+            return Response(url, current, None, error=f"fetch failed: {type(e).__name__}: {e}"), None
+        finally:
+            if gate is not None:
+                gate.done(current)
+    return Response(url, current, None, error=f"more than {policy.max_redirects} redirects"), None
+
+
+def _read_body(r: httpx.Response, url: str, final: str, policy: Policy, meta: dict) -> Response:
+    too_large = f"larger than {_mib(policy.max_bytes)}"
+    declared = r.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > policy.max_bytes:
+        return Response(url, final, r.status_code, error=too_large, **meta)
+    chunks: list[bytes] = []
+    total = 0
+    for chunk in r.iter_bytes():
+        total += len(chunk)
+        if total > policy.max_bytes:
+            return Response(url, final, r.status_code, error=too_large, **meta)
+        chunks.append(chunk)
+    return Response(url, final, r.status_code, b"".join(chunks), **meta)
+
+
+def _mib(n: int) -> str:
+    return f"{n // 2**20} MiB" if n >= 2**20 else f"{n} bytes"
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value and value.strip().isdigit():
+        return float(value.strip())
+    return None

@@ -1,0 +1,332 @@
+"""Crawling a portal's annual-report column: listing pages -> report articles -> attachments -> warehouse.
+
+`crawl` is the plain function (tests call it); `flows.crawl.crawl_portal` is the Prefect flow around
+it that `nianbao crawl` runs and `nianbao serve` deploys on schedules.
+
+From each start URL the crawler follows the listing's pagination on the same host, opens the
+articles whose titles name an annual report (others are never requested), and ingests each report:
+the article page itself when the report is pasted into it (the HTML extractor finds the body),
+else its attachments (PDF, Word, WPS, images, text, ZIPs of these). Every URL dealt with gets a
+row in `crawl_log` (warehouse/crawl_log.py). The source recorded for a document is its URL
+(`URL#path` for a file inside a ZIP).
+
+Incremental: listing pages are always fetched (they are how new reports are found); articles and
+attachments already in `crawl_log` are asked for with a conditional GET (ETag / Last-Modified);
+a 304 or the same bytes again (sha256) means nothing is processed again, and an article's
+attachment links are replayed from the log. An attachment already loaded from a server that sends
+no validators is not requested at all: portals publish a changed file under a new name. A crawl
+that was interrupted picks up where it stopped, since a URL's row is written only once it is done.
+
+Robust: a page or file that fails (404, timeout, 500, unreadable, too large) is logged and named in
+the outcome; the crawl goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from flows.crawl_config import CrawlSettings
+from flows.crawl_links import is_attachment, is_pagination, is_report_attachment, is_report_title, parse_page
+from flows.crawl_politeness import HostGate, host_of
+from flows.http import Response, fetch, make_client
+from warehouse import crawl_log
+from warehouse.crawl_log import Known, LogRow
+
+if TYPE_CHECKING:
+    import duckdb
+    import httpx
+
+    from extractors.template import Template
+    from flows.pipeline import Processed
+
+_LOCK_RETRIES = 60  # seconds to wait for another process (an analyst's session, another crawl) to let go
+
+
+@dataclass(frozen=True)
+class Failure:
+    url: str
+    reason: str
+
+    def line(self) -> str:
+        return f"{self.url}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class CrawlOutcome:
+    crawl_id: str
+    documents: tuple[Processed, ...]  # loaded in this crawl
+    failures: tuple[Failure, ...]
+    statuses: tuple[tuple[str, int], ...]  # crawl_log status -> rows written by this crawl
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{n} {s}" for s, n in self.statuses) or "nothing"
+        return f"crawl {self.crawl_id}: {len(self.documents)} documents loaded; urls: {counts}"
+
+
+def crawl(start_urls: list[str], db: str, settings: CrawlSettings | None = None, *, portal: str | None = None,
+          on_document: Callable[[Processed], None] | None = None,
+          sleep: Callable[[float], None] = time.sleep) -> CrawlOutcome:
+    """Crawl the listings at `start_urls` into the warehouse `db`; never raises for a bad page."""
+    from extractors.template import load_template
+
+    settings = settings or CrawlSettings()
+    policy = settings.policy()
+    hosts = {host_of(u) for u in start_urls} | {h.lower() for h in settings.extra_hosts}
+    template = load_template()
+    with make_client(policy) as client, _warehouse(db, template, sleep) as con:
+        gate = HostGate(client, policy, delay=settings.delay, allowed_hosts=hosts, sleep=sleep)
+        crawler = _Crawler(db, con, settings, template, client, gate, portal, on_document)
+        return crawler.run(start_urls)
+
+
+@contextmanager
+def _warehouse(db: str, template: Template, sleep: Callable[[float], None]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse for the whole crawl. Every row is committed as soon as it is written, so an
+    interrupted crawl keeps what it did; DuckDB takes one writing process, so a crawl waits a
+    while for another one (or an analyst's session) to let go."""
+    import duckdb
+
+    from warehouse.load import connect
+
+    for attempt in range(_LOCK_RETRIES + 1):
+        try:
+            con = connect(db, template)
+            break
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower() or attempt == _LOCK_RETRIES:
+                raise
+            sleep(1.0)
+    try:
+        crawl_log.create_crawl_log(con)
+        yield con
+    finally:
+        con.close()
+
+
+class _Crawler:
+    """One crawl's state: the HTTP client and gate, what the log already knows, what was seen."""
+
+    def __init__(self, db: str, con: duckdb.DuckDBPyConnection, settings: CrawlSettings, template: Template,
+                 client: httpx.Client, gate: HostGate, portal: str | None,
+                 on_document: Callable[[Processed], None] | None) -> None:
+        self.db = db
+        self.con = con
+        self.settings = settings
+        self.policy = settings.policy()
+        self.template = template
+        self.client = client
+        self.gate = gate
+        self.portal = portal
+        self.on_document = on_document
+        self.crawl_id = uuid.uuid4().hex[:12]
+        self.seen: set[str] = set()
+        self.documents: list[Processed] = []
+        self.failures: list[Failure] = []
+        self.statuses: dict[str, int] = {}
+        self.known: dict[str, Known] = {}
+
+    def run(self, start_urls: list[str]) -> CrawlOutcome:
+        self.known = crawl_log.known_urls(self.con)
+        articles: list[tuple[str, str]] = []  # (url, referrer)
+        attachments: list[tuple[str, str]] = []
+        self._listings(start_urls, articles, attachments)
+        for url, referrer in articles:
+            for link in self._article(url, referrer):
+                self._attachment(link, url)
+        for url, referrer in attachments:
+            self._attachment(url, referrer)
+        return CrawlOutcome(self.crawl_id, tuple(self.documents), tuple(self.failures),
+                            tuple(sorted(self.statuses.items())))
+
+    # --- listing pages ---------------------------------------------------------------------------
+
+    def _listings(self, start_urls: list[str], articles: list[tuple[str, str]],
+                  attachments: list[tuple[str, str]]) -> None:
+        queue: list[tuple[str, str | None]] = [(u, None) for u in start_urls]
+        self.seen.update(u for u in start_urls)
+        pages = 0
+        while queue and pages < self.settings.max_listing_pages:
+            url, referrer = queue.pop(0)
+            pages += 1
+            r = self._get(url)
+            if not self._fetched_ok(r, url, referrer, "listing"):
+                continue
+            data = r.data or b""
+            self._log(LogRow(url, crawl_log.FETCHED, "listing", referrer, len(data), _sha256(data),
+                             etag=r.etag, last_modified=r.last_modified, http_status=r.status,
+                             final_url=_moved(r), content_type=r.content_type))
+            page = parse_page(data, r.final_url, r.content_type)
+            for next_url in page.script_pages:
+                self._enqueue(next_url, url, queue)
+            for link in page.links:
+                if is_attachment(link):
+                    if is_report_title(link.text) and self._follow(link.url, url):
+                        attachments.append((link.url, url))
+                elif is_pagination(link, r.final_url):
+                    self._enqueue(link.url, url, queue)
+                elif is_report_title(link.text) and self._follow(link.url, url):
+                    articles.append((link.url, url))
+
+    def _enqueue(self, url: str, referrer: str, queue: list[tuple[str, str | None]]) -> None:
+        if url not in self.seen and self.gate.allowed_host(url) and self.settings.follows(url):
+            self.seen.add(url)
+            queue.append((url, referrer))
+
+    def _follow(self, url: str, referrer: str) -> bool:
+        """Whether to take a report link: once per crawl, patterns permitting; another host's
+        link is logged (analysts see what was left out) but not requested."""
+        if url in self.seen or not self.settings.follows(url):
+            return False
+        self.seen.add(url)
+        if not self.gate.allowed_host(url):
+            self._log(LogRow(url, crawl_log.OTHER_HOST, "link", referrer,
+                             error=f"host {host_of(url)} not in the portal's hosts"))
+            return False
+        return True
+
+    # --- articles --------------------------------------------------------------------------------
+
+    def _article(self, url: str, referrer: str) -> list[str]:
+        """Fetch and (if it holds the report) ingest one article; its report attachments' URLs."""
+        known = self.known.get(url)
+        r = self._get(url, known)
+        if r.not_modified and known is not None:
+            self._log(_unchanged(known, url, referrer, "article", crawl_log.NOT_MODIFIED, r))
+            return [u for u in known.links or () if self._follow(u, url)]
+        if not self._fetched_ok(r, url, referrer, "article"):
+            return []
+        data = r.data or b""
+        digest = _sha256(data)
+        page = parse_page(data, r.final_url, r.content_type)
+        links = list(dict.fromkeys(link.url for link in page.links if is_report_attachment(link)))
+        row = LogRow(url, crawl_log.FETCHED, "article", referrer, len(data), digest, etag=r.etag,
+                     last_modified=r.last_modified, http_status=r.status, final_url=_moved(r),
+                     content_type=r.content_type, links=tuple(links))
+        if known is not None and known.hash == digest:
+            self._log(replace(row, status=crawl_log.UNCHANGED, doc_status=known.doc_status))
+        else:
+            processed = self._process(data, url)
+            # The report is inline when the page yields template facts; a page that only links the
+            # report is not a document of its own. A page with neither is loaded, so its status shows.
+            inline = processed.report is not None and bool(processed.report.facts)
+            if inline or not links:
+                self._load(processed, data, row, replaced=known.hash if known else None)
+            else:
+                self._log(row)
+        return [u for u in links if self._follow(u, url)]
+
+    # --- attachments -----------------------------------------------------------------------------
+
+    def _attachment(self, url: str, referrer: str) -> None:
+        known = self.known.get(url)
+        if known is not None and not (known.etag or known.last_modified):
+            self._log(_unchanged(known, url, referrer, "attachment", crawl_log.KNOWN, None))
+            return
+        r = self._get(url, known)
+        if r.not_modified and known is not None:
+            self._log(_unchanged(known, url, referrer, "attachment", crawl_log.NOT_MODIFIED, r))
+            return
+        if not self._fetched_ok(r, url, referrer, "attachment"):
+            return
+        data = r.data or b""
+        digest = _sha256(data)
+        row = LogRow(url, crawl_log.FETCHED, "attachment", referrer, len(data), digest, etag=r.etag,
+                     last_modified=r.last_modified, http_status=r.status, final_url=_moved(r),
+                     content_type=r.content_type)
+        if known is not None and known.hash == digest:
+            self._log(replace(row, status=crawl_log.UNCHANGED, doc_status=known.doc_status))
+            return
+        from extractors.detect import detect_format
+
+        if detect_format(data, url) == "zip":
+            self._unzip(data, url)
+            self._log(row)
+        else:
+            self._load(self._process(data, url), data, row, replaced=known.hash if known else None)
+
+    def _unzip(self, data: bytes, url: str) -> None:
+        from flows.crawl_zip import unpack
+
+        # The archive's unpacked total may be ten files at the per-file limit.
+        unpacked = unpack(data, max_member_bytes=self.settings.max_bytes, max_total_bytes=10 * self.settings.max_bytes)
+        for error in unpacked.errors:
+            name, _, reason = error.partition(": ")
+            self._fail(LogRow(f"{url}#{name}", crawl_log.FAILED, "member", url, error=reason))
+        for member in unpacked.members:
+            source = f"{url}#{member.name}"
+            row = LogRow(source, crawl_log.FETCHED, "member", url, len(member.data), _sha256(member.data))
+            self._load(self._process(member.data, source), member.data, row, replaced=None)
+
+    # --- fetching, processing, loading, logging --------------------------------------------------
+
+    def _get(self, url: str, known: Known | None = None) -> Response:
+        etag = known.etag if known else None
+        last_modified = known.last_modified if known else None
+        return fetch(self.client, url, self.policy, etag=etag, last_modified=last_modified, gate=self.gate,
+                     sleep=self.gate.sleep)
+
+    def _fetched_ok(self, r: Response, url: str, referrer: str | None, kind: str) -> bool:
+        """Log a refused or failed fetch; True when `r` holds a body to work with."""
+        if r.ok:
+            return True
+        if r.refused and r.error == "disallowed by robots.txt":
+            self._log(LogRow(url, crawl_log.ROBOTS, kind, referrer, error=r.error, final_url=_moved(r)))
+        else:
+            error = r.error or (f"HTTP {r.status}" if r.status else "no answer")
+            self._fail(LogRow(url, crawl_log.FAILED, kind, referrer, error=error, http_status=r.status,
+                              final_url=_moved(r), content_type=r.content_type))
+        return False
+
+    def _process(self, data: bytes, source: str) -> Processed:
+        from flows.pipeline import process
+
+        return process(data, source, self.template)
+
+    def _load(self, processed: Processed, data: bytes, row: LogRow, *, replaced: str | None) -> None:
+        from flows.pipeline import suffix_of
+        from warehouse.load import load, store_original
+
+        loaded = processed.loaded
+        path = store_original(data, self.db, loaded.doc_id, suffix_of(loaded.format or ""))
+        loaded = replace(loaded, original_path=path)
+        row = replace(row, doc_status=loaded.status)
+        if replaced and replaced != loaded.doc_id:
+            crawl_log.retire_document(self.con, replaced, loaded.source)
+        load(self.con, loaded, processed.report, processed.checks)
+        self._log(row)
+        self.documents.append(replace(processed, loaded=loaded))
+        if loaded.status == "failed":
+            self.failures.append(Failure(row.url, loaded.error or "could not be processed"))
+        if self.on_document:
+            self.on_document(processed)
+
+    def _fail(self, row: LogRow) -> None:
+        self.failures.append(Failure(row.url, row.error or "failed"))
+        self._log(row)
+
+    def _log(self, row: LogRow) -> None:
+        crawl_log.write(self.con, [row], portal=self.portal, crawl_id=self.crawl_id)
+        self.statuses[row.status] = self.statuses.get(row.status, 0) + 1
+
+
+def _unchanged(known: Known, url: str, referrer: str, kind: str, status: str, r: Response | None) -> LogRow:
+    """The row for content the crawler already has: the last known hash, validators and links."""
+    return LogRow(url, status, kind, referrer, hash=known.hash,
+                  etag=(r.etag if r and r.etag else known.etag),
+                  last_modified=(r.last_modified if r and r.last_modified else known.last_modified),
+                  http_status=r.status if r else None, final_url=_moved(r) if r else None,
+                  doc_status=known.doc_status, links=known.links)
+
+
+def _moved(r: Response) -> str | None:
+    return r.final_url if r.final_url != r.url else None
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
