@@ -10,7 +10,7 @@ A name resolves only where its chain of place names has exactly one reading in t
 a district printed without its city (洪泽区人民政府) resolves when the district's name is unique in
 the country. Where several readings remain, only the levels they all share are filled and the
 status says `ambiguous`; a name whose place cannot be found (沐阳县, an OCR misreading of 沭阳县) is
-`unresolved`. Nothing is guessed.
+`unresolved`; a ministry or other central body (教育部, 国家统计局) is `national`. Nothing is guessed.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ _TOWN = re.compile(r"^(\S{1,8}?(?:镇|乡|街道))(?=人民政府|政府|党委|
 # a place-like word left over after the resolved chain (沐阳县人民政府): the name holds a place we
 # could not read, so the region is incomplete rather than resolved
 _PLACE_LEFT = re.compile(r"^\S{1,6}?(?:省|市|县|区|旗|州|盟)(?:人民政府|政府|\S{1,8}?(?:镇|乡|街道))")
+# bodies of the central government: no place in the name, and none to find
+_NATIONAL = re.compile(r"^(?=[^省市县区镇乡州旗盟]+$)(?:中华人民共和国|国务院|国家|\S{1,10}部$)")
 _ETHNIC_AUTONOMY = re.compile(r"^(?P<stem>\S{2,}?)(?P<peoples>(?:\S{1,5}?族)+)自治(?P<kind>县|州|旗)$")
 
 
@@ -58,7 +60,7 @@ class Region:
     """What an agency's name says about where it sits."""
 
     agency: str
-    status: str  # resolved | ambiguous | unresolved | partial | no_agency
+    status: str  # resolved | ambiguous | partial | unresolved | national | no_agency
     province: str | None = None
     province_code: str | None = None
     city: str | None = None
@@ -187,6 +189,8 @@ def resolve(agency: str | None) -> Region:
             break
     chain, end = _place_chain(name[start:], data)
     if not chain:
+        if _NATIONAL.search(name):
+            return Region(agency, "national", body=name, note="a body of the central government")
         return Region(agency, "unresolved", body=name[start:], note="no place name found")
     end += start
     rest = name[end:]

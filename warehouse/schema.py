@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS prose_facts (
 CREATE TABLE IF NOT EXISTS regions (
     doc_id VARCHAR PRIMARY KEY,          -- where the agency sits, read from its name at load time
     agency VARCHAR,
-    status VARCHAR NOT NULL,             -- resolved | ambiguous | partial | unresolved | no_agency
+    status VARCHAR NOT NULL,             -- resolved | ambiguous | partial | unresolved | national | no_agency
     province VARCHAR, province_code VARCHAR,
     city VARCHAR, city_code VARCHAR,
     county VARCHAR, county_code VARCHAR,

@@ -108,7 +108,7 @@ CREATE OR REPLACE VIEW unresolved_agencies AS
 SELECT r.agency, r.status, r.province, r.city, r.county, r.note,
     count(*) AS documents, list(d.source ORDER BY d.source) AS sources
 FROM regions r JOIN documents d USING (doc_id)
-WHERE r.status NOT IN ('resolved', 'no_agency')
+WHERE r.status NOT IN ('resolved', 'national', 'no_agency')
 GROUP BY r.agency, r.status, r.province, r.city, r.county, r.note
 """
 
