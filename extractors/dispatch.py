@@ -36,4 +36,8 @@ def extract(data: bytes, source: str) -> Document:
         from ocr.image import extract_image
 
         return extract_image(data, source)
+    if fmt == "encrypted":
+        raise UnsupportedFormat("password-protected Office file: save it without a password and ingest it again")
+    if fmt == "empty":
+        raise UnsupportedFormat("empty file")
     raise UnsupportedFormat(f"not a format nianbao reads ({fmt})")
