@@ -1,4 +1,9 @@
-"""`nianbao crawl LISTING_URL... [--db FILE]`: a portal's annual-report column into the warehouse."""
+"""`nianbao crawl LISTING_URL... [--db FILE]`: a portal's annual-report column into the warehouse.
+
+Runs the `crawl_portal` flow (flows/crawl.py) once. Like `ingest`, it settles the Prefect API first
+and hands itself to the pre-loaded process where there is one (flows/launch.py). Exit status 0 when
+every page and file it fetched was processed; 1 otherwise, each failure named on stderr.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +32,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def argv_of(args: argparse.Namespace) -> list[str]:
+    """The command line that parses back to args (for the pre-loaded process)."""
+    out = ["crawl", *args.urls, "--db", args.db, "--delay", repr(args.delay), "--timeout", repr(args.timeout),
+           "--retries", str(args.retries), "--max-mib", repr(args.max_mib), "--max-pages", str(args.max_pages)]
+    for flag, values in (("--include", args.include), ("--exclude", args.exclude), ("--allow-host", args.allow_host)):
+        out += [f"{flag}={v}" for v in values]  # one word each, so a pattern may start with "-"
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     bad = [u for u in args.urls if not u.startswith(("http://", "https://"))]
     if bad:
@@ -38,6 +52,15 @@ def run(args: argparse.Namespace) -> int:
         except re.error as e:
             print(f"nianbao: bad pattern {pattern!r}: {e}", file=sys.stderr)
             return 2
+    from flows import launch
+
+    rc = launch.delegate(argv_of(args))
+    if rc is not None:
+        return rc
+    return crawl_here(args)
+
+
+def crawl_here(args: argparse.Namespace) -> int:
     prefect_env()
     from flows.crawl import crawl_portal
 

@@ -74,8 +74,8 @@ def test_files_over_the_size_limit_are_refused(no_length):
 
 
 def test_redirects_are_followed_and_the_final_url_kept():
-    r, site = _get({"/old.txt": Resource(b"", TXT, status=301, location="/new.txt"), "/new.txt": Resource(b"x", TXT)},
-                   "/old.txt")
+    r, _ = _get({"/old.txt": Resource(b"", TXT, status=301, location="/new.txt"), "/new.txt": Resource(b"x", TXT)},
+                "/old.txt")
     assert r.data == b"x" and r.final_url.endswith("/new.txt") and r.url.endswith("/old.txt")
 
 
