@@ -89,8 +89,9 @@ GROUP BY host, province, city, county, agency_key, year
 
 _COVERAGE_YEARS = """
 CREATE OR REPLACE VIEW coverage_years AS
-SELECT host, province, city, county, agency_key,
+SELECT province, city, county, agency_key,
     string_agg(DISTINCT agency, ' / ' ORDER BY agency) AS agency,
+    list(DISTINCT host ORDER BY host) FILTER (WHERE host IS NOT NULL) AS hosts,
     list(DISTINCT year ORDER BY year) FILTER (WHERE status = 'ok') AS years,
     min(year) FILTER (WHERE status = 'ok') AS first_year,
     max(year) FILTER (WHERE status = 'ok') AS last_year,
@@ -100,7 +101,7 @@ SELECT host, province, city, county, agency_key,
     count(*) FILTER (WHERE status <> 'ok') AS not_ok
 FROM reports
 WHERE agency_key IS NOT NULL
-GROUP BY host, province, city, county, agency_key
+GROUP BY province, city, county, agency_key
 """
 
 _UNRESOLVED = """
