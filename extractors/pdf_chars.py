@@ -35,25 +35,24 @@ class Glyph:
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """Glyphs sharing a baseline, left to right."""
+    """Glyphs sharing a baseline, left to right, with their extent (make with `Line.of`)."""
 
     glyphs: tuple[Glyph, ...]
+    x0: float
+    top: float
+    x1: float
+    bottom: float
 
-    @property
-    def x0(self) -> float:
-        return self.glyphs[0].x0
-
-    @property
-    def x1(self) -> float:
-        return max(g.x1 for g in self.glyphs)
-
-    @property
-    def top(self) -> float:
-        return min(g.top for g in self.glyphs)
-
-    @property
-    def bottom(self) -> float:
-        return max(g.bottom for g in self.glyphs)
+    @staticmethod
+    def of(glyphs: Sequence[Glyph]) -> Line:
+        gs = tuple(glyphs)
+        x0, top, x1, bottom = gs[0].x0, gs[0].top, gs[0].x1, gs[0].bottom
+        for g in gs:
+            x0 = min(x0, g.x0)
+            top = min(top, g.top)
+            x1 = max(x1, g.x1)
+            bottom = max(bottom, g.bottom)
+        return Line(gs, x0, top, x1, bottom)
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -140,7 +139,7 @@ def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
                 break
         if not placed:
             bands.append([g.top, g.bottom, [g]])
-    lines = [Line(tuple(sorted(b[2], key=lambda g: g.x0))) for b in bands]
+    lines = [Line.of(sorted(b[2], key=lambda g: g.x0)) for b in bands]
     lines.sort(key=lambda ln: (ln.top, ln.x0))
     return lines
 
@@ -157,7 +156,7 @@ def split_segments(line: Line, gap_em: float = 1.2) -> list[Line]:
             segs.append([])
         segs[-1].append(g)
         prev = g
-    return [Line(tuple(s)) for s in segs if s]
+    return [Line.of(s) for s in segs if s]
 
 
 def block_text(glyphs: Iterable[Glyph]) -> str:

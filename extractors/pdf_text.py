@@ -62,9 +62,9 @@ def _image_cover(page: Any) -> float:
     return best
 
 
-def _is_furniture(line: Line, height: float) -> bool:
+def _is_furniture(line: Line, text: str, height: float) -> bool:
     in_margin = line.bottom < _MARGIN * height or line.top > (1 - _MARGIN) * height
-    return in_margin and bool(_PAGE_NUMBER.fullmatch(line.text))
+    return in_margin and bool(_PAGE_NUMBER.fullmatch(text))
 
 
 def read_page(page: Any, number: int) -> _PageRead:
@@ -79,11 +79,12 @@ def read_page(page: Any, number: int) -> _PageRead:
         return _PageRead(number, (), why)
     edges = ruling_edges(objects.get("line", []), objects.get("rect", []), curves)
     parts, free = fill_grids(find_grids(page, edges), glyphs, number) if edges else ([], glyphs)
-    lines = [ln for ln in group_lines(g for g in free if g.text.strip()) if ln.text]
-    lines = [ln for ln in lines if not _is_furniture(ln, height)]
+    lines = group_lines(g for g in free if g.text.strip())
+    texts = {id(ln): ln.text for ln in lines}
+    lines = [ln for ln in lines if texts[id(ln)] and not _is_furniture(ln, texts[id(ln)], height)]
     unruled, lines = find_unruled(lines, number)
     items: list[tuple[float, Paragraph | TablePart]] = [(p.bbox[1], p) for p in parts + unruled]
-    items += [(ln.top, Paragraph(ln.text, number, _round(ln.bbox))) for ln in lines]
+    items += [(ln.top, Paragraph(texts[id(ln)], number, _round(ln.bbox))) for ln in lines]
     items.sort(key=lambda it: it[0])
     return _PageRead(number, tuple(it[1] for it in items))
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from statistics import median
 
 from extractors.model import BBox, Cell
-from extractors.pdf_chars import Glyph, Line, block_text, split_segments
+from extractors.pdf_chars import Glyph, Line, block_text, clean_text, raw_line_text, split_segments
 from extractors.pdf_ruled import TablePart
 from extractors.pdf_stitch import is_number, starts_item
 
@@ -28,32 +28,24 @@ _VALLEY = 0.5  # a river's coverage is at most this share of the text beside it
 
 @dataclass(frozen=True)
 class _Piece:
-    """Text of one line inside one column range."""
+    """Text of one line inside one column range (make with `_Piece.of`)."""
 
     line: int
     glyphs: tuple[Glyph, ...]
     c0: int
     c1: int  # exclusive
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
 
-    @property
-    def x0(self) -> float:
-        return self.glyphs[0].x0
-
-    @property
-    def x1(self) -> float:
-        return max(g.x1 for g in self.glyphs)
-
-    @property
-    def top(self) -> float:
-        return min(g.top for g in self.glyphs)
-
-    @property
-    def bottom(self) -> float:
-        return max(g.bottom for g in self.glyphs)
-
-    @property
-    def text(self) -> str:
-        return block_text(self.glyphs)
+    @staticmethod
+    def of(line: int, glyphs: Sequence[Glyph], c0: int, c1: int) -> _Piece:
+        ln = Line.of(glyphs)
+        return _Piece(
+            line, ln.glyphs, c0, c1, ln.x0, ln.top, ln.x1, ln.bottom, clean_text(raw_line_text(ln.glyphs))
+        )
 
 
 @dataclass
@@ -175,7 +167,7 @@ def _columns(lines: Sequence[Line]) -> tuple[list[float], list[float]]:
             return
         pre = _running_max(cover[a:b])
         suf = _running_max(cover[a:b][::-1])[::-1]
-        best: tuple[float, int, int, int] | None = None  # (ratio, -width, p0, p1)
+        candidates: list[tuple[float, int, int, int]] = []  # (ratio, -width, p0, p1)
         x = a + 1
         while x < b - 1:
             y = x
@@ -185,11 +177,11 @@ def _columns(lines: Sequence[Line]) -> tuple[list[float], list[float]]:
             deep = walls - c >= 2 and c <= _VALLEY * walls
             # a clean gap wider than a character, however few lines
             clean = c == 0 and walls >= 1 and y + 1 - x >= wide
-            if (deep or clean) and straddle(a, x, y + 1, b) >= 1:
-                key = (c / walls, -(y + 1 - x), x, y + 1)
-                if best is None or key < best:
-                    best = key
+            if deep or clean:
+                candidates.append((c / walls, -(y + 1 - x), x, y + 1))
             x = y + 1
+        # the deepest, widest valley that some line really straddles
+        best = next((k for k in sorted(candidates) if straddle(a, k[2], k[3], b) >= 1), None)
         if best is None:
             return
         _, _, p0, p1 = best
@@ -242,7 +234,7 @@ def _pieces(lines: Sequence[Line], xs: Sequence[float]) -> list[list[_Piece]]:
         for r in runs:
             c0 = _col_of(xs, r[0].x0 + 0.3 * r[0].size)
             c1 = _col_of(xs, max(g.x1 for g in r) - 0.3 * r[-1].size) + 1
-            pieces.append(_Piece(i, tuple(r), c0, max(c1, c0 + 1)))
+            pieces.append(_Piece.of(i, r, c0, max(c1, c0 + 1)))
         out.append(pieces)
     return out
 
