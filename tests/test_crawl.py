@@ -12,7 +12,7 @@ import pytest
 
 from flows.crawl_config import CrawlSettings
 from flows.crawl_engine import CrawlOutcome, crawl
-from tests.fixtures.portal.portal import Server, build
+from tests.fixtures.portal.portal import Resource, Server, article_page, build, listing_page, seed, site_of
 
 START = "/gkml/nb/index.html"
 FAST = CrawlSettings(delay=0.0, timeout=0.5, retries=1, backoff=0.0)
@@ -167,3 +167,40 @@ def test_interrupted_crawl_resumes_without_fetching_what_is_done(tmp_path: Path)
     loaded = {p.loaded.source for p in resumed.documents}
     wanted = {base + p for p in site.expected if not p.endswith((".pdf", ".docx"))}
     assert loaded == wanted - {done_url}
+
+
+def _mini_site(article: Resource):
+    """A listing with one report article."""
+    _, gold = seed(1)
+    title = f"{gold['agency']}{gold['year']}年政府信息公开工作年度报告"
+    return site_of({"/nb/index.html": Resource(listing_page([(title, "a.html")], ""), "text/html"),
+                    "/nb/a.html": article})
+
+
+def test_an_article_that_changed_replaces_its_earlier_version(tmp_path: Path):
+    text, _ = seed(1)
+    page = article_page("年报", "".join(f"<p>{line}</p>" for line in text.decode("utf-8").splitlines()))
+    site = _mini_site(Resource(page, "text/html", etag='"v1"'))
+    db = str(tmp_path / "w.duckdb")
+    with Server(site) as base:
+        crawl([base + "/nb/index.html"], db, FAST)
+        [(old,)] = _query(db, "SELECT doc_id FROM documents")
+        site.resources["/nb/a.html"] = Resource(page.replace(b"</p>", b"</p>\n", 1), "text/html", etag='"v2"')
+        again = crawl([base + "/nb/index.html"], db, FAST)
+    [(new, source)] = _query(db, "SELECT doc_id, source FROM documents")
+    assert new != old and source == base + "/nb/a.html"
+    assert len(again.documents) == 1
+    assert not _query(db, "SELECT * FROM facts WHERE doc_id = ?", [old])
+
+
+def test_an_article_without_validators_is_fetched_again_but_not_processed_again(tmp_path: Path):
+    text, _ = seed(1)
+    page = article_page("年报", '<a href="/f/r.txt">附件</a>')
+    site = _mini_site(Resource(page, "text/html"))
+    site.resources["/f/r.txt"] = Resource(text, "text/plain", etag='"r"')
+    db = str(tmp_path / "w.duckdb")
+    with Server(site) as base:
+        crawl([base + "/nb/index.html"], db, FAST)
+        again = crawl([base + "/nb/index.html"], db, FAST)
+    assert again.documents == ()
+    assert dict(again.statuses)["unchanged"] == 1 and dict(again.statuses)["not_modified"] == 1
