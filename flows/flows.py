@@ -20,7 +20,6 @@ batch killed halfway resumes where it stopped.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextvars import copy_context
@@ -50,17 +49,17 @@ _TASK: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 
 @dataclass(frozen=True)
 class Runner:
-    """Where one document's heavy steps run: a worker pool under the document's deadline, or here."""
+    """Where a document's heavy steps run: in a worker process, each step killed after timeout_s
+    seconds of work (waiting for a free worker does not count), or here without a limit."""
 
     pool: WorkerPool | None
-    deadline: float | None
     timeout_s: float | None
 
     def run(self, fn: Callable[..., T], *args: Any) -> T:
         if self.pool is None:
             return fn(*args)
         try:
-            return self.pool.call(fn, *args, deadline=self.deadline)
+            return self.pool.call(fn, *args, timeout=self.timeout_s)
         except TimedOut:
             raise TimedOut(f"timed out after {self.timeout_s:g} s") from None
 
@@ -117,8 +116,7 @@ def _one(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: float 
     doc_id = doc_id_of(data)
     if not force and writer.is_done(doc_id):
         return skipped(source, doc_id)
-    deadline = time.monotonic() + timeout_s if timeout_s else None
-    processed = _read_document(data, source, Runner(pool, deadline, timeout_s))
+    processed = _read_document(data, source, Runner(pool, timeout_s or None))
     return load_task(quote(processed), quote(data), source, quote(writer))  # type: ignore[no-any-return]
 
 

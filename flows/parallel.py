@@ -19,7 +19,6 @@ import queue
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -161,16 +160,16 @@ class WorkerPool:
             self._all.discard(w)
         return _describe_exit(w.process.exitcode)
 
-    def call(self, fn: Callable[..., T], *args: Any, deadline: float | None = None) -> T:
-        """fn(*args) in a worker; `deadline` is a time.monotonic() value. fn and its arguments go
-        by pickle: fn must be a module-level function."""
+    def call(self, fn: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
+        """fn(*args) in a worker, killed after `timeout` seconds counted from when a worker took it
+        (not while the call waits for one). fn and its arguments go by pickle: fn must be a
+        module-level function."""
         w = self._take()
         replacement: _Worker | None = None
         try:
             w.conn.send((fn, args))
             w.calls += 1
-            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
-            if not w.conn.poll(wait):
+            if not w.conn.poll(timeout):
                 self._discard(w)
                 replacement = self._start()
                 raise TimedOut("timed out")

@@ -8,9 +8,10 @@ on the same terminal, same exit status. The flow still runs through Prefect, aga
 server (flows/server.py) or PREFECT_API_URL.
 
 Safety:
-- the pre-loaded process is tied to the code and environment it loaded: its socket name is a hash of
-  the source files' sizes and mtimes, the Python executable and every PREFECT_/NIANBAO_/PYTHON
-  variable. Edited code or another setting gets a fresh process; the stale one notices and exits.
+- the pre-loaded process is tied to the environment and code it loaded: its socket name is a hash of
+  the Python executable and every PREFECT_/NIANBAO_/PYTHON variable (another setting gets another
+  process), and before each command it compares the size and mtime of every project file it
+  imported: if one was edited it answers "stale" and exits, and the caller starts a fresh one.
 - the caller stays in charge: Ctrl-C is forwarded to the child, and the child kills itself (its
   worker processes follow, see flows/parallel.py) the moment the caller's connection drops, so
   `kill -9` of the command stops the work as it would without this.
@@ -50,19 +51,39 @@ _ENV_IGNORED = {"NIANBAO_WARM", ENV_CHILD}
 # starts threads, and a scan is slow enough that its import does not matter)
 PRELOAD = (
     "prefect", "prefect.flow_engine", "prefect.task_engine", "prefect.task_runners", "fastapi.encoders",
-    "duckdb", "flows.flows", "flows.parallel", "flows.pipeline", "extractors.dispatch", "extractors.pdf_text",
-    "extractors.text_dump", "extractors.html", "extractors.docx", "rich.progress",
+    "prefect.utilities.visualization", "anyio._backends._asyncio", "anyio.streams.memory", "anyio.streams.stapled",
+    "anyio.streams.tls", "encodings.idna", "multiprocessing.popen_fork", "duckdb", "rich.progress",
+    "flows.flows", "flows.launch", "flows.parallel", "flows.pipeline", "flows.writer", "extractors.checks", "extractors.dispatch",
+    "extractors.pdf_text", "extractors.text_dump", "extractors.html", "extractors.docx",
 )
+# a few lines of a report: reading them once fills the extractors' and reconciliation's lazy caches
+WARM_UP_TEXT = "某某县人民政府2023年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\n规章\t0\n"
 
 
-def code_fingerprint(root: Path = ROOT) -> str:
-    h = hashlib.sha256()
-    for pkg in PACKAGES:
-        for f in sorted((root / pkg).rglob("*")):
-            if f.suffix in (".py", ".json") and "__pycache__" not in f.parts:
+def loaded_code() -> dict[str, tuple[int, int]]:
+    """Size and mtime of every project file this process has imported (and the bundled data)."""
+    files = [Path(m.__file__) for m in list(sys.modules.values()) if getattr(m, "__file__", None)]
+    files += list((ROOT / "extractors" / "data").glob("*.json"))
+    out = {}
+    for f in files:
+        if f.is_relative_to(ROOT) and f.suffix in (".py", ".json"):
+            try:
                 st = f.stat()
-                h.update(f"{f.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+            except OSError:
+                continue
+            out[str(f)] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _stale(snapshot: dict[str, tuple[int, int]]) -> bool:
+    for name, (size, mtime) in snapshot.items():
+        try:
+            st = os.stat(name)
+        except OSError:
+            return True
+        if (st.st_size, st.st_mtime_ns) != (size, mtime):
+            return True
+    return False
 
 
 def env_fingerprint(env: Mapping[str, str]) -> str:
@@ -70,8 +91,8 @@ def env_fingerprint(env: Mapping[str, str]) -> str:
     return hashlib.sha256(json.dumps([sys.executable, keep]).encode()).hexdigest()
 
 
-def socket_path(env: Mapping[str, str], code: str) -> Path:
-    key = hashlib.sha256(f"{env_fingerprint(env)}:{code}".encode()).hexdigest()[:16]
+def socket_path(env: Mapping[str, str]) -> Path:
+    key = env_fingerprint(env)[:16]
     folder = state_dir()
     path = folder / f"warm-{key}.sock"
     if len(str(path)) > 100:  # AF_UNIX paths stop at 108 bytes
@@ -85,13 +106,23 @@ def socket_path(env: Mapping[str, str], code: str) -> Path:
 def run(argv: list[str], env: Mapping[str, str], before_request: Callable[[], bool] | None = None) -> int | None:
     """Run `nianbao ARGV` in the pre-loaded process (started if none): its exit status, or None
     when it could not be reached (the caller then runs the command itself)."""
-    code = code_fingerprint()
-    path = socket_path(env, code)
-    sock = _connect(path)
-    if sock is None:
-        sock = _start_and_connect(path, code, env)
+    path = socket_path(env)
+    for _ in range(3):
+        sock = _connect(path) or _start_and_connect(path, env)
         if sock is None:
             return None
+        try:
+            sock.settimeout(10)
+            ready = _recv_exact(sock, 1) == b"R"
+            sock.settimeout(None)
+        except (OSError, EOFError):
+            ready = False
+        if ready:
+            break
+        sock.close()  # it loaded code that has changed since, and is exiting: start a fresh one
+        _wait_gone(path)
+    else:
+        return None
     with sock:
         if before_request and before_request() is False:
             return None
@@ -101,6 +132,12 @@ def run(argv: list[str], env: Mapping[str, str], before_request: Callable[[], bo
         except (OSError, EOFError):
             return None  # the child never started: nothing ran
         return _wait_child(sock, pid)
+
+
+def _wait_gone(path: Path, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def _connect(path: Path) -> socket.socket | None:
@@ -113,7 +150,7 @@ def _connect(path: Path) -> socket.socket | None:
         return None
 
 
-def _start_and_connect(path: Path, code: str, env: Mapping[str, str]) -> socket.socket | None:
+def _start_and_connect(path: Path, env: Mapping[str, str]) -> socket.socket | None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # two callers at once start one process
@@ -124,7 +161,7 @@ def _start_and_connect(path: Path, code: str, env: Mapping[str, str]) -> socket.
         child_env = {k: v for k, v in env.items() if k != ENV_CHILD}
         with open(log, "wb") as out:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "flows.warm", "serve", "--socket", str(path), "--code", code],
+                [sys.executable, "-m", "flows.warm", "serve", "--socket", str(path)],
                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=child_env,
                 start_new_session=True, close_fds=True, cwd=str(ROOT))
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -187,10 +224,23 @@ def preload() -> None:
             importlib.import_module(name)
         except Exception:  # a missing optional extractor only costs that format its import later
             pass
+    try:
+        from flows.cli import build_parser
+        from flows.pipeline import process
+        from extractors.template import load_template
+
+        build_parser()  # imports every subcommand module
+        process(WARM_UP_TEXT.encode(), "warm-up.txt", load_template())
+    except Exception:
+        pass
 
 
-def serve(path: Path, code: str, idle_s: float) -> None:
+def serve(path: Path, idle_s: float) -> None:
+    from flows.settings import prefect_env
+
+    prefect_env()
     preload()
+    code = loaded_code()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -207,10 +257,17 @@ def serve(path: Path, code: str, idle_s: float) -> None:
                 conn, _ = listener.accept()
             except TimeoutError:
                 idle = not children and time.monotonic() - last > idle_s
-                if idle or code_fingerprint() != code or not _still_ours(path, inode):
+                if idle or _stale(code) or not _still_ours(path, inode):
                     return
                 continue
+            if _stale(code):
+                if _still_ours(path, inode):
+                    path.unlink(missing_ok=True)  # before answering: the caller starts a fresh one
+                _send_quietly(conn, b"S")
+                return
             last = time.monotonic()
+            if not _send_quietly(conn, b"R"):
+                continue
             pid = os.fork()
             if pid == 0:
                 listener.close()
@@ -220,6 +277,15 @@ def serve(path: Path, code: str, idle_s: float) -> None:
     finally:
         if _still_ours(path, inode):
             path.unlink(missing_ok=True)
+
+
+def _send_quietly(conn: socket.socket, msg: bytes) -> bool:
+    try:
+        conn.sendall(msg)
+        return True
+    except OSError:
+        conn.close()
+        return False
 
 
 def _still_ours(path: Path, inode: int) -> bool:
@@ -317,12 +383,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("serve")
     s.add_argument("--socket", required=True)
-    s.add_argument("--code", required=True)
     s.add_argument("--idle", type=float, default=float(os.environ.get(ENV_WARM_IDLE_S, DEFAULT_IDLE_S)))
     sub.add_parser("stop")
     args = p.parse_args(argv)
     if args.cmd == "serve":
-        serve(Path(args.socket), args.code, args.idle)
+        serve(Path(args.socket), args.idle)
     else:
         print(f"stopped {stop_all()} pre-loaded process(es)")
     return 0

@@ -1,0 +1,54 @@
+"""Session-wide test set-up.
+
+- Commands run in the test process (NIANBAO_WARM=0) for every test: a test must exercise the code
+  on disk, and must not leave a pre-loaded background process behind (flows/warm.py).
+- `prefect_api`: one Prefect server for the whole session, for any test that runs a flow or task.
+  It is nianbao's own local server (flows/server.py) in a test-only PREFECT_HOME in the system temp
+  folder: its database is migrated once per machine, and a later session reuses the server while it
+  runs (it stops itself 10 minutes after its last request). PREFECT_API_URL points at it for the
+  session. Prefect's own `prefect_test_harness` would start and migrate a fresh server per use.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+TEST_HOME = Path(tempfile.gettempdir()) / f"nianbao-pytest-{os.getuid()}" / "prefect"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _commands_run_in_process() -> Iterator[None]:
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NIANBAO_WARM", "0")
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[str]:
+    from flows import server
+    from flows.settings import ENV_SERVER_IDLE_S, prefect_env
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PREFECT_HOME", str(TEST_HOME))
+    mp.setenv(ENV_SERVER_IDLE_S, "600")
+    mp.delenv("PREFECT_API_URL", raising=False)
+    prefect_env()
+    st = server.ensure(TEST_HOME / "nianbao")
+    mp.setenv("PREFECT_API_URL", st.url)
+    _refresh_prefect_settings()
+    yield st.url
+    mp.undo()
+    _refresh_prefect_settings()
+
+
+def _refresh_prefect_settings() -> None:
+    """Prefect reads its settings from the environment when first imported: tell it they changed."""
+    if "prefect.context" in sys.modules:
+        sys.modules["prefect.context"].refresh_global_settings_context()
