@@ -37,6 +37,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         con.close()
-    for e in done:
-        print(f"{e.name}: {e.rows} rows -> {e.path}")
+    for item in done:
+        print(f"{item.name}: {item.rows} rows -> {item.path}")
     return 0

@@ -58,7 +58,7 @@ def _gold(path: Path) -> dict:
 
 def _set_row(text: str, label: str, values: list[int]) -> str:
     """The numbers printed on the row whose label ends with `label`, replaced."""
-    pat = re.compile(rf"^(.*{re.escape(label)}\t+)((?:\d+\t*)+)$", re.M)
+    pat = re.compile(rf"^(.*{re.escape(label)}\t+)((?:\d+\t*)+)$", re.MULTILINE)
     new, n = pat.subn(lambda m: m.group(1) + "\t".join(map(str, values)) + "\t", text, count=1)
     assert n == 1, label
     return new
@@ -155,7 +155,7 @@ def con(built):
 
 def examples() -> dict[str, str]:
     text = DOCS.read_text("utf-8")
-    return {m.group(1): m.group(2) for m in re.finditer(r"```sql\n-- example: (\w+)\n(.*?)```", text, re.S)}
+    return {m.group(1): m.group(2) for m in re.finditer(r"```sql\n-- example: (\w+)\n(.*?)```", text, re.DOTALL)}
 
 
 def _rows(con, sql: str) -> list[dict]:

@@ -45,13 +45,18 @@ def _sql_path(p: Path) -> str:
     return "'" + str(p).replace("'", "''") + "'"
 
 
+def _count(con: duckdb.DuckDBPyConnection, query: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM ({query})").fetchone()
+    return int(row[0]) if row else 0
+
+
 def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: str = "parquet") -> list[Exported]:
     """Write every table and view analysts use under out/, replacing what an earlier export left there."""
     opts = _options(fmt)
     out.mkdir(parents=True, exist_ok=True)
     done = []
     for name, query in PARTITIONED.items():
-        rows = con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
+        rows = _count(con, query)
         path = out / name
         if rows:
             con.execute(f"COPY ({query}) TO {_sql_path(path)} ({opts}, PARTITION_BY (year), OVERWRITE)")
@@ -61,5 +66,5 @@ def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: str = "parquet") -> l
     for name, query in WHOLE.items():
         path = out / f"{name}.{fmt}"
         con.execute(f"COPY ({query}) TO {_sql_path(path)} ({opts})")
-        done.append(Exported(name, con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0], path))
+        done.append(Exported(name, _count(con, query), path))
     return done

@@ -148,12 +148,12 @@ def _cell_td(cid: str, facts: dict[str, FactView], flags: dict[str, list[str]], 
     where = f"p.{f.page}" if f.page else ""
     meta = " · ".join(x for x in (f.method, where, f"conf {f.confidence:.2f}" if f.confidence is not None else "")
                       if x)
-    tip = [cid, f"read as {f.raw_text!r}" if f.raw_text else "", f"failed: {', '.join(rules)}" if rules else ""]
+    tips = [cid, f"read as {f.raw_text!r}" if f.raw_text else "", f"failed: {', '.join(rules)}" if rules else ""]
     img = images.get(cid)
     # shown at one CSS pixel per PDF point (the PNG's IHDR holds its width)
     pic = (f'<img alt="page {f.page} crop" width="{int.from_bytes(img[16:20], "big") // 2}" '
            f'src="data:image/png;base64,{base64.b64encode(img).decode()}">' if img else "")
-    return (f'<td class="{" ".join(classes)}" id="{_e(cid)}" data-cell="{_e(cid)}" title="{_e("; ".join(t for t in tip if t))}">'
+    return (f'<td class="{" ".join(classes)}" id="{_e(cid)}" data-cell="{_e(cid)}" title="{_e("; ".join(t for t in tips if t))}">'
             f'<div class="v">{_e(cell_text(f.value))}</div><div class="m">{_e(meta)}</div>{pic}</td>')
 
 
@@ -235,7 +235,7 @@ def _meta(doc: dict) -> str:
         ("region 地区", f"{region or '—'} ({doc.get('region_status') or '?'}"
                         + (f", {doc['adcode']}" if doc.get("adcode") else "") + ")"),
         ("source", doc.get("source")), ("doc_id", doc.get("doc_id")),
-        ("status", doc.get("status") + (f": {doc['error']}" if doc.get("error") else "")),
+        ("status", str(doc.get("status")) + (f": {doc['error']}" if doc.get("error") else "")),
         ("format / method", f"{doc.get('format') or '?'} / {doc.get('method') or '?'}"),
         ("pages", doc.get("pages") or "—"), ("cells read", doc.get("n_facts")),
         ("pipeline", doc.get("pipeline_version")), ("original", doc.get("original_path") or "—"),
@@ -248,7 +248,7 @@ def _checks_html(failed: list[CheckView], missing: str) -> str:
     if failed:
         parts.append(f'<h2 class="bad">Failed checks 未通过的校验 ({len(failed)})</h2><ul class="checks">')
         for c in failed:
-            first = sorted(c.cells)[0] if c.cells else None
+            first = min(c.cells) if c.cells else None
             link = f' <a href="#{_e(first)}">show</a>' if first else ""
             what = f" — {_e(c.text)}" if c.text else ""
             parts.append(f'<li class="failed-check" data-rule="{_e(c.rule_id)}"><code>{_e(c.rule_id)}</code>{what}'

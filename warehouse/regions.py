@@ -20,7 +20,7 @@ import importlib.util
 import re
 from dataclasses import dataclass
 from functools import cache
-from itertools import product
+from itertools import pairwise, product
 from pathlib import Path
 
 # names printed before the place in the names of vertically managed bodies
@@ -158,7 +158,7 @@ def _readings(chain: list[tuple[Division, ...]]) -> list[Division]:
     """The deepest division of every consistent path through the chain."""
     out = {}
     for path in product(*chain):
-        if all(a.contains(b) for a, b in zip(path, path[1:])):
+        if all(a.contains(b) for a, b in pairwise(path)):
             out[path[-1].code] = path[-1]
     return list(out.values())
 
@@ -218,11 +218,11 @@ def resolve(agency: str | None) -> Region:
         status, note = "partial", f"place not found in {rest}"
     else:
         status, note = "resolved", ""
-    p, c, k = fields.get("province"), fields.get("city"), fields.get("county")
+    prov, city, county = fields.get("province"), fields.get("city"), fields.get("county")
     return Region(
         agency, status,
-        p.name if p else None, p.code if p else None,
-        c.name if c else None, c.code if c else None,
-        k.name if k else None, k.code if k else None,
+        prov.name if prov else None, prov.code if prov else None,
+        city.name if city else None, city.code if city else None,
+        county.name if county else None, county.code if county else None,
         town, name[:start] + rest, note,
     )

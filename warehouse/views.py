@@ -225,7 +225,7 @@ def is_current(con: duckdb.DuckDBPyConnection, template: Template) -> bool:
         row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'views'").fetchone()
     except duckdb.CatalogException:
         return False
-    return bool(row) and row[0] == digest(template)
+    return row is not None and row[0] == digest(template)
 
 
 def ensure(con: duckdb.DuckDBPyConnection, template: Template) -> None:
