@@ -13,8 +13,6 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ocr.engine import TextBox
-
 Rect = tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels
 
 
@@ -69,50 +67,42 @@ def split_on_gaps(ink: np.ndarray, rect: Rect, gap_factor: float = 1.0) -> list[
     return out
 
 
-def _overlap(a: Rect, b: Rect) -> Rect | None:
-    x0, y0 = max(a[0], b[0]), max(a[1], b[1])
-    x1, y1 = min(a[2], b[2]), min(a[3], b[3])
-    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+def text_bands(ink: np.ndarray, rect: Rect, min_gap: int) -> list[tuple[int, int]]:
+    """Rows of text inside `rect`: runs of inked rows separated by at least `min_gap` blank rows.
+    A line of several characters leaves no blank row (their strokes sit at different heights),
+    the leading between two lines does."""
+    x0, y0, x1, y1 = rect
+    rows = np.count_nonzero(ink[y0:y1, x0:x1], axis=1) > 0
+    bands: list[list[int]] = []
+    gap = 0
+    for i, on in enumerate(rows):
+        if on:
+            if bands and gap < min_gap:
+                bands[-1][1] = i + 1
+            else:
+                bands.append([i, i + 1])
+            gap = 0
+        else:
+            gap += 1
+    return [(y0 + a, y0 + b) for a, b in bands]
 
 
-def _merge_same_line(rects: list[Rect]) -> list[Rect]:
-    """Detector boxes that overlap are one piece (the detector sometimes splits a word)."""
-    out: list[Rect] = []
-    for r in sorted(rects):
-        if out:
-            o = _overlap(out[-1], r)
-            if o is not None and (o[3] - o[1]) > 0.5 * min(r[3] - r[1], out[-1][3] - out[-1][1]):
-                p = out[-1]
-                out[-1] = (min(p[0], r[0]), min(p[1], r[1]), max(p[2], r[2]), max(p[3], r[3]))
-                continue
-        out.append(r)
-    return out
-
-
-def cell_pieces(ink: np.ndarray, interior: Rect, boxes: list[TextBox], char_px: float) -> list[Piece]:
-    """Pieces of text inside one cell, from the detector's boxes clipped to the cell; where the
-    detector saw nothing but the cell holds ink (a lone thin `1`), the ink itself is the piece."""
-    clipped = []
-    for b in boxes:
-        o = _overlap((b.x0, b.y0, b.x1, b.y1), interior)
-        if o is None:
-            continue
-        r = ink_rect(ink, o, min_pixels=8)
-        if r is not None:
-            clipped.append(r)
-    rects: list[Rect] = []
-    for r in _merge_same_line(clipped):
-        rects.extend(split_on_gaps(ink, r, gap_factor=1.2))
-    if not rects:
-        r = ink_rect(ink, interior)
-        if r is not None:
-            rects = [r]
+def cell_pieces(ink: np.ndarray, interior: Rect, char_px: float) -> list[Piece]:
+    """Pieces of text inside one cell, found from its ink alone (the cell already bounds them, so
+    no detector is needed): the ink's box; a narrow tall column of stacked characters as one
+    vertical piece; otherwise each text line, cut at wide gaps."""
+    box = ink_rect(ink, interior)
+    if box is None:
+        return []
+    w, h = box[2] - box[0], box[3] - box[1]
+    if h > 1.8 * w and h > 1.8 * char_px and w < 1.6 * char_px:
+        return [Piece(box, vertical=True)]
     pieces = []
-    for r in rects:
-        w, h = r[2] - r[0], r[3] - r[1]
-        # a narrow column of stacked characters: taller than two characters and one wide
-        vertical = h > 1.8 * w and h > 1.8 * char_px and w < 1.6 * char_px
-        pieces.append(Piece(r, vertical))
+    for a, b in text_bands(ink, box, min_gap=max(2, int(char_px * 0.12))):
+        line = ink_rect(ink, (box[0], a, box[2], b), min_pixels=6)
+        if line is None:
+            continue
+        pieces.extend(Piece(r) for r in split_on_gaps(ink, line, gap_factor=1.2))
     return pieces
 
 

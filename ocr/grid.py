@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-
 # A ruling line covers (almost) all of the edge between two cells; a character's stroke that happens
 # to sit on the edge's position covers at most a character's height of it.
 _EDGE_COVER = 0.8
@@ -74,7 +73,7 @@ def _cluster(values: list[float], tol: float) -> list[int]:
             out[-1].append(v)
         else:
             out.append([v])
-    return [int(round(float(np.mean(g)))) for g in out]
+    return [round(float(np.mean(g))) for g in out]
 
 
 def _segments(mask: np.ndarray, horizontal: bool) -> list[tuple[float, int, int]]:

@@ -154,9 +154,7 @@ def _paragraphs(lines: list[Line], left: int, right: int) -> list[TextBlock]:
                 and abs((prev.rect[0] + prev.rect[2]) - (left + right)) < 2 * h
                 and abs(ln.height - prev.height) < 0.25 * h
             )
-            if not centred_pair and (indented or prev_short or gap > 1.2 * h):
-                flush()
-            elif centred_pair and gap > 1.2 * h:
+            if not centred_pair and (indented or prev_short or gap > 1.2 * h) or centred_pair and gap > 1.2 * h:
                 flush()
         current.append(ln)
     flush()

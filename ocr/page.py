@@ -1,9 +1,9 @@
 """One page image -> blocks of the shared table model (Paragraph, Table) in reading order.
 
-The steps: seal out, denoise, turn upright, deskew, flatten background; ruling lines -> table grids;
-one detection pass over the page (at ~110 dpi, enough to find text, a fraction of the cost); every
-piece of text (cell contents clipped to their cell, line pieces outside tables) recognised in one
-batched call; then cells and lines assembled. Boxes go back through the turn and deskew to the
+The steps: seal out, denoise, deskew, turn upright (a detection pass at 50 dpi), flatten background;
+ruling lines -> table grids; inside a cell its ink alone gives the pieces of text (the cell bounds
+them), outside the tables a detection pass at 100 dpi over the strips that hold ink; every piece
+recognised in one batched call; then cells and lines assembled. Boxes go back through the turn and deskew to the
 page as it was given, in PDF points.
 """
 
@@ -18,20 +18,20 @@ from extractors.model import BBox, Block, Cell, Paragraph, Table
 from ocr import preprocess as pp
 from ocr.crops import Piece, Rect, cell_pieces, crop, ink_rect, split_on_gaps, stacked_to_line
 from ocr.engine import Engine, Recognition, TextBox, detect, recognize
-from ocr.grid import GridTable, find_tables, ruling_masks
-from ocr.layout import LooseTable, ReadPiece, TextBlock, arrange
-from ocr.orient import page_turn, turn, turn_boxes
+from ocr.grid import GridCell, GridTable, find_tables, ruling_masks
+from ocr.layout import ReadPiece, TextBlock, arrange
+from ocr.orient import page_turn, turn
 
-DET_DPI = 110.0
+DET_DPI = 100.0  # text detection resolution: finds 9 pt text, a quarter of the work of 200 dpi
+ORIENT_DPI = 50.0  # enough to tell lines running across from lines running down
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """The page made ready for reading: upright, level, flat paper; its text boxes; and the affine
-    map from its pixels back to those of the image as given."""
+    """The page made ready for reading (upright, level, flat paper) and the affine map from its
+    pixels back to those of the image as given."""
 
     gray: np.ndarray
-    boxes: list[TextBox]
     back: np.ndarray  # 2x3: prepared pixel -> original pixel
     turned: int
     skew: float
@@ -66,15 +66,14 @@ def prepare(engine: Engine, image: np.ndarray, dpi: float) -> Prepared:
         m, size = pp.rotation_matrix(flat.shape[:2], angle)
         flat = pp.rotate(flat, m, size)
         forward = m
-    # one detection pass serves orientation and reading: a quarter turn maps boxes exactly
-    boxes = detect(engine, flat, scale=min(1.0, DET_DPI / dpi))
+    # which way up needs only where the lines are: a detection pass at low resolution
+    boxes = detect(engine, flat, scale=min(1.0, ORIENT_DPI / dpi))
     turned = page_turn(engine, flat, boxes)
     if turned:
         forward = _compose(_turn_matrix(flat.shape[:2], turned), forward)
-        boxes = turn_boxes(boxes, flat.shape[:2], turned)
         flat = turn(flat, turned)
     back = cv2.invertAffineTransform(forward)
-    return Prepared(gray=flat, boxes=boxes, back=back, turned=turned, skew=angle)
+    return Prepared(gray=flat, back=back, turned=turned, skew=angle)
 
 
 def _to_points(rect: Rect, back: np.ndarray, scale: float) -> BBox:
@@ -86,15 +85,6 @@ def _to_points(rect: Rect, back: np.ndarray, scale: float) -> BBox:
         round(float(pts[:, 0].max()) * scale, 2),
         round(float(pts[:, 1].max()) * scale, 2),
     )
-
-
-def _inside(box: TextBox, rect: Rect) -> bool:
-    cx, cy = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
-    return rect[0] <= cx <= rect[2] and rect[1] <= cy <= rect[3]
-
-
-def _overlaps(box: TextBox, rect: Rect) -> bool:
-    return box.x0 < rect[2] and box.x1 > rect[0] and box.y0 < rect[3] and box.y1 > rect[1]
 
 
 def _cell_text(pieces: list[Piece], recs: list[Recognition]) -> tuple[str, float]:
@@ -124,6 +114,35 @@ def _cell_text(pieces: list[Piece], recs: list[Recognition]) -> tuple[str, float
     return text, conf
 
 
+def _bands_outside(text_ink: np.ndarray, tables: list[GridTable], pad: int) -> list[tuple[int, int]]:
+    """Row ranges of the page that hold ink outside every table (where prose and unruled tables
+    are), padded, so text detection runs on those strips only."""
+    rows = np.count_nonzero(text_ink, axis=1) > 0
+    for t in tables:
+        rows[max(0, t.ys[0] - 2) : t.ys[-1] + 3] = False
+    bands: list[list[int]] = []
+    for y in np.flatnonzero(rows):
+        if bands and y - bands[-1][1] <= 2 * pad:
+            bands[-1][1] = int(y) + 1
+        else:
+            bands.append([int(y), int(y) + 1])
+    h = text_ink.shape[0]
+    return [(max(0, a - pad), min(h, b + pad)) for a, b in bands if b - a >= 4]
+
+
+def _detect_outside(engine: Engine, clean: np.ndarray, text_ink: np.ndarray, tables: list[GridTable], dpi: float) -> list[TextBox]:
+    page = clean.copy()
+    for t in tables:
+        x0, y0, x1, y1 = t.bbox
+        page[max(0, y0 - 2) : y1 + 3, max(0, x0 - 2) : x1 + 3] = 255
+    boxes: list[TextBox] = []
+    scale = min(1.0, DET_DPI / dpi)
+    for a, b in _bands_outside(text_ink, tables, pad=max(8, int(dpi * 0.1))):
+        for bx in detect(engine, page[a:b], scale=scale):
+            boxes.append(TextBox(bx.x0, bx.y0 + a, bx.x1, bx.y1 + a, bx.score))
+    return boxes
+
+
 def ocr_image(
     engine: Engine, image: np.ndarray, dpi: float, page_no: int | None, box_scale: float | None = None
 ) -> list[Block]:
@@ -132,7 +151,6 @@ def ocr_image(
     page, 1.0 (pixels) for an image file."""
     prep = prepare(engine, image, dpi)
     gray = prep.gray
-    boxes = prep.boxes
     scale = 72.0 / dpi if box_scale is None else box_scale
     ink = pp.ink_mask(gray)
     tables = find_tables(ink, dpi)
@@ -144,37 +162,25 @@ def ocr_image(
     char_px = dpi * 12 / 72  # a 12 pt character
 
     crops: list[np.ndarray] = []
-    # per table: per cell, the indices of its crops
-    table_jobs: list[tuple[GridTable, list[tuple[object, list[Piece], list[int]]]]] = []
+    table_jobs: list[tuple[GridTable, list[tuple[GridCell, list[Piece], list[int]]]]] = []
+    inset = max(2, int(dpi * 0.02))
     for t in tables:
         jobs = []
-        near = [b for b in boxes if _overlaps(b, t.bbox)]
         for cell in t.cells:
-            inset = max(2, int(dpi * 0.02))
             interior = (cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset)
-            if interior[2] <= interior[0] or interior[3] <= interior[1]:
-                jobs.append((cell, [], []))
-                continue
-            mine = [b for b in near if _overlaps(b, interior)]
-            pieces = cell_pieces(text_ink, interior, mine, char_px)
+            pieces = cell_pieces(text_ink, interior, char_px) if interior[2] > interior[0] and interior[3] > interior[1] else []
             idx = []
             for p in pieces:
                 idx.append(len(crops))
-                if p.vertical:
-                    crops.append(stacked_to_line(clean, text_ink, p.rect))
-                else:
-                    crops.append(crop(clean, p.rect, bounds=interior))
+                crops.append(stacked_to_line(clean, text_ink, p.rect) if p.vertical else crop(clean, p.rect, bounds=interior))
             jobs.append((cell, pieces, idx))
         table_jobs.append((t, jobs))
 
     loose_rects: list[Rect] = []
-    for b in boxes:
-        if any(_inside(b, t.bbox) for t in tables):
-            continue
+    for b in _detect_outside(engine, clean, text_ink, tables, dpi):
         r = ink_rect(text_ink, (b.x0, b.y0, b.x1, b.y1), min_pixels=8)
-        if r is None:
-            continue
-        loose_rects.extend(split_on_gaps(text_ink, r, gap_factor=1.0))
+        if r is not None:
+            loose_rects.extend(split_on_gaps(text_ink, r, gap_factor=1.0))
     loose_start = len(crops)
     crops.extend(crop(clean, r) for r in loose_rects)
 
@@ -205,9 +211,10 @@ def ocr_image(
         if recs[loose_start + k].text.strip()
     ]
     for block in arrange(pieces_out):
+        box = _to_points(block.rect, prep.back, scale)
         if isinstance(block, TextBlock):
-            placed.append((block.rect[1], Paragraph(block.text, page=page_no, bbox=_to_points(block.rect, prep.back, scale))))
-        elif isinstance(block, LooseTable):
+            placed.append((block.rect[1], Paragraph(block.text, page=page_no, bbox=box)))
+        else:
             cells = [
                 Cell(
                     row=c.row,
@@ -219,6 +226,6 @@ def ocr_image(
                 )
                 for c in block.cells
             ]
-            placed.append((block.rect[1], Table(tuple(cells), page=page_no, bbox=_to_points(block.rect, prep.back, scale))))
+            placed.append((block.rect[1], Table(tuple(cells), page=page_no, bbox=box)))
     placed.sort(key=lambda t: t[0])
     return [b for _, b in placed]

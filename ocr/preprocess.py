@@ -128,7 +128,7 @@ def rotation_matrix(shape: tuple[int, int], angle: float) -> tuple[np.ndarray, t
     h, w = shape
     m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
     cos, sin = abs(m[0, 0]), abs(m[0, 1])
-    nw, nh = int(round(h * sin + w * cos)), int(round(h * cos + w * sin))
+    nw, nh = round(h * sin + w * cos), round(h * cos + w * sin)
     m[0, 2] += nw / 2.0 - w / 2.0
     m[1, 2] += nh / 2.0 - h / 2.0
     return m, (nw, nh)

@@ -1,0 +1,62 @@
+"""Text pieces and their crops (ocr.crops): never read across a rule or a wide gap."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ocr.crops import cell_pieces, crop, ink_rect, split_on_gaps
+from ocr.preprocess import ink_mask
+
+
+def _ink_of(texts_at: list[tuple[str, int]], width: int = 800) -> tuple[np.ndarray, np.ndarray]:
+    gray = np.full((80, width), 255, np.uint8)
+    for text, x in texts_at:
+        cv2.putText(gray, text, (x, 55), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2)
+    return gray, ink_mask(gray)
+
+
+def test_numbers_printed_with_wide_spaces_are_split_into_separate_pieces():
+    _, ink = _ink_of([("14", 20), ("2", 200), ("0", 380)])
+    rect = ink_rect(ink, (0, 0, ink.shape[1], ink.shape[0]))
+    assert len(split_on_gaps(ink, rect)) == 3
+
+
+def test_the_digits_of_one_number_stay_one_piece():
+    _, ink = _ink_of([("1420", 20)])
+    rect = ink_rect(ink, (0, 0, ink.shape[1], ink.shape[0]))
+    assert len(split_on_gaps(ink, rect)) == 1
+
+
+def test_a_lone_thin_digit_in_a_cell_is_one_piece():
+    _, ink = _ink_of([("1", 40)], width=120)
+    assert len(cell_pieces(ink, (0, 0, 120, 80), char_px=25)) == 1
+
+
+def test_an_empty_cell_yields_no_piece_even_with_specks():
+    ink = np.zeros((80, 120), np.uint8)
+    ink[10, 10] = ink[50, 90] = 255
+    assert cell_pieces(ink, (0, 0, 120, 80), char_px=25) == []
+
+
+def test_a_cell_holding_two_lines_gives_one_piece_per_line():
+    gray = np.full((140, 400), 255, np.uint8)
+    cv2.putText(gray, "first line", (10, 50), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    cv2.putText(gray, "second", (10, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    pieces = cell_pieces(ink_mask(gray), (0, 0, 400, 140), char_px=25)
+    assert len(pieces) == 2 and pieces[0].rect[3] < pieces[1].rect[1]
+
+
+def test_a_narrow_tall_column_of_ink_is_read_as_stacked_characters():
+    gray = np.full((300, 60), 255, np.uint8)
+    for k in range(5):
+        cv2.rectangle(gray, (15, 20 + 55 * k), (45, 50 + 55 * k), 0, 2)
+    (piece,) = cell_pieces(ink_mask(gray), (0, 0, 60, 300), char_px=25)
+    assert piece.vertical
+
+
+def test_a_crop_never_reaches_past_its_bounds():
+    gray = np.zeros((100, 100), np.uint8)  # all ink: anything outside the bounds would show as black
+    out = crop(gray, (40, 40, 60, 60), bounds=(35, 35, 65, 65), pad_frac=1.0)
+    assert out.shape == (60, 60)
+    assert (out == 255).sum() == 60 * 60 - 30 * 30
