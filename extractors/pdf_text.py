@@ -9,7 +9,6 @@ back into one (pdf_stitch). Pages whose text layer is missing or unreadable go t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -18,22 +17,17 @@ from typing import Any
 from extractors.errors import ExtractionError
 from extractors.model import Block, Document, Paragraph, Table
 from extractors.pdf_chars import Glyph, Line, glyph_text, group_lines
+from extractors.pdf_furniture import drop_running_lines, in_margin, is_page_number
 from extractors.pdf_quality import unusable_reason
 from extractors.pdf_ruled import TablePart, fill_grids, find_grids, ruling_edges
 from extractors.pdf_stitch import stitch_pages
 from extractors.pdf_unruled import find_unruled
 
-# "- 3 -", "— 4 —", "3", "第3页", "第 3 页 共 6 页", "3/6", "Page 3 of 6"
-_PAGE_NUMBER = re.compile(
-    r"[-—–－‒―_~·.\s]*(?:第|page)?\s*\d{1,4}\s*(?:页)?\s*(?:(?:[/／]|共|of)\s*\d{1,4}\s*页?)?[-—–－‒―_~·.\s]*",
-    re.IGNORECASE,
-)
-_MARGIN = 0.12  # share of the page height at top and bottom where page numbers live
-
 
 @dataclass(frozen=True)
 class _PageRead:
     number: int
+    height: float
     items: tuple[Paragraph | TablePart, ...]
     unusable: str | None = None
 
@@ -63,8 +57,7 @@ def _image_cover(page: Any) -> float:
 
 
 def _is_furniture(line: Line, text: str, height: float) -> bool:
-    in_margin = line.bottom < _MARGIN * height or line.top > (1 - _MARGIN) * height
-    return in_margin and bool(_PAGE_NUMBER.fullmatch(text))
+    return in_margin(line.top, line.bottom, height) and is_page_number(text)
 
 
 def read_page(page: Any, number: int) -> _PageRead:
@@ -76,7 +69,7 @@ def read_page(page: Any, number: int) -> _PageRead:
     curves = objects.get("curve", [])
     why = unusable_reason(glyphs, len(curves), cover)
     if why:
-        return _PageRead(number, (), why)
+        return _PageRead(number, height, (), why)
     edges = ruling_edges(objects.get("line", []), objects.get("rect", []), curves)
     parts, free = fill_grids(find_grids(page, edges), glyphs, number) if edges else ([], glyphs)
     lines = group_lines(g for g in free if g.text.strip())
@@ -86,7 +79,7 @@ def read_page(page: Any, number: int) -> _PageRead:
     items: list[tuple[float, Paragraph | TablePart]] = [(p.bbox[1], p) for p in parts + unruled]
     items += [(ln.top, Paragraph(texts[id(ln)], number, _round(ln.bbox))) for ln in lines]
     items.sort(key=lambda it: it[0])
-    return _PageRead(number, tuple(it[1] for it in items))
+    return _PageRead(number, height, tuple(it[1] for it in items))
 
 
 def _round(b: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -144,6 +137,7 @@ def extract_pdf(data: bytes, source: str) -> Document:
     if bad:
         ocr = _ocr_pages(data, source, [r.number for r in bad])
     per_page: list[Sequence[object]] = [ocr.get(r.number, []) if r.unusable else r.items for r in reads]
+    per_page = drop_running_lines(per_page, [r.height for r in reads])
     blocks: list[Block] = [_to_table(b) if isinstance(b, TablePart) else b for b in stitch_pages(per_page)]  # type: ignore[misc]
     warnings = tuple(f"page {r.number}: {r.unusable}, read by OCR" for r in bad)
     method = "ocr" if len(bad) == len(reads) else "text"

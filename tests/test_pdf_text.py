@@ -233,6 +233,27 @@ def split_table_pages() -> list[str]:
     return [p1, p2]
 
 
+def repeated_header_pages() -> list[str]:
+    """A ruled table over two pages whose header row is printed again on the second page, under a
+    running header and a 续表 label."""
+    x = COLS
+    pages = []
+    for p, rows in enumerate(((("1.甲", "1 2 3"), ("2.乙", "4 5 9")), (("3.丙", "7 0 7"),))):
+        c = text(200, 30, "某某县人民政府办公室")
+        c += text(80, 70, "续表") if p else text(80, 70, "表三 某某情况")
+        c += box(x[0], 90, x[2], 110) + text(85, 95, "项目")
+        for k, h in enumerate(("自然人", "法人", "总计")):
+            c += box(x[2 + k], 90, x[3 + k], 110) + text(x[2 + k] + 5, 95, h)
+        top = 110.0
+        for label, nums in rows:
+            c += box(x[0], top, x[2], top + 20) + text(85, top + 5, label)
+            for k, n in enumerate(nums.split()):
+                c += box(x[2 + k], top, x[3 + k], top + 20) + text(x[2 + k] + 25, top + 5, n)
+            top += 20
+        pages.append(c)
+    return pages
+
+
 def unruled_table_page() -> str:
     """A table printed without any rule: columns are only white space; one label wraps onto a
     second line under its first (numbers on the first line)."""
@@ -336,6 +357,20 @@ def test_label_spanning_rows_continues_across_the_page_break():
     vertical = cell_with(t, "结果")
     last = cell_with(t, "3.其他")
     assert vertical.row + vertical.row_span - 1 == last.row
+
+
+def test_header_row_repeated_on_the_next_page_is_read_once():
+    doc = extract_pdf(build_pdf(repeated_header_pages()), "t.pdf")
+    ts = tables(doc)
+    assert len(ts) == 1
+    assert [c.text for c in ts[0].cells].count("项目") == 1
+    assert numbers_right_of(ts[0], "3.丙") == ["7", "0", "7"]
+
+
+def test_running_header_repeated_on_every_page_is_dropped():
+    doc = extract_pdf(build_pdf(repeated_header_pages()), "t.pdf")
+    assert "某某县人民政府办公室" not in paragraphs(doc)
+    assert "续表" not in paragraphs(doc)
 
 
 def test_unruled_table_grid_from_word_positions():
