@@ -26,11 +26,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"nianbao: {args.db}: no such warehouse", file=sys.stderr)
         return 2
     prefect_env()
+    import duckdb
+
     from flows.reprocess import Outcome, reprocess, select
 
-    if not select(args.db, args.scope):
-        print("nothing to reprocess")
-        return 0
+    try:
+        if not select(args.db, args.scope):
+            print("nothing to reprocess")
+            return 0
+    except duckdb.Error as e:
+        print(f"nianbao: {args.db}: {str(e).strip().splitlines()[0]}", file=sys.stderr)
+        return 2
     bad: list[Outcome] = []
 
     def done(o: Outcome) -> None:

@@ -214,6 +214,7 @@ def statements(template: Template) -> list[str]:
     return out
 
 
+@cache
 def digest(template: Template) -> str:
     """Names this code's dictionary, rules and views; stored in warehouse_meta when they are built."""
     parts = statements(template) + [repr(e) for e in dictionary(template)] + [repr(template.rules)]
