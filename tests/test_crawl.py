@@ -204,3 +204,13 @@ def test_an_article_without_validators_is_fetched_again_but_not_processed_again(
         again = crawl([base + "/nb/index.html"], db, FAST)
     assert again.documents == ()
     assert dict(again.statuses)["unchanged"] == 1 and dict(again.statuses)["not_modified"] == 1
+
+
+def test_crawl_latest_shows_where_each_url_stands(portal):
+    rows = dict(_query(portal["db"], "SELECT url, status FROM crawl_latest"))
+    base = portal["base"]
+    assert rows[base + "/gkml/nb/art_001.html"] == "not_modified"
+    assert rows[base + "/files/broken.pdf"] == "failed"
+    [(distinct,)] = _query(portal["db"], "SELECT count(DISTINCT url) FROM crawl_log")
+    [(latest,)] = _query(portal["db"], "SELECT count(*) FROM crawl_latest")
+    assert latest == distinct

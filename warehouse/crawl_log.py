@@ -7,8 +7,8 @@ interrupted half-way leaves no row claiming what was not done. The newest row of
 recognise unchanged bytes, and (for an article) the links found on it, replayed when the server
 answers 304.
 
-    -- coverage of the latest crawl of each portal
-    SELECT portal, status, count(*) FROM crawl_log GROUP BY ALL;
+    -- where each URL stands now, by portal
+    SELECT portal, status, count(*) FROM crawl_latest GROUP BY ALL;
     -- what failed, and why
     SELECT url, referrer, error FROM crawl_log WHERE status = 'failed';
     -- the documents a crawl brought in
@@ -53,6 +53,8 @@ CREATE TABLE IF NOT EXISTS crawl_log (
     portal VARCHAR,
     crawl_id VARCHAR
 );
+CREATE OR REPLACE VIEW crawl_latest AS    -- each URL as the latest crawl that dealt with it left it
+SELECT * FROM crawl_log QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1;
 """
 
 
@@ -117,7 +119,8 @@ def retire_document(con: duckdb.DuckDBPyConnection, doc_id: str, source: str) ->
     from extractors.template import load_template
     from warehouse import cross_year
 
-    if not con.execute("SELECT count(*) FROM documents WHERE doc_id = ? AND source = ?", [doc_id, source]).fetchone()[0]:
+    ours = con.execute("SELECT count(*) FROM documents WHERE doc_id = ? AND source = ?", [doc_id, source]).fetchone()
+    if not ours or not ours[0]:
         return
     tables = [t for (t,) in con.execute(
         "SELECT c.table_name FROM information_schema.columns c JOIN information_schema.tables t"
