@@ -15,6 +15,7 @@ parent (PR_SET_PDEATHSIG), so killing a batch with -9 leaves no orphan working o
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import signal
 import sys
@@ -42,7 +43,7 @@ class Cancelled(BaseException):
     not an Exception a per-document handler would record as its failure."""
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -50,6 +51,8 @@ def _die_with_parent() -> None:
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
+    if os.getppid() != parent:  # it died before the line above took effect
+        os._exit(0)
 
 
 def _limit_memory(memory_mb: int | None) -> None:
@@ -76,8 +79,8 @@ def _picklable(e: BaseException) -> BaseException:
         return RuntimeError(f"{type(e).__name__}: {str(e)[:300]}")
 
 
-def _worker_main(conn: Connection, memory_mb: int | None) -> None:
-    _die_with_parent()
+def _worker_main(conn: Connection, memory_mb: int | None, parent: int) -> None:
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _limit_memory(memory_mb)
     while True:
@@ -143,7 +146,7 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        p = self._ctx.Process(target=_worker_main, args=(child, self.memory_mb), daemon=True, name="nianbao-worker")
+        p = self._ctx.Process(target=_worker_main, args=(child, self.memory_mb, os.getpid()), daemon=True, name="nianbao-worker")
         p.start()
         child.close()
         w = _Worker(p, parent)

@@ -1,0 +1,72 @@
+"""`nianbao ingest` on many documents: one line each, the same warehouse whatever the number of
+workers, and the same bytes again are skipped (or read again with --force)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.cli import main
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def ingest(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = main(["ingest", *args])
+    return rc, out.getvalue(), err.getvalue()
+
+
+def facts(db: Path) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT d.source, f.table_id, f.row_id, f.col_id, f.value, f.method FROM facts f"
+                           " JOIN documents d USING (doc_id) ORDER BY ALL").fetchall()
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return SEEDS
+
+
+@pytest.fixture(scope="module")
+def one_worker(prefect_api: str, seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    db = tmp_path_factory.mktemp("one") / "w.duckdb"
+    rc, out, err = ingest(str(seeds), "--db", str(db), "--workers", "1")
+    assert rc == 0, err
+    return db, out
+
+
+def test_every_document_gets_one_summary_line(one_worker: tuple[Path, str], seeds: Path) -> None:
+    _, out = one_worker
+    for f in seeds.glob("*.txt"):
+        assert sum(1 for line in out.splitlines() if line.startswith(str(f))) == 1
+
+
+def test_two_workers_load_the_same_facts_as_one(one_worker: tuple[Path, str], seeds: Path, tmp_path: Path) -> None:
+    rc, _, err = ingest(str(seeds), "--db", str(tmp_path / "w.duckdb"), "--workers", "2")
+    assert rc == 0, err
+    assert facts(tmp_path / "w.duckdb") == facts(one_worker[0])
+
+
+def test_reading_in_the_command_process_loads_the_same_facts(one_worker: tuple[Path, str], seeds: Path,
+                                                             tmp_path: Path) -> None:
+    rc, _, err = ingest(str(seeds), "--db", str(tmp_path / "w.duckdb"), "--workers", "0")
+    assert rc == 0, err
+    assert facts(tmp_path / "w.duckdb") == facts(one_worker[0])
+
+
+def test_the_same_bytes_again_are_skipped_and_force_reads_them(prefect_api: str, seeds: Path, tmp_path: Path) -> None:
+    one = next(seeds.glob("*.txt"))
+    db = str(tmp_path / "w.duckdb")
+    ingest(str(one), "--db", db)
+    rc, out, _ = ingest(str(one), "--db", db)
+    assert rc == 0 and "skipped" in out
+    rc, out, _ = ingest(str(one), "--db", db, "--force")
+    assert rc == 0 and "skipped" not in out and "cells read" in out
+    with duckdb.connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
