@@ -63,10 +63,25 @@ def _union_bounds(head: TablePart, tail: TablePart) -> _Union | None:
     nh, nt = len(head.xs), len(tail.xs)
     if not (near(0, 0) and near(nh - 1, nt - 1)):
         return None
-    match_t = [next((i for i in range(nh) if near(i, j)), None) for j in range(nt)]
-    match_h = [next((j for j in range(nt) if near(i, j)), None) for i in range(nh)]
+    # one-to-one and in order: the closest pairs first, never two crossing
+    match_t: list[int | None] = [None] * nt
+    match_h: list[int | None] = [None] * nh
+    pairs = sorted(
+        ((abs(head.xs[i] - tail.xs[j]), i, j) for i in range(nh) for j in range(nt) if near(i, j)),
+    )
+    for _, i, j in pairs:
+        if match_h[i] is not None or match_t[j] is not None:
+            continue
+        if any(m is not None and (k < i) != (m < j) for k, m in enumerate(match_h) if k != i):
+            continue
+        match_h[i], match_t[j] = j, i
     if None in match_t and None in match_h:
-        return None  # each has a boundary the other lacks: not one layout
+        # each has a boundary the other lacks: ruled tables are then two layouts; columns found
+        # from white space may miss a split where a page holds little text in them, so most
+        # boundaries agreeing is enough there
+        matched = sum(1 for i in match_t if i is not None)
+        if head.ruled and tail.ruled or matched < max(3, 0.6 * min(nh, nt)):
+            return None
     points = [(x, head.slack_at(i), ("h", i)) for i, x in enumerate(head.xs)]
     for j, x in enumerate(tail.xs):
         i = match_t[j]

@@ -128,9 +128,9 @@ def _regions(lines: Sequence[Line], segs: Sequence[Sequence[Line]]) -> list[tupl
                 break
             i -= 1
         multi = [len(s) for s in segs[i:j] if len(s) >= 2]
-        # three lines in columns, or two that each cross three columns (a table's last rows
-        # carried over to the next page)
-        if len(multi) >= _MIN_MULTI or (len(multi) == 2 and min(multi) >= 3):
+        # three lines in columns, two that each cross three columns, or one crossing five (a
+        # table's last rows carried over to the next page)
+        if len(multi) >= _MIN_MULTI or (len(multi) == 2 and min(multi) >= 3) or max(multi, default=0) >= 5:
             out.append((i, j))
             k = j
         else:
@@ -366,7 +366,7 @@ def _assemble(
     blocks: list[_Block], xs: Sequence[float], lines: Sequence[Line], page: int
 ) -> TablePart | None:
     used_rows = sorted({r for b in blocks for r in range(b.row, b.row_end + 1)})
-    if len(used_rows) < 2:
+    if len(used_rows) < 2 and len(blocks) < 5:
         return None
     renum = {r: k for k, r in enumerate(used_rows)}
     groups: dict[tuple[int, int], list[_Block]] = {}
