@@ -251,9 +251,9 @@ def fill_grids(
             if x0 <= cx <= x1 and top <= cy <= bottom:
                 col = bisect_right(g.xs, cx) - 1
                 row = bisect_right(g.ys, cy) - 1
-                i = owners[k].get((row, col))
-                if i is not None:
-                    held[k][i].append(gl)
+                owner = owners[k].get((row, col))
+                if owner is not None:
+                    held[k][owner].append(gl)
                     break
         else:
             free.append(gl)

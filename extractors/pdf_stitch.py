@@ -79,20 +79,20 @@ def _union_bounds(head: TablePart, tail: TablePart) -> _Union | None:
         # each has a boundary the other lacks: ruled tables are then two layouts; columns found
         # from white space may miss a split where a page holds little text in them, so most
         # boundaries agreeing is enough there
-        matched = sum(1 for i in match_t if i is not None)
+        matched = sum(1 for m in match_t if m is not None)
         if head.ruled and tail.ruled or matched < max(3, 0.6 * min(nh, nt)):
             return None
     points = [(x, head.slack_at(i), ("h", i)) for i, x in enumerate(head.xs)]
     for j, x in enumerate(tail.xs):
-        i = match_t[j]
-        if i is None:
+        m = match_t[j]
+        if m is None:
             points.append((x, tail.slack_at(j), ("t", j)))
-        elif tail.slack_at(j) < points[i][1]:
-            points[i] = (x, tail.slack_at(j), ("h", i))  # the sharper of two matched boundaries
+        elif tail.slack_at(j) < points[m][1]:
+            points[m] = (x, tail.slack_at(j), ("h", m))  # the sharper of two matched boundaries
     points.sort(key=lambda p: p[0])
     pos = {p[2]: k for k, p in enumerate(points)}
     head_map = tuple(pos[("h", i)] for i in range(nh))
-    tail_map = tuple(pos[("t", j)] if match_t[j] is None else pos[("h", match_t[j])] for j in range(nt))
+    tail_map = tuple(pos[("t", j) if (m := match_t[j]) is None else ("h", m)] for j in range(nt))
     return _Union(tuple(p[0] for p in points), tuple(p[1] for p in points), head_map, tail_map)
 
 

@@ -136,8 +136,8 @@ def extract_pdf(data: bytes, source: str) -> Document:
     ocr: dict[int, list[Block]] = {}
     if bad:
         ocr = _ocr_pages(data, source, [r.number for r in bad])
-    per_page: list[Sequence[object]] = [ocr.get(r.number, []) if r.unusable else r.items for r in reads]
-    per_page = drop_running_lines(per_page, [r.height for r in reads])
+    read: list[Sequence[object]] = [ocr.get(r.number, []) if r.unusable else r.items for r in reads]
+    per_page = drop_running_lines(read, [r.height for r in reads])
     blocks: list[Block] = [_to_table(b) if isinstance(b, TablePart) else b for b in stitch_pages(per_page)]  # type: ignore[misc]
     warnings = tuple(f"page {r.number}: {r.unusable}, read by OCR" for r in bad)
     method = "ocr" if len(bad) == len(reads) else "text"
