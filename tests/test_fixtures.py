@@ -86,3 +86,16 @@ def test_numbers_obey_the_rules_except_the_declared_failure(folder, name, entry)
 
 def test_each_breakable_rule_is_broken_by_some_document():
     assert {e["expect_rule_failure"] for _, _, e in DOCS} >= RULES
+
+
+def test_consecutive_reports_of_one_agency_carry_the_same_applications():
+    reports = {(e["agency"], e["year"]): e for folder, _, e in DOCS if folder != "scan"}
+    pairs = [(reports[(a, y - 1)], e) for (a, y), e in reports.items() if (a, y - 1) in reports]
+    assert pairs, "the corpus should hold at least one agency in consecutive years"
+    cols = load_template().table("applications").cols
+    for prev, this in pairs:
+        for c in cols:
+            before = prev["cells"].get(f"applications.carried_forward.{c}")
+            now = this["cells"].get(f"applications.carried_over.{c}")
+            if before is not None and now is not None:
+                assert now == before
