@@ -22,14 +22,38 @@ class Piece:
     vertical: bool = False  # characters stacked top to bottom (a narrow cell's label)
 
 
-def ink_rect(ink: np.ndarray, rect: Rect, min_pixels: int = 12) -> Rect | None:
-    """Tight box around the ink inside `rect`, ignoring specks; None when there is (almost) none."""
+def ink_rect(ink: np.ndarray, rect: Rect, min_pixels: int = 12, min_height: int = 0) -> Rect | None:
+    """Tight box around the text ink inside `rect`; None when there is (almost) none.
+
+    With `min_height`, components at least that tall are the text's core; smaller marks count only
+    where they sit beside the core on its line (a decimal point, 、), not when they float apart
+    from it (dust, a seal's remnants), which would otherwise be read as extra digits."""
     x0, y0, x1, y1 = rect
     sub = ink[y0:y1, x0:x1]
     if sub.size == 0 or int(np.count_nonzero(sub)) < min_pixels:
         return None
     n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
     keep = [i for i in range(1, n) if stats[i][4] >= 3]
+    if min_height:
+        core = [i for i in keep if stats[i][3] >= min_height]
+        if not core:
+            return None
+        cy0 = min(int(stats[i][1]) for i in core)
+        cy1 = max(int(stats[i][1] + stats[i][3]) for i in core)
+        cx0 = min(int(stats[i][0]) for i in core)
+        cx1 = max(int(stats[i][0] + stats[i][2]) for i in core)
+        reach = min_height
+        keep = [
+            i
+            for i in keep
+            if stats[i][3] >= min_height
+            or (
+                stats[i][1] >= cy0 - 2
+                and stats[i][1] + stats[i][3] <= cy1 + 2
+                and stats[i][0] + stats[i][2] >= cx0 - reach
+                and stats[i][0] <= cx1 + reach
+            )
+        ]
     if not keep or sum(int(stats[i][4]) for i in keep) < min_pixels:
         return None
     xs0 = min(int(stats[i][0]) for i in keep)
@@ -87,19 +111,41 @@ def text_bands(ink: np.ndarray, rect: Rect, min_gap: int) -> list[tuple[int, int
     return [(y0 + a, y0 + b) for a, b in bands]
 
 
+def split_tall_bands(ink: np.ndarray, x0: int, x1: int, bands: list[tuple[int, int]], line_px: float) -> list[tuple[int, int]]:
+    """Lines set so tight that no blank row parts them: a band much taller than one line is cut at
+    its emptiest row, away from its ends, until every band is about one line tall."""
+    singles = [b - a for a, b in bands if b - a >= 0.6 * line_px]
+    ref = float(min(singles)) if singles else line_px
+    ref = min(ref, 1.3 * line_px)
+    out: list[tuple[int, int]] = []
+    todo = list(bands)
+    while todo:
+        a, b = todo.pop(0)
+        if b - a <= 1.6 * ref:
+            out.append((a, b))
+            continue
+        lo, hi = a + int(0.6 * ref), b - int(0.6 * ref)
+        counts = np.count_nonzero(ink[lo:hi, x0:x1], axis=1)
+        cut = lo + int(np.argmin(counts))
+        todo[:0] = [(a, cut), (cut + 1, b)]
+    return sorted(out)
+
+
 def cell_pieces(ink: np.ndarray, interior: Rect, char_px: float) -> list[Piece]:
     """Pieces of text inside one cell, found from its ink alone (the cell already bounds them, so
     no detector is needed): the ink's box; a narrow tall column of stacked characters as one
     vertical piece; otherwise each text line, cut at wide gaps."""
-    box = ink_rect(ink, interior)
+    core = max(3, int(char_px * 0.3))
+    box = ink_rect(ink, interior, min_height=core)
     if box is None:
         return []
     w, h = box[2] - box[0], box[3] - box[1]
     if h > 1.8 * w and h > 1.8 * char_px and w < 1.6 * char_px:
         return [Piece(box, vertical=True)]
     pieces = []
-    for a, b in text_bands(ink, box, min_gap=max(2, int(char_px * 0.12))):
-        line = ink_rect(ink, (box[0], a, box[2], b), min_pixels=6)
+    bands = text_bands(ink, box, min_gap=max(2, int(char_px * 0.12)))
+    for a, b in split_tall_bands(ink, box[0], box[2], bands, line_px=char_px):
+        line = ink_rect(ink, (box[0], a, box[2], b), min_pixels=6, min_height=core)
         if line is None:
             continue
         pieces.extend(Piece(r) for r in split_on_gaps(ink, line, gap_factor=1.2))

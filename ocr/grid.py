@@ -18,8 +18,8 @@ import cv2
 import numpy as np
 
 # A ruling line covers (almost) all of the edge between two cells; a character's stroke that happens
-# to sit on the edge's position covers at most a character's height of it.
-_EDGE_COVER = 0.8
+# to sit on the edge's position covers at most a character's height of it, never the padding.
+_EDGE_COVER = 0.85
 
 
 @dataclass(frozen=True)
@@ -158,15 +158,12 @@ def _table_from_lines(
     t = int(tol)
     for r in range(nr):
         for c in range(nc):
-            # margins keep the crossing lines out of the measurement
-            if c + 1 < nc:
-                m = max(2, (ys[r + 1] - ys[r]) // 6)
-                if _coverage(ev, False, xs[c + 1], ys[r] + m, ys[r + 1] - m, t) < _EDGE_COVER:
-                    uf.union(r * nc + c, r * nc + c + 1)
-            if r + 1 < nr:
-                m = max(2, (xs[c + 1] - xs[c]) // 6)
-                if _coverage(eh, True, ys[r + 1], xs[c] + m, xs[c + 1] - m, t) < _EDGE_COVER:
-                    uf.union(r * nc + c, (r + 1) * nc + c)
+            # measured from rule to rule: a real edge joins the lines at both its ends, while a
+            # character's stroke that happens to sit on the edge's position stops short of them
+            if c + 1 < nc and _coverage(ev, False, xs[c + 1], ys[r] + t, ys[r + 1] - t, t) < _EDGE_COVER:
+                uf.union(r * nc + c, r * nc + c + 1)
+            if r + 1 < nr and _coverage(eh, True, ys[r + 1], xs[c] + t, xs[c + 1] - t, t) < _EDGE_COVER:
+                uf.union(r * nc + c, (r + 1) * nc + c)
     groups: dict[int, list[tuple[int, int]]] = {}
     for r in range(nr):
         for c in range(nc):

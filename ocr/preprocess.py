@@ -9,40 +9,42 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-# Seal ink: saturated red. Text printed under a seal stays dark (low value) and is kept.
-_RED_SAT = 60
-_RED_VAL = 90
-_RED_HUE_LOW = 12
-_RED_HUE_HIGH = 155
+# Seal ink: the red channel this far above the others (paper and black ink are neutral).
+_RED_MARGIN = 30
 
 
 def red_mask(bgr: np.ndarray) -> np.ndarray:
-    """Pixels of red (seal) ink: hue near red, saturated, and not dark."""
-    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
-    h, s, v = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
-    red_hue = (h <= _RED_HUE_LOW) | (h >= _RED_HUE_HIGH)
-    # pink-ish blends of seal over paper have low saturation; compare red against the other channels
+    """Pixels where red (seal) ink shows: the red channel clearly above green and blue."""
     b, g, r = (bgr[:, :, i].astype(np.int16) for i in range(3))
-    reddish = (r - np.maximum(g, b)) > 40
-    return ((red_hue & (s >= _RED_SAT) & (v >= _RED_VAL)) | (reddish & (v >= _RED_VAL))).astype(np.uint8)
+    return ((r - np.maximum(g, b)) > _RED_MARGIN).astype(np.uint8)
 
 
 def suppress_red(bgr: np.ndarray) -> np.ndarray:
-    """Paint seal ink with the paper colour, so a stamp over a table does not hide its digits.
+    """Take seal ink out, keeping what is printed under it.
 
-    Where black text lies under the seal, the pixel is dark and falls outside the mask; the text
-    survives. Returns the image unchanged when it holds no red."""
+    In the red channel a red seal is nearly as light as paper, while black text and rules under a
+    translucent seal stay dark. So wherever red shows, and in a margin around it (JPEG smears a
+    seal's colour over its edges, leaving grey fringes that would read as strokes), the pixel
+    becomes its red channel as grey, lifted so the seal's red matches the paper. Elsewhere the image is left as it is. Returns the image
+    unchanged when it holds no red."""
     if bgr.ndim != 3:
         return bgr
     mask = red_mask(bgr)
     if int(mask.sum()) < 50:
         return bgr
-    paper = np.median(bgr[mask == 0].reshape(-1, 3), axis=0) if (mask == 0).any() else (255, 255, 255)
-    # grow the mask over the seal's soft rim, but never over dark (text) pixels
-    grown = cv2.dilate(mask, np.ones((3, 3), np.uint8)) > 0
-    grown &= to_gray(bgr) > 140
+    near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15))) > 0
+    # seal ink is not pure red: lift its red channel to the paper's level (black stays black)
+    red_all = bgr[:, :, 2].astype(np.float32)
+    b, g = bgr[:, :, 0].astype(np.int16), bgr[:, :, 1].astype(np.int16)
+    strong = (red_all.astype(np.int16) - np.maximum(g, b)) > 80
+    seal = float(np.median(red_all[strong])) if strong.any() else float(np.median(red_all[mask > 0]))
+    paper = float(np.percentile(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), 75))
+    lift = float(np.clip(paper / max(seal, 1.0), 1.0, 1.6))
+    red = red_all[near] * lift
+    # what is left of the seal is light grey (its JPEG-blurred edges); text under it is dark
+    red[red >= 0.88 * paper] = paper
     out = bgr.copy()
-    out[grown | (mask > 0)] = np.asarray(paper, dtype=np.uint8)
+    out[near] = np.repeat(np.clip(red, 0, 255).astype(np.uint8)[:, None], 3, axis=1)
     return out
 
 
