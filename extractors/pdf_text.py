@@ -3,8 +3,9 @@
 One pass per page over pdfplumber's parsed objects: the page's glyphs are judged usable or not
 (pdf_quality), the visible rules give ruled tables (pdf_ruled), the glyphs outside them give lines,
 from which aligned columns give unruled tables (pdf_unruled) and the rest are paragraphs, one per
-line. Page numbers are page furniture and dropped, so a table running over a page break is stitched
-back into one (pdf_stitch). Pages whose text layer is missing or unreadable go to the OCR path.
+line. Page numbers, running headers and 续表 labels are page furniture and dropped (pdf_furniture),
+so a table running over a page break is stitched back into one (pdf_stitch). Pages whose text layer
+is missing or unreadable go to the OCR path (ocr.pdf, imported only when needed).
 """
 
 from __future__ import annotations
