@@ -13,7 +13,8 @@ from extractors.report import Fact
 from extractors.template import load_template
 
 FIXTURES = Path(__file__).parent / "fixtures"
-GOLD_FILES = sorted(FIXTURES.glob("*/gold.json"))
+CORPORA = ("pdf", "docx", "html", "scan")
+GOLD_FILES = [FIXTURES / c / "gold.json" for c in CORPORA if (FIXTURES / c / "gold.json").exists()]
 KINDS = {"pdf-text", "docx", "html", "pdf-scan"}
 RULES = {"applications.balance", "applications.row_total", "applications.outcome_total",
          "review_litigation.row_total"}
@@ -36,9 +37,15 @@ def _variant_ids() -> set[str]:
     return {f"applications.{r.id}.{c}" for r in t.variant_rows for c in t.cols}
 
 
-def test_every_kind_of_fixture_has_gold():
-    assert {g.parent.name for g in GOLD_FILES} >= {"pdf"}
-    assert len(DOCS) >= 30
+def test_every_corpus_has_gold_and_the_benchmark_has_30_text_pdfs():
+    assert [g.parent.name for g in GOLD_FILES] == list(CORPORA)
+    assert sum(1 for _, _, e in DOCS if e["kind"] == "pdf-text") >= 30
+
+
+def test_every_document_in_a_corpus_folder_has_gold():
+    for c in CORPORA:
+        on_disk = {p.name for p in (FIXTURES / c).iterdir()} - {"gold.json", "docx.sha256"}
+        assert on_disk == {name for folder, name, _ in DOCS if folder == c}
 
 
 @pytest.mark.parametrize(("folder", "name", "entry"), DOCS, ids=IDS)
