@@ -370,6 +370,27 @@ def test_a_document_reread_under_another_name_leaves_its_old_neighbours_clean(bu
         c.close()
 
 
+def test_a_warehouse_from_before_regions_gets_them_and_its_cross_year_rows_on_opening(built, tmp_path):
+    db = tmp_path / "old.duckdb"
+    docs = [d for d in built.docs if d.name in ("001_49bc154c30d92ca6.txt", "baofeng_2024.txt")]
+    ids = build(db, docs)
+    c = duckdb.connect(str(db))
+    # what an older version left: no views of this version, no regions, no cross_year rows
+    c.execute("DROP VIEW facts_long")
+    c.execute("DELETE FROM warehouse_meta")
+    c.execute("DELETE FROM regions")
+    c.execute("DELETE FROM checks WHERE rule_id = 'cross_year'")
+    c.close()
+    c = connect(db, load_template())
+    try:
+        assert c.execute("SELECT count(*) FROM regions WHERE status = 'resolved'").fetchone() == (len(ids),)
+        assert c.execute("SELECT count(*) FROM facts_long").fetchone()[0] > 0
+        [(passed, _)] = _cross_year(c, ids["baofeng_2024.txt"])
+        assert not passed
+    finally:
+        c.close()
+
+
 # ------------------------------------------------------------------ coverage
 
 
