@@ -53,6 +53,7 @@ def test_gold_names_an_existing_file_of_its_kind(folder, name, entry):
     assert (FIXTURES / folder / name).is_file()
     assert entry["kind"] in KINDS
     assert isinstance(entry["agency"], str) and entry["agency"]
+    assert entry["agency"] in entry.get("agency_accept", [entry["agency"]])
     assert 2021 <= entry["year"] <= 2025
 
 
