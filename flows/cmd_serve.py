@@ -8,7 +8,8 @@ machine. Runs are limited to one at a time, so two crawls never compete for the 
 takes one writer) or for a portal's patience.
 
 Schedules need a Prefect server with its scheduler service: Prefect's temporary (ephemeral) server
-does not schedule. With PREFECT_API_URL set, that server is used; without it, this command starts
+does not schedule, nor does nianbao's quick local server (flows/server.py), which runs as one. (The
+scheduler also needs SQLAlchemy < 2.1: with 2.1 Prefect 3.8 fails to insert scheduled runs.) With PREFECT_API_URL set, that server is used; without it, this command starts
 `prefect server start` on 127.0.0.1 (port --prefect-port) as its own child process, and stops it on
 exit. `--check` only reads the portals file and prints each deployment and its schedule.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -59,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
             crons = ", ".join(f"{s.schedule.cron} ({s.schedule.timezone})" for s in d.schedules or [])
             print(f"{d.name}: {crons}: {' '.join(d.parameters['start_urls'])} -> {d.parameters['db']}")
         return 0
+    # a plain `kill` ends the schedule as Ctrl-C does: the local server started here stops with it
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         with _prefect_server(args.prefect_port, Path(args.db or portals[0].db).parent):
             import prefect

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -45,6 +45,9 @@ if TYPE_CHECKING:
     from extractors.template import Template
     from flows.pipeline import Processed
 
+# An article that only lists other reports (a year's index of departments' reports) leads to them;
+# they are not followed further than this, so "related reports" links cannot walk a whole site.
+_MAX_INDEX_DEPTH = 2
 _LOCK_RETRIES = 60  # seconds to wait for another process (an analyst's session, another crawl) to let go
 
 
@@ -136,9 +139,14 @@ class _Crawler:
         articles: list[tuple[str, str]] = []  # (url, referrer)
         attachments: list[tuple[str, str]] = []
         self._listings(start_urls, articles, attachments)
-        for url, referrer in articles:
-            for link in self._article(url, referrer):
+        queue = [(url, referrer, 0) for url, referrer in articles]
+        while queue:
+            url, referrer, depth = queue.pop(0)
+            files, pages = self._article(url, referrer)
+            for link in files:
                 self._attachment(link, url)
+            if depth < _MAX_INDEX_DEPTH:
+                queue.extend((page, url, depth + 1) for page in pages)
         for url, referrer in attachments:
             self._attachment(url, referrer)
         return CrawlOutcome(self.crawl_id, tuple(self.documents), tuple(self.failures),
@@ -192,34 +200,46 @@ class _Crawler:
 
     # --- articles --------------------------------------------------------------------------------
 
-    def _article(self, url: str, referrer: str) -> list[str]:
-        """Fetch and (if it holds the report) ingest one article; its report attachments' URLs."""
+    def _article(self, url: str, referrer: str) -> tuple[list[str], list[str]]:
+        """Fetch and (if it holds the report) ingest one article: the URLs of its report
+        attachments to fetch, and of the report pages it leads to when it only lists reports."""
         known = self.known.get(url)
         r = self._get(url, known)
         if r.not_modified and known is not None:
             self._log(_unchanged(known, url, referrer, "article", crawl_log.NOT_MODIFIED, r))
-            return [u for u in known.links or () if self._follow(u, url)]
+            return self._followed(known.links, url), self._followed(known.pages, url)
         if not self._fetched_ok(r, url, referrer, "article"):
-            return []
+            return [], []
         data = r.data or b""
         digest = _sha256(data)
         page = parse_page(data, r.final_url, r.content_type)
-        links = list(dict.fromkeys(link.url for link in page.links if is_report_attachment(link)))
+        files = list(dict.fromkeys(link.url for link in page.links if is_report_attachment(link)))
         row = LogRow(url, crawl_log.FETCHED, "article", referrer, len(data), digest, etag=r.etag,
                      last_modified=r.last_modified, http_status=r.status, final_url=_moved(r),
-                     content_type=r.content_type, links=tuple(links))
+                     content_type=r.content_type, links=tuple(files))
         if known is not None and known.hash == digest:
-            self._log(replace(row, status=crawl_log.UNCHANGED, doc_status=known.doc_status))
+            self._log(replace(row, status=crawl_log.UNCHANGED, doc_status=known.doc_status, pages=known.pages))
+            return self._followed(files, url), self._followed(known.pages, url)
+        processed = self._process(data, url)
+        # The report is inline when the page yields template facts. A page that only links the
+        # report, or only lists report pages, is not a document of its own; a page with none of
+        # these is loaded, so that its status shows in the warehouse.
+        inline = processed.report is not None and bool(processed.report.facts)
+        pages: list[str] = []
+        if not inline and not files:
+            pages = list(dict.fromkeys(
+                link.url for link in page.links
+                if link.url != url and not is_attachment(link) and is_report_title(link.text)
+                and self.gate.allowed_host(link.url)))
+        row = replace(row, pages=tuple(pages))
+        if inline or not (files or pages):
+            self._load(processed, data, row, replaced=known.hash if known else None)
         else:
-            processed = self._process(data, url)
-            # The report is inline when the page yields template facts; a page that only links the
-            # report is not a document of its own. A page with neither is loaded, so its status shows.
-            inline = processed.report is not None and bool(processed.report.facts)
-            if inline or not links:
-                self._load(processed, data, row, replaced=known.hash if known else None)
-            else:
-                self._log(row)
-        return [u for u in links if self._follow(u, url)]
+            self._log(row)
+        return self._followed(files, url), self._followed(pages, url)
+
+    def _followed(self, urls: Iterable[str] | None, referrer: str) -> list[str]:
+        return [u for u in urls or () if self._follow(u, referrer)]
 
     # --- attachments -----------------------------------------------------------------------------
 
@@ -321,7 +341,7 @@ def _unchanged(known: Known, url: str, referrer: str, kind: str, status: str, r:
                   etag=(r.etag if r and r.etag else known.etag),
                   last_modified=(r.last_modified if r and r.last_modified else known.last_modified),
                   http_status=r.status if r else None, final_url=_moved(r) if r else None,
-                  doc_status=known.doc_status, links=known.links)
+                  doc_status=known.doc_status, links=known.links, pages=known.pages)
 
 
 def _moved(r: Response) -> str | None:

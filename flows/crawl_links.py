@@ -140,11 +140,10 @@ def extension(text: str) -> str:
 
 def _absolute(base: str, href: str) -> str | None:
     try:
-        joined = urljoin(base, href)
-    except ValueError:
+        url, _fragment = urldefrag(urljoin(base, href))
+        return url if urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname else None
+    except ValueError:  # a malformed href ("http://[::1/x")
         return None
-    url, _fragment = urldefrag(joined)
-    return url if urlsplit(url).scheme in ("http", "https") else None
 
 
 def _same_origin(a: str, b: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urljoin, urlsplit
 
@@ -81,14 +81,15 @@ def make_client(policy: Policy) -> httpx.Client:
 def fetch(client: httpx.Client, url: str, policy: Policy, *, etag: str | None = None,
           last_modified: str | None = None, gate: Gate | None = None,
           sleep: Callable[[float], None] = time.sleep) -> Response:
-    """GET `url`, retrying timeouts and 5xx answers; a 304 comes back with `not_modified` set."""
+    """GET `url`, retrying timeouts, dropped connections and 5xx answers; a 304 comes back with
+    `not_modified` set. A refused connection or an unknown host is not retried: it will not heal
+    in seconds."""
     attempt = 0
     while True:
-        r, retry_after = _fetch_once(client, url, policy, etag, last_modified, gate)
-        retryable = r.error is not None and not r.refused and (r.status is None or r.status in _RETRY_STATUS)
-        if not retryable or attempt >= policy.retries:
-            if retryable and attempt:
-                return Response(**{**r.__dict__, "error": f"{r.error} (after {attempt + 1} tries)"})
+        r, retry, retry_after = _fetch_once(client, url, policy, etag, last_modified, gate)
+        if not retry or attempt >= policy.retries:
+            if retry and attempt:
+                return replace(r, error=f"{r.error} (after {attempt + 1} tries)")
             return r
         delay = policy.backoff * 2**attempt
         if retry_after is not None:
@@ -106,7 +107,9 @@ def fetch_url(url: str, timeout: float = 30.0) -> Input:
 
 
 def _fetch_once(client: httpx.Client, url: str, policy: Policy, etag: str | None, last_modified: str | None,
-                gate: Gate | None) -> tuple[Response, float | None]:
+                gate: Gate | None) -> tuple[Response, bool, float | None]:
+    """One try, redirects followed: the answer, whether another try may help, and the server's
+    Retry-After."""
     import httpx
 
     headers = {}
@@ -116,12 +119,16 @@ def _fetch_once(client: httpx.Client, url: str, policy: Policy, etag: str | None
         headers["If-Modified-Since"] = last_modified
     current = url
     for _hop in range(policy.max_redirects + 1):
-        if urlsplit(current).scheme not in ("http", "https"):
-            return Response(url, current, None, error=f"redirected to a non-http URL {current}", refused=True), None
+        try:
+            scheme = urlsplit(current).scheme
+        except ValueError:
+            return Response(url, current, None, error=f"not a valid URL: {current}"), False, None
+        if scheme not in ("http", "https"):
+            return Response(url, current, None, error=f"not an http(s) URL: {current}", refused=True), False, None
         if gate is not None:
             refusal = gate.admit(current)
             if refusal:
-                return Response(url, current, None, error=refusal, refused=True), None
+                return Response(url, current, None, error=refusal, refused=True), False, None
         try:
             with client.stream("GET", current, headers=headers) as r:
                 if r.status_code in _REDIRECTS and r.headers.get("location"):
@@ -130,19 +137,23 @@ def _fetch_once(client: httpx.Client, url: str, policy: Policy, etag: str | None
                 meta = {"etag": r.headers.get("etag"), "last_modified": r.headers.get("last-modified"),
                         "content_type": r.headers.get("content-type")}
                 if r.status_code == 304:
-                    return Response(url, current, 304, **meta), None
+                    return Response(url, current, 304, **meta), False, None
                 if r.status_code >= 400 or r.status_code < 200:
                     return (Response(url, current, r.status_code, error=f"HTTP {r.status_code}", **meta),
-                            _retry_after(r.headers.get("retry-after")))
-                return _read_body(r, url, current, policy, meta), None
+                            r.status_code in _RETRY_STATUS, _retry_after(r.headers.get("retry-after")))
+                return _read_body(r, url, current, policy, meta), False, None
         except httpx.TimeoutException:
-            return Response(url, current, None, error=f"timed out ({policy.timeout:g} s)"), None
-        except httpx.HTTPError as e:
-            return Response(url, current, None, error=f"fetch failed: {type(e).__name__}: {e}"), None
+            return Response(url, current, None, error=f"timed out ({policy.timeout:g} s)"), True, None
+        except httpx.ConnectError as e:
+            return Response(url, current, None, error=f"cannot connect: {e}"), False, None
+        except (httpx.NetworkError, httpx.RemoteProtocolError) as e:  # the connection dropped mid-answer
+            return Response(url, current, None, error=f"connection lost: {type(e).__name__}: {e}"), True, None
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as e:  # ValueError: a URL httpx cannot encode
+            return Response(url, current, None, error=f"fetch failed: {type(e).__name__}: {e}"), False, None
         finally:
             if gate is not None:
                 gate.done(current)
-    return Response(url, current, None, error=f"more than {policy.max_redirects} redirects"), None
+    return Response(url, current, None, error=f"more than {policy.max_redirects} redirects"), False, None
 
 
 def _read_body(r: httpx.Response, url: str, final: str, policy: Policy, meta: dict) -> Response:

@@ -51,8 +51,11 @@ CREATE TABLE IF NOT EXISTS crawl_log (
     doc_status VARCHAR,                  -- documents.status of what this row loaded, if it loaded one
     links VARCHAR[],                     -- articles: the attachment links found on the page
     portal VARCHAR,
-    crawl_id VARCHAR
+    crawl_id VARCHAR,
+    pages VARCHAR[]                      -- articles that only list reports: the report pages they link
 );
+"""
+VIEW = """
 CREATE OR REPLACE VIEW crawl_latest AS    -- each URL as the latest crawl that dealt with it left it
 SELECT * FROM crawl_log QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1;
 """
@@ -74,6 +77,7 @@ class LogRow:
     content_type: str | None = None
     doc_status: str | None = None
     links: tuple[str, ...] | None = None
+    pages: tuple[str, ...] | None = None
     fetched_at: datetime = field(default_factory=datetime.now)
 
 
@@ -87,28 +91,41 @@ class Known:
     last_modified: str | None
     links: tuple[str, ...] | None
     doc_status: str | None
+    pages: tuple[str, ...] | None = None
 
 
 def create_crawl_log(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
+    con.execute("ALTER TABLE crawl_log ADD COLUMN IF NOT EXISTS pages VARCHAR[]")  # logs made before it
+    con.execute(VIEW)
+
+
+_COLUMNS = ("url", "referrer", "status", "bytes", "hash", "fetched_at", "error", "etag", "last_modified", "kind",
+            "http_status", "final_url", "content_type", "doc_status", "links", "pages", "portal", "crawl_id")
 
 
 def write(con: duckdb.DuckDBPyConnection, rows: Iterable[LogRow], *, portal: str | None, crawl_id: str) -> None:
     values = [[r.url, r.referrer, r.status, r.bytes, r.hash, r.fetched_at, r.error, r.etag, r.last_modified,
                r.kind, r.http_status, r.final_url, r.content_type, r.doc_status,
-               list(r.links) if r.links is not None else None, portal, crawl_id] for r in rows]
+               list(r.links) if r.links is not None else None, list(r.pages) if r.pages is not None else None,
+               portal, crawl_id] for r in rows]
     if values:
-        con.executemany("INSERT INTO crawl_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+        con.executemany(f"INSERT INTO crawl_log ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                        values)
 
 
 def known_urls(con: duckdb.DuckDBPyConnection) -> dict[str, Known]:
     """Each URL's newest row that holds content (a hash), whatever crawl or portal wrote it."""
     rows = con.execute(
-        "SELECT url, hash, etag, last_modified, links, doc_status FROM crawl_log"
-        " WHERE hash IS NOT NULL AND status IN ('fetched', 'unchanged', 'not_modified', 'known')"
-        " QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1").fetchall()
-    return {url: Known(url, h, etag, lm, tuple(links) if links is not None else None, doc_status)
-            for url, h, etag, lm, links, doc_status in rows}
+        "SELECT url, hash, etag, last_modified, links, doc_status, pages FROM crawl_log"
+        " WHERE hash IS NOT NULL AND list_contains(?, status)"
+        " QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1", [list(HAS_CONTENT)]).fetchall()
+    return {url: Known(url, h, etag, lm, _tuple(links), doc_status, _tuple(pages))
+            for url, h, etag, lm, links, doc_status, pages in rows}
+
+
+def _tuple(values: list[str] | None) -> tuple[str, ...] | None:
+    return tuple(values) if values is not None else None
 
 
 def retire_document(con: duckdb.DuckDBPyConnection, doc_id: str, source: str) -> None:
