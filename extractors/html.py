@@ -433,10 +433,15 @@ class _Flow:
         self._pieces: list[str] = []
 
     def flush(self) -> None:
-        text = collapse_source_whitespace("".join(self._pieces))
+        raw = "".join(self._pieces)
+        text = collapse_source_whitespace(raw)
         self._pieces.clear()
         if text:
             self.blocks.append(Paragraph(text))
+        elif "\xa0" in raw and not self.in_cell:
+            # <p>&nbsp;</p>: where a CMS flattened a table one cell per paragraph, this is a blank
+            # cell that holds a column's place; reconciliation tells it from a spacer by context
+            self.blocks.append(Paragraph(""))
 
     def text(self, s: str | None, pre: bool = False) -> None:
         if not s:

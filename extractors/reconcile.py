@@ -105,6 +105,10 @@ def linearize(doc: Document) -> list[Line]:
         if isinstance(block, Table):
             lines.extend(_table_lines(block))
         elif isinstance(block, Paragraph):
+            if not block.text.strip():
+                # an empty paragraph: a spacer, or a blank cell of a table flattened into paragraphs
+                lines.append(Line((Token("", "blank", None, block.page, block.bbox),), False))
+                continue
             for text in block.text.split("\n"):
                 tokens = _words(text, block.page, block.bbox)
                 if tokens:
@@ -219,10 +223,19 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         if not run:
             return
         pending, st.pending = st.pending, None
-        if pending and len(run) == _row_width(template, pending.table_id, pending.row_id):
-            groups.append(Group(pending.table_id, tuple(run), st.run_start, strong=pending))
-            return
-        _orphans(run, st.run_start, pending)
+        if pending:
+            width = _row_width(template, pending.table_id, pending.row_id)
+            while len(run) > width and run[-1].kind == "blank":
+                run.pop()  # spacers after the row
+            if len(run) == width and any(t.kind == "num" for t in run):
+                groups.append(Group(pending.table_id, tuple(run), st.run_start, strong=pending))
+                return
+        while run and run[0].kind == "blank":
+            run.pop(0)
+        while run and run[-1].kind == "blank":
+            run.pop()
+        if run:
+            _orphans(run, st.run_start, pending)
 
     def _orphans(vals: list[Token], pos: int, weak: Match | None) -> None:
         n = len(vals)
@@ -236,7 +249,9 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             w = n
         if n % w == 0:
             for k in range(0, n, w):
-                groups.append(Group(table, tuple(vals[k : k + w]), pos, weak=weak if k == 0 else None))
+                chunk = tuple(vals[k : k + w])
+                if any(t.kind == "num" for t in chunk):
+                    groups.append(Group(table, chunk, pos, weak=weak if k == 0 else None))
 
     for i, line in enumerate(lines):
         is_heading, opens = _heading(line)
@@ -265,11 +280,13 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
                 st.table = "active_disclosure"
             continue
         if not label:
-            if len(tail) == 1 and nums:
+            if len(tail) == 1 and (nums or (not line.in_table and (st.run or st.pending))):
                 if not st.run:
                     st.run_start = i
-                st.run.append(nums[0])
+                st.run.append(tail[0])
                 continue
+            if not nums:
+                continue  # a blank spacer between prose lines
             flush_run()
             vals = list(tail)
             while vals and vals[0].kind == "blank":

@@ -95,3 +95,16 @@ def test_pre_2021_table_two_columns_are_not_read_as_this_template():
     v = reconcile(Document("x", "html", "html", (table,))).values()
     assert "active_disclosure.regulations.issued" not in v
     assert v["active_disclosure.administrative_licensing.decisions"] == 7
+
+
+def test_table_flattened_into_paragraphs_keeps_a_blank_cell_in_its_column():
+    from extractors.model import Document, Paragraph
+
+    texts = ["三、收到和处理政府信息公开申请情况", "（一）予以公开", "81", "5", "", "0", "0", "0", "86",
+             "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "26", "1", "0", "0", "0", "0", "27"]
+    doc = Document("x", "html", "html", tuple(Paragraph(t) for t in texts))
+    v = reconcile(doc).values()
+    assert v["applications.granted.commercial_enterprise"] == 5
+    assert "applications.granted.research_institution" not in v
+    assert v["applications.granted.public_interest_org"] == 0
+    assert v["applications.partially_granted.total"] == 27
