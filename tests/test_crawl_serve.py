@@ -66,6 +66,31 @@ def test_serve_registers_every_portal_on_its_schedule(prefect_api, monkeypatch, 
             assert (dep.parameters["start_urls"], dep.parameters["db"]) == (list(p.start_urls), db)
 
 
+def test_the_scheduler_plans_runs_at_each_portals_cron_times(prefect_api):
+    """The harness's server runs no scheduler service: run its loop once here, as `prefect server
+    start` does every minute, and read back the runs it planned."""
+    import asyncio
+    from zoneinfo import ZoneInfo
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName
+    from prefect.server.services.scheduler import schedule_deployments
+
+    from flows.crawl import portal_deployment
+
+    portals = load_portals(EXAMPLE)
+    for p in portals:
+        portal_deployment(p).apply()
+    asyncio.run(schedule_deployments())
+    with get_client(sync_client=True) as client:
+        for p in portals:
+            runs = client.read_flow_runs(deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[p.name])))
+            assert runs, f"no runs planned for {p.name}"
+            minute, hour = (int(f) for f in p.cron.split()[:2])
+            local = [r.expected_start_time.astimezone(ZoneInfo(p.timezone)) for r in runs]
+            assert {(t.minute, t.hour) for t in local} == {(minute, hour)}
+
+
 def test_crawl_command_exits_zero_when_every_report_was_processed(prefect_api, in_this_process, tmp_path, capsys):
     text, gold = seed(1)
     title = f"{gold['agency']}{gold['year']}年政府信息公开工作年度报告"
