@@ -42,7 +42,9 @@ def ink_rect(ink: np.ndarray, rect: Rect, min_pixels: int = 12, min_height: int 
         cy1 = max(int(stats[i][1] + stats[i][3]) for i in core)
         cx0 = min(int(stats[i][0]) for i in core)
         cx1 = max(int(stats[i][0] + stats[i][2]) for i in core)
-        reach = min_height
+        # marks between the core's strokes belong to the text (、 or a decimal point); before or
+        # after it only when they touch it (dust a few pixels off a 0 would read as ".0")
+        reach = max(2, min_height // 3)
         keep = [
             i
             for i in keep

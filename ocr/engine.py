@@ -41,13 +41,14 @@ _REC_MIN_RATIO = 2.0
 
 @dataclass(frozen=True)
 class Recognition:
-    """One recognised line: its text, the mean and least character probability, and each
-    character's horizontal centre as a fraction of the crop's width (for splitting the line)."""
+    """One recognised line: its text, the mean and least character probability, and for each
+    character its horizontal centre (as a fraction of the crop's width) and its probability."""
 
     text: str
     confidence: float
     min_char_confidence: float
     char_x: tuple[float, ...] = ()
+    char_conf: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def _decode(engine: Engine, probs: np.ndarray, used_frac: float) -> Recognition:
     conf = pmax[pos]
     steps = len(idx) * used_frac
     char_x = tuple(float(min(1.0, (p + 0.5) / steps)) for p in pos)
-    return Recognition(text, float(conf.mean()), float(conf.min()), char_x)
+    return Recognition(text, float(conf.mean()), float(conf.min()), char_x, tuple(float(c) for c in conf))
 
 
 def recognize(engine: Engine, crops: list[np.ndarray]) -> list[Recognition]:

@@ -9,6 +9,7 @@ page as it was given, in PDF points.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import cv2
@@ -23,6 +24,7 @@ from ocr.layout import ReadPiece, TextBlock, arrange
 from ocr.orient import page_turn, turn
 
 DET_DPI = 100.0  # text detection resolution: finds 9 pt text, a quarter of the work of 200 dpi
+DISAGREE_CONFIDENCE = 0.5  # a number read two ways is doubted
 ORIENT_DPI = 50.0  # enough to tell lines running across from lines running down
 
 
@@ -143,6 +145,41 @@ def _detect_outside(engine: Engine, clean: np.ndarray, text_ink: np.ndarray, tab
     return boxes
 
 
+_NUMBER = re.compile(r"[0-9][0-9.,]*")
+# a number with a stray mark before or after it: dust or a seal's remnant read as punctuation
+_STRAY = re.compile(r"^([.,:;'`·、，。]*)([0-9](?:[0-9.,]*[0-9])?)([.,:;'`·、，。]*)$")
+
+
+def _strip_strays(rec: Recognition) -> Recognition:
+    """A table cell's `.0` or `1.` is a digit with a speck beside it: drop the marks, and judge
+    the reading by the digits' own confidence."""
+    m = _STRAY.match(rec.text)
+    if m is None or not (m.group(1) or m.group(3)) or len(rec.char_conf) != len(rec.text):
+        return rec
+    a, b = len(m.group(1)), len(m.group(1)) + len(m.group(2))
+    conf = rec.char_conf[a:b]
+    return Recognition(m.group(2), sum(conf) / len(conf), min(conf), rec.char_x[a:b], conf)
+
+
+def _second_look(
+    engine: Engine, clean: np.ndarray, recs: list[Recognition], recheck: dict[int, tuple[Rect, Rect]]
+) -> list[Recognition]:
+    """Read every number in a table cell a second time, framed differently (wider margin, so the
+    digits come out smaller in the recogniser's input). Where the two readings disagree the number
+    is not to be trusted, however sure the first reading was: its confidence drops to at most
+    DISAGREE_CONFIDENCE, which flags the cell downstream."""
+    todo = [i for i in recheck if _NUMBER.fullmatch(recs[i].text)]
+    if not todo:
+        return recs
+    again = [_strip_strays(r) for r in recognize(engine, [crop(clean, recheck[i][0], bounds=recheck[i][1], pad_frac=0.7) for i in todo])]
+    out = list(recs)
+    for i, second in zip(todo, again):
+        if second.text != recs[i].text:
+            first = recs[i]
+            out[i] = Recognition(first.text, first.confidence, min(first.min_char_confidence, DISAGREE_CONFIDENCE), first.char_x)
+    return out
+
+
 def ocr_image(
     engine: Engine, image: np.ndarray, dpi: float, page_no: int | None, box_scale: float | None = None
 ) -> list[Block]:
@@ -162,6 +199,7 @@ def ocr_image(
     char_px = dpi * 12 / 72  # a 12 pt character
 
     crops: list[np.ndarray] = []
+    recheck: dict[int, tuple[Rect, Rect]] = {}  # crop index -> (piece, cell interior) of cell pieces
     table_jobs: list[tuple[GridTable, list[tuple[GridCell, list[Piece], list[int]]]]] = []
     inset = max(2, int(dpi * 0.02))
     for t in tables:
@@ -172,7 +210,11 @@ def ocr_image(
             idx = []
             for p in pieces:
                 idx.append(len(crops))
-                crops.append(stacked_to_line(clean, text_ink, p.rect) if p.vertical else crop(clean, p.rect, bounds=interior))
+                if p.vertical:
+                    crops.append(stacked_to_line(clean, text_ink, p.rect))
+                else:
+                    crops.append(crop(clean, p.rect, bounds=interior))
+                    recheck[len(crops) - 1] = (p.rect, interior)
             jobs.append((cell, pieces, idx))
         table_jobs.append((t, jobs))
 
@@ -185,6 +227,8 @@ def ocr_image(
     crops.extend(crop(clean, r) for r in loose_rects)
 
     recs = recognize(engine, crops) if crops else []
+    recs = [_strip_strays(r) if i in recheck else r for i, r in enumerate(recs)]
+    recs = _second_look(engine, clean, recs, recheck)
 
     placed: list[tuple[int, Block]] = []
     for t, jobs in table_jobs:
