@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
         from flows.crawl import portal_deployment
 
         for d in (portal_deployment(p, args.db) for p in portals):
-            crons = ", ".join(f"{s.schedule.cron} ({s.schedule.timezone})" for s in d.schedules or [])
+            crons = ", ".join(f"{getattr(s.schedule, 'cron', s.schedule)} ({getattr(s.schedule, 'timezone', '')})"
+                              for s in d.schedules or [])
             print(f"{d.name}: {crons}: {' '.join(d.parameters['start_urls'])} -> {d.parameters['db']}")
         return 0
     # a plain `kill` ends the schedule as Ctrl-C does: the local server started here stops with it

@@ -7,7 +7,7 @@ deployment of it per portal of the portals file, each on its cron schedule.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from prefect import flow, get_run_logger
 from prefect.types.entrypoint import EntrypointType
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 TAGS = ["nianbao", "crawl"]
 
 
-@flow(name="crawl_portal", log_prints=False)
+@flow(name="crawl_portal", log_prints=False, persist_result=False)
 def crawl_portal(start_urls: list[str], db: str = DEFAULT_DB, portal: str | None = None, delay: float = 1.0,
                  timeout: float = 30.0, retries: int = 2, max_mib: float = 100.0, max_listing_pages: int = 200,
                  include: list[str] | None = None, exclude: list[str] | None = None,
@@ -52,7 +52,7 @@ def portal_deployment(portal: Portal, db: str | None = None) -> RunnerDeployment
     """One portal as a deployment of `crawl_portal` on its cron schedule (in the portal's time zone)."""
     from prefect.schedules import Cron
 
-    return crawl_portal.to_deployment(
+    deployment = crawl_portal.to_deployment(
         name=portal.name,
         schedules=[Cron(portal.cron, timezone=portal.timezone)],
         parameters=flow_parameters(portal.start_urls, db or portal.db, portal.settings, portal.name),
@@ -61,3 +61,4 @@ def portal_deployment(portal: Portal, db: str | None = None) -> RunnerDeployment
         # by module, so a run finds the flow wherever nianbao is installed, whatever the directory
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
+    return cast("RunnerDeployment", deployment)  # to_deployment is awaitable only in async code

@@ -95,9 +95,9 @@ class HostGate:
         if r.ok:
             rules.parse((r.data or b"").decode("utf-8", "replace").splitlines())
         elif r.status is not None and 400 <= r.status < 500:
-            rules.allow_all = True
+            rules.parse([])  # no rules: everything allowed
         else:
-            rules.disallow_all = True
+            rules.parse(["User-agent: *", "Disallow: /"])
             self.robots_errors[origin] = r.error or f"HTTP {r.status}"
         return rules
 
