@@ -26,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "0: no limit)")
     p.add_argument("--force", action="store_true",
                    help="read documents again even if this pipeline version already loaded the same bytes")
+    p.add_argument("--step-tasks", action="store_true",
+                   help="one Prefect task run per step of each document (detect, extract, reconcile, check, load) "
+                        "instead of one per document: more to see in Prefect, slower")
     p.set_defaults(func=run)
 
 
@@ -36,6 +39,8 @@ def argv_of(args: argparse.Namespace) -> list[str]:
         out += ["--workers", str(args.workers)]
     if args.force:
         out.append("--force")
+    if args.step_tasks:
+        out.append("--step-tasks")
     return out
 
 
@@ -81,7 +86,7 @@ def ingest_here(args: argparse.Namespace, sources: list[str]) -> int:
 
     try:
         ingest_batch(sources, args.db, on_done=done, workers=args.workers, timeout_s=args.timeout or None,
-                     force=args.force)
+                     force=args.force, by_steps=args.step_tasks)
     finally:
         if progress is not None:
             progress.stop()

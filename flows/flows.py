@@ -1,10 +1,16 @@
 """Prefect flows: `ingest_batch` for many documents, `process_document` for one (ad-hoc reprocessing).
 
-Each document runs five tasks: detect, extract, reconcile, check, load. The tasks run in the flow's
-process, one thread per document in flight; `extract` and `reconcile`, the CPU-heavy two, hand their
-work to worker processes (flows/parallel.py) under the document's time limit, and `load` goes
-through the batch's one DuckDB writer (flows/writer.py). So Prefect shows every document's five
-steps, states and failure reasons, while the work itself spreads over the cores.
+A document goes through five steps, each a Prefect task: detect, extract, reconcile, check, load.
+The tasks run in the flow's process, one thread per document in flight; extract and reconcile, the
+CPU-heavy two, hand their work to worker processes (flows/parallel.py) under the time limit, and
+load goes through the batch's one DuckDB writer (flows/writer.py).
+
+Granularity: a Prefect task run costs about 30 ms of CPU here (7 in this process, the rest in the
+server recording its three state events), so five per document would add half of pdfplumber's own
+time to every document and eat the second core that a second worker needs. So `ingest_batch` makes
+one task run per document, `document` (named after the file, failed with the reason when the
+document is), running the five steps' functions inside it; `by_steps=True` (`nianbao ingest
+--step-tasks`) and `process_document` run the five named tasks as their own task runs instead.
 
 Why not Prefect's ProcessPoolTaskRunner: it spawns fresh interpreters (each imports Prefect and the
 extractors again: seconds of CPU per worker, more than a one-file command may take) and cannot stop
@@ -38,7 +44,15 @@ from extractors.report import Check, Report
 from extractors.template import load_template
 from flows.fetch import read
 from flows.parallel import Cancelled, TimedOut, WorkerPool
-from flows.pipeline import Processed, check_report, extract_document, failed, reconcile_document, skipped
+from flows.pipeline import (
+    Processed,
+    check_report,
+    extract_document,
+    failed,
+    read_report,
+    reconcile_document,
+    skipped,
+)
 from flows.settings import DEFAULT_TIMEOUT_S, default_workers, worker_memory_mb
 from flows.writer import Writer
 from warehouse.load import Loaded, doc_id_of
@@ -89,26 +103,65 @@ def load_task(processed: Processed, data: bytes | None, source: str, writer: Wri
     return writer.load(processed, data)
 
 
-def _read_document(data: bytes, source: str, runner: Runner) -> Processed:
-    fmt = detect_task(quote(data), source)
-    if fmt == "empty":
-        return failed(source, data, "empty file", fmt)
+class DocumentFailed(ExtractionError):
+    """Raised by the per-document task for a document it recorded failed, so Prefect shows the task
+    run failed with the reason; carries what was loaded."""
+
+    def __init__(self, processed: Processed) -> None:
+        super().__init__(processed.loaded.error or "failed")
+        self.processed = processed
+
+
+def _guarded(data: bytes, source: str, fmt: str | None, read: Callable[[], Processed]) -> Processed:
+    """Whatever goes wrong reading one document becomes its failed status and a one-line reason."""
     try:
-        doc = extract_task(quote(data), source, quote(runner))
-        report = reconcile_task(quote(doc), source, quote(runner))
-        checks = check_task(quote(report), source)
+        return read()
     except ExtractionError as e:
         return failed(source, data, str(e), fmt)
     except MemoryError:
         return failed(source, data, "out of memory while reading", fmt)
-    except Exception as e:  # a bug or a library's failure on odd input: name it, keep the batch going
+    except Exception as e:  # noqa: BLE001 - a bug or a library failing on odd input: name it, go on
         return failed(source, data, f"unexpected {type(e).__name__}: {str(e)[:200]}", fmt)
+
+
+def _processed(data: bytes, source: str, fmt: str | None, method: str | None, pages: int | None,
+               report: Report, checks: list[Check]) -> Processed:
     status = "ok" if report.facts else "no_template_tables"
-    loaded = Loaded(doc_id_of(data), source, status, doc.format, doc.method, doc.pages, size_bytes=len(data))
-    return Processed(loaded, report, checks)
+    return Processed(Loaded(doc_id_of(data), source, status, fmt, method, pages, size_bytes=len(data)), report, checks)
 
 
-def _one(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: float | None, force: bool) -> Processed:
+def _read_by_steps(data: bytes, source: str, runner: Runner) -> Processed:
+    """Each step its own Prefect task run (detect, extract, reconcile, check)."""
+    fmt = detect_task(quote(data), source)
+    if fmt == "empty":
+        return failed(source, data, "empty file", fmt)
+
+    def read() -> Processed:
+        doc = extract_task(quote(data), source, quote(runner))
+        report = reconcile_task(quote(doc), source, quote(runner))
+        checks = check_task(quote(report), source)
+        return _processed(data, source, doc.format, doc.method, doc.pages, report, checks)
+
+    return _guarded(data, source, fmt, read)
+
+
+def _read_at_once(data: bytes, source: str, runner: Runner) -> Processed:
+    """The same steps inside the document's one task run: extract and reconcile in one worker call
+    (the Document never travels back), check here."""
+    fmt = detect_task.fn(data, source)
+    if fmt == "empty":
+        return failed(source, data, "empty file", fmt)
+
+    def read() -> Processed:
+        doc_format, method, pages, report = runner.run(read_report, data, source)
+        checks = check_task.fn(report, source)
+        return _processed(data, source, doc_format, method, pages, report, checks)
+
+    return _guarded(data, source, fmt, read)
+
+
+def _one(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: float | None, force: bool,
+         by_steps: bool) -> Processed:
     inp = read(source)
     if inp.data is None:
         return failed(source, None, inp.error or "unreadable")  # no bytes: nothing worth recording
@@ -116,16 +169,40 @@ def _one(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: float 
     doc_id = doc_id_of(data)
     if not force and writer.is_done(doc_id):
         return skipped(source, doc_id)
-    processed = _read_document(data, source, Runner(pool, timeout_s or None))
-    return load_task(quote(processed), quote(data), source, quote(writer))  # type: ignore[no-any-return]
+    runner = Runner(pool, timeout_s or None)
+    if by_steps:
+        processed = _read_by_steps(data, source, runner)
+        return load_task(quote(processed), quote(data), source, quote(writer))  # type: ignore[no-any-return]
+    return writer.load(_read_at_once(data, source, runner), data)
+
+
+@task(name="document", task_run_name="{source}", **_TASK)
+def document_task(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: float | None,
+                  force: bool) -> Processed:
+    """One document, all five steps (detect, extract, reconcile, check, load) in one task run."""
+    processed = _one(source, writer, pool, timeout_s, force, by_steps=False)
+    if processed.loaded.status == "failed":
+        raise DocumentFailed(processed)
+    return processed
+
+
+def _document(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: float | None, force: bool,
+              by_steps: bool) -> Processed:
+    if by_steps:
+        return _one(source, writer, pool, timeout_s, force, by_steps=True)
+    try:
+        return document_task(source, quote(writer), quote(pool), timeout_s, force)  # type: ignore[no-any-return]
+    except DocumentFailed as e:
+        return e.processed
 
 
 def run_batch(sources: list[str], db: str, on_done: Callable[[Processed], None] | None = None,
               workers: int | None = None, timeout_s: float | None = DEFAULT_TIMEOUT_S,
-              force: bool = False) -> list[Processed]:
+              force: bool = False, by_steps: bool = False) -> list[Processed]:
     """The body of both flows (call it inside a flow run). workers=0 reads in this process, with no
-    time limit; otherwise min(workers, len(sources)) worker processes. Results in input order;
-    on_done is called in this thread as each document finishes."""
+    time limit; otherwise min(workers, len(sources)) worker processes. by_steps: one Prefect task
+    run per step of each document instead of one per document. Results in input order; on_done is
+    called in this thread as each document finishes."""
     Path(db).parent.mkdir(parents=True, exist_ok=True)
     n = min(default_workers() if workers is None else workers, len(sources))
     results: dict[int, Processed] = {}
@@ -136,7 +213,7 @@ def run_batch(sources: list[str], db: str, on_done: Callable[[Processed], None] 
         threads = ThreadPoolExecutor(max(1, n + 1), thread_name_prefix="nianbao-doc")
         try:
             pending: dict[Future[Processed], int] = {
-                threads.submit(copy_context().run, _one, s, writer, pool, timeout_s, force): i
+                threads.submit(copy_context().run, _document, s, writer, pool, timeout_s, force, by_steps): i
                 for i, s in enumerate(sources)}
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -160,15 +237,15 @@ def run_batch(sources: list[str], db: str, on_done: Callable[[Processed], None] 
 @flow(name="process_document", log_prints=False)
 def process_document(source: str, db: str, timeout_s: float | None = DEFAULT_TIMEOUT_S) -> str:
     """Fetch one file or URL, read it and load it (even if already loaded); returns its summary line."""
-    return run_batch([source], db, workers=1, timeout_s=timeout_s, force=True)[0].summary()
+    return run_batch([source], db, workers=1, timeout_s=timeout_s, force=True, by_steps=True)[0].summary()
 
 
 @flow(name="ingest_batch", log_prints=False)
 def ingest_batch(sources: list[str], db: str, on_done: Callable[[Processed], None] | None = None,
                  workers: int | None = None, timeout_s: float | None = DEFAULT_TIMEOUT_S,
-                 force: bool = False) -> list[str]:
+                 force: bool = False, by_steps: bool = False) -> list[str]:
     """Read many files or URLs into the warehouse; one summary line per input, in input order."""
-    return [p.summary() for p in run_batch(sources, db, on_done, workers, timeout_s, force)]
+    return [p.summary() for p in run_batch(sources, db, on_done, workers, timeout_s, force, by_steps)]
 
 
 __all__ = ["Cancelled", "ingest_batch", "process_document", "run_batch"]

@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from extractors.errors import ExtractionError
 
@@ -75,7 +75,7 @@ def _picklable(e: BaseException) -> BaseException:
     try:
         pickle.dumps(e)
         return e
-    except Exception:
+    except Exception:  # noqa: BLE001
         return RuntimeError(f"{type(e).__name__}: {str(e)[:300]}")
 
 
@@ -99,7 +99,7 @@ def _worker_main(conn: Connection, memory_mb: int | None, parent: int) -> None:
             conn.send(reply)
         except (EOFError, OSError):
             return
-        except Exception as e:  # the result itself would not pickle
+        except Exception as e:  # the result itself would not pickle  # noqa: BLE001
             conn.send((False, RuntimeError(f"result could not be returned: {type(e).__name__}: {e}")))
 
 
@@ -136,7 +136,7 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._closed = False
 
-    def __enter__(self) -> WorkerPool:
+    def __enter__(self) -> Self:
         for _ in range(self.workers):
             self._idle.put(self._start())
         return self
@@ -224,7 +224,7 @@ def preload() -> None:
                  "extractors.docx", "extractors.reconcile"):
         try:
             importlib.import_module(name)
-        except Exception:
+        except Exception:  # noqa: BLE001, S110
             pass
 
 

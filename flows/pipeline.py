@@ -63,7 +63,7 @@ def _check_page_count(data: bytes, max_pages: int) -> None:
 
     try:
         pdf = pdfium.PdfDocument(data)
-    except Exception:
+    except Exception:  # noqa: BLE001
         return
     try:
         n = len(pdf)
@@ -78,6 +78,13 @@ def reconcile_document(doc: Document) -> Report:
     from extractors.template import load_template
 
     return reconcile(doc, load_template())
+
+
+def read_report(data: bytes, source: str) -> tuple[str | None, str | None, int | None, Report]:
+    """Extract and reconcile in one go (one worker call): the Document's format, method and pages,
+    and the report; the Document itself stays where it was made."""
+    doc = extract_document(data, source)
+    return doc.format, doc.method, doc.pages, reconcile_document(doc)
 
 
 def check_report(report: Report, template: Template) -> list[Check]:
@@ -108,7 +115,7 @@ def process(data: bytes, source: str, template: Template) -> Processed:
         return failed(source, data, str(e), fmt)
     except MemoryError:
         return failed(source, data, "out of memory while reading", fmt)
-    except Exception as e:  # a bug or a library's failure on odd input: name it, keep the batch going
+    except Exception as e:  # noqa: BLE001 - a bug or a library failing on odd input: name it, go on
         return failed(source, data, f"unexpected {type(e).__name__}: {str(e)[:200]}", fmt)
     checks = check_report(report, template)
     status = "ok" if report.facts else "no_template_tables"

@@ -222,16 +222,16 @@ def preload() -> None:
     for name in PRELOAD:
         try:
             importlib.import_module(name)
-        except Exception:  # a missing optional extractor only costs that format its import later
+        except Exception:  # noqa: BLE001, S110 - a missing extractor only costs its format the import later
             pass
     try:
+        from extractors.template import load_template
         from flows.cli import build_parser
         from flows.pipeline import process
-        from extractors.template import load_template
 
         build_parser()  # imports every subcommand module
         process(WARM_UP_TEXT.encode(), "warm-up.txt", load_template())
-    except Exception:
+    except Exception:  # noqa: BLE001, S110
         pass
 
 
@@ -329,7 +329,7 @@ def _child(conn: socket.socket) -> None:
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
-            except Exception:
+            except Exception:  # noqa: BLE001, S110
                 pass
         try:
             conn.sendall(struct.pack("!i", rc))
@@ -356,7 +356,7 @@ def _drain_prefect() -> None:
 
         EventsWorker.drain_all(timeout=10)
         APILogWorker.drain_all(timeout=10)
-    except Exception:
+    except Exception:  # noqa: BLE001, S110
         pass
 
 

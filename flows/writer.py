@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import Self
 
 import duckdb
 
@@ -21,7 +22,7 @@ class Writer:
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
 
-    def __enter__(self) -> Writer:
+    def __enter__(self) -> Self:
         self._con = connect(self.db, load_template())
         return self
 

@@ -53,9 +53,9 @@ def test_two_workers_load_the_same_facts_as_one(one_worker: tuple[Path, str], se
     assert facts(tmp_path / "w.duckdb") == facts(one_worker[0])
 
 
-def test_reading_in_the_command_process_loads_the_same_facts(one_worker: tuple[Path, str], seeds: Path,
-                                                             tmp_path: Path) -> None:
-    rc, _, err = ingest(str(seeds), "--db", str(tmp_path / "w.duckdb"), "--workers", "0")
+def test_reading_in_the_command_process_a_task_run_per_step_loads_the_same_facts(
+        one_worker: tuple[Path, str], seeds: Path, tmp_path: Path) -> None:
+    rc, _, err = ingest(str(seeds), "--db", str(tmp_path / "w.duckdb"), "--workers", "0", "--step-tasks")
     assert rc == 0, err
     assert facts(tmp_path / "w.duckdb") == facts(one_worker[0])
 

@@ -18,8 +18,8 @@ from flows.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
-N_DOCS = 40
-KILL_AFTER = 5  # documents reported done
+N_DOCS = 16
+KILL_AFTER = 3  # documents reported done
 
 
 def _corpus(folder: Path) -> Path:

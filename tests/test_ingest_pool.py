@@ -35,9 +35,8 @@ def test_calls_run_in_worker_processes() -> None:
 
 
 def test_an_exception_in_a_worker_comes_back_as_itself() -> None:
-    with WorkerPool(1) as pool:
-        with pytest.raises(ValueError, match="bad bytes"):
-            pool.call(_fail, "bad bytes")
+    with WorkerPool(1) as pool, pytest.raises(ValueError, match="bad bytes"):
+        pool.call(_fail, "bad bytes")
 
 
 def test_a_call_past_its_time_limit_is_killed_and_the_pool_goes_on() -> None:

@@ -1,0 +1,108 @@
+"""Documents per second of `ingest_batch` with 1 and 2 worker processes, and the cost per document
+against pdfplumber's bare table pass.
+
+    uv run python bench/bench_parallel.py [FOLDER_OR_FILES...] [--workers 1 2]
+
+Default input: the fixture PDFs (tests/fixtures/pdf/). Each measurement is one Prefect flow run in
+this process (start-up excluded: bench/bench_startup.py measures that), every document read again
+(--force) into a fresh warehouse, against the local Prefect server. Prints:
+  - documents/s for each worker count, and the speed-up of 2 workers over 1 (target >= 1.7x);
+  - per-document cost (T(all) - T(1)) / (n - 1) for each worker count, against pdfplumber's bare
+    `extract_tables` over every page, serially in this process (target <= 1.5x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flows.fetch import expand
+from flows.settings import prefect_env
+
+
+def bare_pdfplumber(files: list[str]) -> float:
+    import pdfplumber
+
+    started = time.perf_counter()
+    for f in files:
+        with pdfplumber.open(io.BytesIO(Path(f).read_bytes())) as pdf:
+            for page in pdf.pages:
+                page.extract_tables()
+    return time.perf_counter() - started
+
+
+def _cpu(pid: int | None) -> float:
+    """CPU seconds used so far by a process (the Prefect server), 0 when unknown."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def timed_batch(files: list[str], workers: int, server_pid: int | None = None) -> tuple[float, dict[str, float]]:
+    """Wall seconds of one flow run, and the CPU seconds it cost in this process (Prefect, loading),
+    in the worker processes and in the Prefect server."""
+    import resource
+
+    from flows.flows import ingest_batch
+
+    db = Path(tempfile.mkdtemp(prefix="nianbao-bench-")) / "w.duckdb"
+    me, kids, srv = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN), _cpu(server_pid)
+    started = time.perf_counter()
+    ingest_batch(files, str(db), workers=workers, force=True)
+    wall = time.perf_counter() - started
+    me2, kids2 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = {"flow process": me2.ru_utime + me2.ru_stime - me.ru_utime - me.ru_stime,
+           "workers": kids2.ru_utime + kids2.ru_stime - kids.ru_utime - kids.ru_stime,
+           "server": _cpu(server_pid) - srv}
+    return wall, cpu
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("inputs", nargs="*", default=[str(ROOT / "tests" / "fixtures" / "pdf")])
+    p.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    args = p.parse_args()
+    files = [f for f in expand(args.inputs) if f.lower().endswith(".pdf")] or expand(args.inputs)
+    if len(files) < 2:
+        sys.exit("need at least two documents")
+    prefect_env()
+    from flows import launch
+
+    st = launch.settle_api()
+    launch.api_ready(st)
+    server_pid = st.pid if st else None
+    import flows.flows  # noqa: F401 - import time is start-up, not per-document cost
+
+    timed_batch(files[:1], 1)  # first flow run of the process pays Prefect's lazy set-up
+    bare = bare_pdfplumber(files)
+    n = len(files)
+    print(f"{n} documents, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    print(f"pdfplumber extract_tables alone: {bare:.2f} s, {bare / n:.3f} s per document")
+    rate = {}
+    for w in args.workers:
+        t_all, cpu_all = timed_batch(files, w, server_pid)
+        t_one, cpu_one = timed_batch(files[:1], w, server_pid)
+        per_doc = (t_all - t_one) / (n - 1)
+        rate[w] = n / t_all
+        print(f"workers={w}: {t_all:.2f} s, {rate[w]:.2f} documents/s; per document (T{n} - T1)/{n - 1} = "
+              f"{per_doc:.3f} s = {per_doc / (bare / n):.2f}x pdfplumber")
+        print("    CPU per document: " + ", ".join(
+            f"{k} {(cpu_all[k] - cpu_one[k]) / (n - 1):.3f} s" for k in cpu_all))
+    if 1 in rate and 2 in rate:
+        print(f"speed-up 2 workers over 1: {rate[2] / rate[1]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
