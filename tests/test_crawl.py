@@ -214,3 +214,18 @@ def test_crawl_latest_shows_where_each_url_stands(portal):
     [(distinct,)] = _query(portal["db"], "SELECT count(DISTINCT url) FROM crawl_log")
     [(latest,)] = _query(portal["db"], "SELECT count(*) FROM crawl_latest")
     assert latest == distinct
+
+
+@pytest.mark.parametrize(("extra_hosts", "status"), [((), "other_host"), (("localhost",), "fetched")])
+def test_attachments_on_another_host_are_fetched_only_when_configured(tmp_path: Path, extra_hosts, status):
+    text, _ = seed(1)
+    site = _mini_site(Resource(article_page("年报", '<a href="http://localhost:{port}/f/r.txt">附件</a>'),
+                               "text/html", etag='"a"'))
+    site.resources["/f/r.txt"] = Resource(text, "text/plain", etag='"r"')
+    db = str(tmp_path / "w.duckdb")
+    settings = CrawlSettings(delay=0.0, timeout=0.5, retries=0, extra_hosts=extra_hosts)
+    with Server(site) as base:
+        outcome = crawl([base + "/nb/index.html"], db, settings)
+    [(row_status,)] = _query(db, "SELECT status FROM crawl_log WHERE url LIKE 'http://localhost:%/f/r.txt'")
+    assert row_status == status
+    assert len(outcome.documents) == (1 if extra_hosts else 0)

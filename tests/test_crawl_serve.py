@@ -3,7 +3,6 @@ with the promised exit status; both against Prefect's test harness (one server f
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -124,4 +123,3 @@ def test_crawl_command_names_each_failure_on_one_line_and_exits_non_zero(prefect
 def test_crawl_command_refuses_what_is_not_a_url(capsys):
     assert main(["crawl", "data/listing.html"]) == 2
     assert "not an http(s) URL" in capsys.readouterr().err
-    assert not os.path.exists("data/listing.html")
