@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
@@ -18,8 +19,8 @@ _MAX_PIXELS = 60_000_000  # a page at 600 dpi is ~35 MP; more is a bomb, not a s
 
 def _dpi(img: Image.Image) -> float:
     """The resolution the file states when plausible for a scanned page; otherwise a guess from
-    the size, taking the long side for an A4 page's 11.7 inches (what the kernels and the
-    detector's scale are tuned by)."""
+    the short side taken as an A4 page's 8.27 inches (it is the page's width whether the image is
+    one page, a page scanned sideways, or a 长图 of many pages stacked)."""
     info = img.info.get("dpi")
     try:
         stated = float(info[0]) if info else 0.0
@@ -27,7 +28,7 @@ def _dpi(img: Image.Image) -> float:
         stated = 0.0
     if _MIN_DPI < stated <= _MAX_DPI:  # 72 is a tool's default, not a measurement
         return stated
-    return float(min(400.0, max(100.0, max(img.size) / 11.7)))
+    return float(min(400.0, max(100.0, min(img.size) / 8.27)))
 
 
 def _bgr(frame: Image.Image) -> np.ndarray:
@@ -58,7 +59,7 @@ def extract_image(data: bytes, source: str, engine: Engine | None = None) -> Doc
             dpi = _dpi(frame)
             # boxes in the image's own pixels, as the model specifies for images
             blocks.extend(ocr_image(eng, _bgr(frame), dpi, i, box_scale=1.0))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, IndexError, cv2.error) as exc:
         if pages <= 1 and not blocks:
             raise ExtractionError(f"cannot read image: {exc}") from exc
         warnings.append(f"image frames after {pages - 1} unreadable: {exc}")

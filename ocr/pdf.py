@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import cv2
+
 from extractors.errors import ExtractionError
 from extractors.model import Block
 from ocr.engine import Engine, load_engine
@@ -22,7 +24,7 @@ def ocr_pdf_pages(
             page = render_page(pdf, page_no)
             try:
                 blocks = ocr_image(eng, page.image, page.dpi, page_no)
-            except (ValueError, IndexError) as exc:  # malformed geometry from a degenerate page
+            except (ValueError, IndexError, cv2.error) as exc:  # degenerate geometry of a broken page
                 raise ExtractionError(f"OCR failed on page {page_no}: {exc}") from exc
             out.append((page_no, blocks))
         return out

@@ -64,3 +64,17 @@ def test_image_boxes_are_in_the_image_pixels():
 def test_bytes_that_are_no_image_raise_an_extraction_error():
     with pytest.raises(ExtractionError):
         extract_image(b"\x89PNG\r\n\x1a\n but the rest is garbage", "broken.png")
+
+
+def test_a_long_image_stating_no_resolution_is_taken_at_its_width_as_an_a4_page():
+    from ocr.image import _dpi
+
+    assert abs(_dpi(Image.new("L", (1241, 7016))) - 150) < 1  # a 长图: five pages stacked
+
+
+def test_a_tiny_or_sliver_image_gives_an_empty_document_not_an_error():
+    for size in [(1, 1), (3000, 8)]:
+        buf = io.BytesIO()
+        Image.new("L", size, 255).save(buf, format="PNG")
+        doc = extract_image(buf.getvalue(), "sliver.png")
+        assert doc.blocks == () and doc.warnings
