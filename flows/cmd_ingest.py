@@ -29,6 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--step-tasks", action="store_true",
                    help="one Prefect task run per step of each document (detect, extract, reconcile, check, load) "
                         "instead of one per document: more to see in Prefect, slower")
+    p.add_argument("--dask", nargs="?", const="local", default=None, metavar="ADDRESS",
+                   help="read on a Dask cluster (the scheduler at ADDRESS, or a local cluster of --workers processes "
+                        "when none is given), each worker writing Parquet, then merge into the warehouse")
+    p.add_argument("--parquet", default=None, metavar="DIR",
+                   help="where Dask workers write their Parquet (shared storage on many machines; "
+                        "default: parquet/ beside the warehouse)")
     p.set_defaults(func=run)
 
 
@@ -41,6 +47,10 @@ def argv_of(args: argparse.Namespace) -> list[str]:
         out.append("--force")
     if args.step_tasks:
         out.append("--step-tasks")
+    if args.dask is not None:
+        out += ["--dask", args.dask]
+    if args.parquet:
+        out += ["--parquet", args.parquet]
     return out
 
 
@@ -64,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
 
 def ingest_here(args: argparse.Namespace, sources: list[str]) -> int:
     prefect_env()
+    if args.dask is not None:
+        return ingest_on_dask(args, sources)
     from flows.flows import ingest_batch
     from flows.pipeline import Processed
 
@@ -96,3 +108,21 @@ def ingest_here(args: argparse.Namespace, sources: list[str]) -> int:
         print(f"nianbao: {len(bad)} of {len(sources)} document(s) could not be processed", file=sys.stderr)
     return 1 if bad else 0
 
+
+
+def ingest_on_dask(args: argparse.Namespace, sources: list[str]) -> int:
+    from pathlib import Path
+
+    from flows.scaleout import run_scaleout
+
+    out_dir = args.parquet or str(Path(args.db).resolve().parent / "parquet")
+    address = None if args.dask == "local" else args.dask
+    written = run_scaleout(sources, args.db, out_dir, address, args.workers or default_workers(), args.force)
+    for w in written:
+        print(w.summary, flush=True)
+    bad = [w for w in written if w.failed]
+    for w in bad:
+        print(f"nianbao: {w.summary.replace(': FAILED ', ': ', 1)}", file=sys.stderr)
+    if bad:
+        print(f"nianbao: {len(bad)} of {len(sources)} document(s) could not be processed", file=sys.stderr)
+    return 1 if bad else 0

@@ -9,7 +9,8 @@ Granularity: a Prefect task run costs about 30 ms of CPU here (7 in this process
 server recording its three state events), so five per document would add half of pdfplumber's own
 time to every document and eat the second core that a second worker needs. So `ingest_batch` makes
 one task run per document, `document` (named after the file, failed with the reason when the
-document is), running the five steps' functions inside it; `by_steps=True` (`nianbao ingest
+document is), which runs the same steps as plain functions (pipeline.process in a worker, then the
+load); `by_steps=True` (`nianbao ingest
 --step-tasks`) and `process_document` run the five named tasks as their own task runs instead.
 
 Why not Prefect's ProcessPoolTaskRunner: it spawns fresh interpreters (each imports Prefect and the
@@ -49,7 +50,7 @@ from flows.pipeline import (
     check_report,
     extract_document,
     failed,
-    read_report,
+    process_bundled,
     reconcile_document,
     skipped,
 )
@@ -146,18 +147,12 @@ def _read_by_steps(data: bytes, source: str, runner: Runner) -> Processed:
 
 
 def _read_at_once(data: bytes, source: str, runner: Runner) -> Processed:
-    """The same steps inside the document's one task run: extract and reconcile in one worker call
-    (the Document never travels back), check here."""
-    fmt = detect_task.fn(data, source)
-    if fmt == "empty":
-        return failed(source, data, "empty file", fmt)
-
-    def read() -> Processed:
-        doc_format, method, pages, report = runner.run(read_report, data, source)
-        checks = check_task.fn(report, source)
-        return _processed(data, source, doc_format, method, pages, report, checks)
-
-    return _guarded(data, source, fmt, read)
+    """All four reading steps in one worker call (pipeline.process: the Document never travels
+    back); only a time limit or a dead worker is left to record here."""
+    try:
+        return runner.run(process_bundled, data, source)
+    except ExtractionError as e:
+        return failed(source, data, str(e), detect_format(data, source))
 
 
 def _one(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: float | None, force: bool,

@@ -80,13 +80,6 @@ def reconcile_document(doc: Document) -> Report:
     return reconcile(doc, load_template())
 
 
-def read_report(data: bytes, source: str) -> tuple[str | None, str | None, int | None, Report]:
-    """Extract and reconcile in one go (one worker call): the Document's format, method and pages,
-    and the report; the Document itself stays where it was made."""
-    doc = extract_document(data, source)
-    return doc.format, doc.method, doc.pages, reconcile_document(doc)
-
-
 def check_report(report: Report, template: Template) -> list[Check]:
     from extractors.checks import check_report as checks_of
 
@@ -101,6 +94,14 @@ def skipped(source: str, doc_id: str) -> Processed:
 def failed(source: str, data: bytes | None, reason: str, fmt: str | None = None) -> Processed:
     doc_id = doc_id_of(data) if data else doc_id_of(source.encode())
     return Processed(Loaded(doc_id, source, "failed", fmt, error=reason, size_bytes=len(data or b"")), None, [])
+
+
+def process_bundled(data: bytes, source: str) -> Processed:
+    """process() with the bundled template: what a worker process runs for one document (the
+    Document itself never leaves the worker)."""
+    from extractors.template import load_template
+
+    return process(data, source, load_template())
 
 
 def process(data: bytes, source: str, template: Template) -> Processed:

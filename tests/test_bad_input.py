@@ -228,7 +228,7 @@ def test_a_document_past_its_time_limit_is_recorded_failed_and_the_batch_goes_on
         prefect_api: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import flows.flows
 
-    monkeypatch.setattr(flows.flows, "read_report", _slow_for_slow_files)
+    monkeypatch.setattr(flows.flows, "process_bundled", _slow_for_slow_files)
     (tmp_path / "slow.txt").write_bytes(b"slow " + PROSE)
     (tmp_path / "fine.txt").write_bytes(PROSE)
     results = []
@@ -242,8 +242,8 @@ def _slow_for_slow_files(data: bytes, source: str):  # type: ignore[no-untyped-d
     """Runs in the worker (a forked process has this module): hangs on files whose bytes say so."""
     import time
 
-    from flows.pipeline import read_report
+    from flows.pipeline import process_bundled
 
     if data.startswith(b"slow"):
         time.sleep(60)
-    return read_report(data, source)
+    return process_bundled(data, source)
