@@ -1,5 +1,7 @@
 """`nianbao serve` registers one scheduled deployment per portal, and `nianbao crawl` runs the flow
-with the promised exit status; both against Prefect's test harness (one server for this module)."""
+with the promised exit status; both against Prefect's test harness (one server for this module:
+the session's `prefect_api` server runs as an ephemeral one, and these tests are about what a full
+server with its scheduler makes of the deployments)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "portals.toml"
 
 
 @pytest.fixture(scope="module")
-def prefect_api():
+def harness_api():
     prefect_env()
     from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
@@ -43,13 +45,13 @@ def test_a_portal_becomes_a_deployment_with_its_cron_schedule_and_parameters():
     assert d.entrypoint == "flows.crawl.crawl_portal"
 
 
-def test_serve_registers_every_portal_on_its_schedule(prefect_api, monkeypatch, tmp_path):
+def test_serve_registers_every_portal_on_its_schedule(harness_api, monkeypatch, tmp_path):
     import prefect
     from prefect.client.orchestration import get_client
 
     served = []  # prefect.serve would block for ever: take what it is given, register it here
     monkeypatch.setattr(prefect, "serve", lambda *deployments, **kw: served.append((deployments, kw)))
-    monkeypatch.setenv("PREFECT_API_URL", prefect_api)
+    monkeypatch.setenv("PREFECT_API_URL", harness_api)
     db = str(tmp_path / "w.duckdb")
     assert main(["serve", "--config", str(EXAMPLE), "--db", db]) == 0
     [(deployments, kw)] = served
@@ -65,7 +67,7 @@ def test_serve_registers_every_portal_on_its_schedule(prefect_api, monkeypatch, 
             assert (dep.parameters["start_urls"], dep.parameters["db"]) == (list(p.start_urls), db)
 
 
-def test_the_scheduler_plans_runs_at_each_portals_cron_times(prefect_api):
+def test_the_scheduler_plans_runs_at_each_portals_cron_times(harness_api):
     """The harness's server runs no scheduler service: run its loop once here, as `prefect server
     start` does every minute, and read back the runs it planned."""
     import asyncio
@@ -90,7 +92,7 @@ def test_the_scheduler_plans_runs_at_each_portals_cron_times(prefect_api):
             assert {(t.minute, t.hour) for t in local} == {(minute, hour)}
 
 
-def test_crawl_command_exits_zero_when_every_report_was_processed(prefect_api, in_this_process, tmp_path, capsys):
+def test_crawl_command_exits_zero_when_every_report_was_processed(harness_api, in_this_process, tmp_path, capsys):
     text, gold = seed(1)
     title = f"{gold['agency']}{gold['year']}年政府信息公开工作年度报告"
     site = site_of({
@@ -106,7 +108,7 @@ def test_crawl_command_exits_zero_when_every_report_was_processed(prefect_api, i
     assert err == ""
 
 
-def test_crawl_command_names_each_failure_on_one_line_and_exits_non_zero(prefect_api, in_this_process, tmp_path,
+def test_crawl_command_names_each_failure_on_one_line_and_exits_non_zero(harness_api, in_this_process, tmp_path,
                                                                          capsys):
     site = build()
     with Server(site) as base:
