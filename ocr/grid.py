@@ -65,23 +65,42 @@ def ruling_masks(ink: np.ndarray, dpi: float, min_inches: float = 0.35) -> Rulin
     return RulingMasks(h, v)
 
 
-def _cluster(values: list[float], tol: float) -> list[int]:
-    """Positions closer than `tol` are one line (double rules, thick lines, slight skew)."""
-    out: list[list[float]] = []
-    for v in sorted(values):
-        if out and v - out[-1][-1] <= tol:
-            out[-1].append(v)
+def _cluster(segs: list[tuple[float, int, int]], tol: float, min_gap: float) -> list[int]:
+    """Line positions from segments: positions closer than `tol` are one line (thick lines, slight
+    skew), weighted by length. Two lines closer than `min_gap` (less than any row of text) cannot
+    both be rules: the one with less length behind it goes (the arc of a seal beside a rule)."""
+    groups: list[list[tuple[float, int, int]]] = []
+    for sg in sorted(segs):
+        if groups and sg[0] - groups[-1][-1][0] <= tol:
+            groups[-1].append(sg)
         else:
-            out.append([v])
-    return [round(float(np.mean(g))) for g in out]
+            groups.append([sg])
+    lines = []
+    for g in groups:
+        w = np.array([b - a for _, a, b in g], dtype=np.float64)
+        pos = float(np.average([p for p, _, _ in g], weights=w)) if w.sum() else g[0][0]
+        lines.append([pos, float(w.sum())])
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(lines) - 1):
+            if lines[i + 1][0] - lines[i][0] < min_gap:
+                del lines[i if lines[i][1] < lines[i + 1][1] else i + 1]
+                changed = True
+                break
+    return [int(round(p)) for p, _ in lines]
 
 
-def _segments(mask: np.ndarray, horizontal: bool) -> list[tuple[float, int, int]]:
-    """Line segments in a mask as (position across, start along, end along)."""
+def _segments(mask: np.ndarray, horizontal: bool, max_thick: int) -> list[tuple[float, int, int]]:
+    """Line segments in a mask as (position across, start along, end along). A stroke thicker than
+    a rule (the band of a seal's ring, a filled bar) is no rule."""
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out = []
     for i in range(1, n):
-        x, y, w, h, _ = stats[i]
+        x, y, w, h, area = stats[i]
+        along, across = (w, h) if horizontal else (h, w)
+        if area / max(along, 1) > max_thick:
+            continue
         if horizontal:
             out.append((y + h / 2.0, int(x), int(x + w)))
         else:
@@ -92,7 +111,7 @@ def _segments(mask: np.ndarray, horizontal: bool) -> list[tuple[float, int, int]
 def _coverage(mask: np.ndarray, horizontal: bool, at: int, start: int, end: int, tol: int) -> float:
     """Share of the span start..end along which the mask has a line within `tol` of `at`."""
     if end - start < 2:
-        return 0.0
+        return 1.0  # too short to judge: keep the cells apart rather than chain merges through it
     if horizontal:
         band = mask[max(0, at - tol) : at + tol + 1, start:end]
         hit = band.max(axis=0) > 0
@@ -119,10 +138,10 @@ class _UnionFind:
 
 
 def _lattice(
-    h_segs: list[tuple[float, int, int]], v_segs: list[tuple[float, int, int]], tol: float
+    h_segs: list[tuple[float, int, int]], v_segs: list[tuple[float, int, int]], tol: float, min_gap: float
 ) -> tuple[list[int], list[int]]:
-    ys = _cluster([s[0] for s in h_segs], tol)
-    xs = _cluster([s[0] for s in v_segs], tol)
+    ys = _cluster(h_segs, tol, min_gap)
+    xs = _cluster(v_segs, tol, min_gap)
     # a table printed without side or top/bottom borders: its outer rules' ends stand in for them
     left, right = min(s[1] for s in h_segs), max(s[2] for s in h_segs)
     top, bottom = min(s[1] for s in v_segs), max(s[2] for s in v_segs)
@@ -143,12 +162,13 @@ def _table_from_lines(
     x, y, w, h = region
     hm = masks.horizontal[y : y + h, x : x + w]
     vm = masks.vertical[y : y + h, x : x + w]
-    h_segs = _segments(hm, horizontal=True)
-    v_segs = _segments(vm, horizontal=False)
+    max_thick = max(5, int(round(dpi * 0.035)))
+    h_segs = _segments(hm, horizontal=True, max_thick=max_thick)
+    v_segs = _segments(vm, horizontal=False, max_thick=max_thick)
     if len(h_segs) < 2 or len(v_segs) < 2:
         return None
     tol = max(3.0, dpi * 0.03)
-    xs, ys = _lattice(h_segs, v_segs, tol)
+    xs, ys = _lattice(h_segs, v_segs, tol, min_gap=dpi * 0.1)
     if len(xs) < 2 or len(ys) < 2:
         return None
     eh = edge_masks.horizontal[y : y + h, x : x + w]

@@ -25,6 +25,7 @@ from ocr.orient import page_turn, turn
 
 DET_DPI = 100.0  # text detection resolution: finds 9 pt text, a quarter of the work of 200 dpi
 DISAGREE_CONFIDENCE = 0.5  # a number read two ways is doubted
+SEAL_CONFIDENCE = 0.6  # text under a grey seal's ring and lettering is doubted, however it reads
 ORIENT_DPI = 50.0  # enough to tell lines running across from lines running down
 
 
@@ -161,6 +162,21 @@ def _strip_strays(rec: Recognition) -> Recognition:
     return Recognition(m.group(2), sum(conf) / len(conf), min(conf), rec.char_x[a:b], conf)
 
 
+def _under_seal(rect: Rect, seal: tuple[int, int, int] | None) -> bool:
+    if seal is None:
+        return False
+    cx, cy, r = seal
+    nx = min(max(cx, rect[0]), rect[2])
+    ny = min(max(cy, rect[1]), rect[3])
+    return (nx - cx) ** 2 + (ny - cy) ** 2 <= (r * 1.08) ** 2
+
+
+def _doubt_under_seal(rec: Recognition) -> Recognition:
+    if rec.min_char_confidence <= SEAL_CONFIDENCE:
+        return rec
+    return Recognition(rec.text, rec.confidence, SEAL_CONFIDENCE, rec.char_x, rec.char_conf)
+
+
 def _second_look(
     engine: Engine, clean: np.ndarray, recs: list[Recognition], recheck: dict[int, tuple[Rect, Rect]]
 ) -> list[Recognition]:
@@ -229,6 +245,12 @@ def ocr_image(
     recs = recognize(engine, crops) if crops else []
     recs = [_strip_strays(r) if i in recheck else r for i, r in enumerate(recs)]
     recs = _second_look(engine, clean, recs, recheck)
+    # a seal printed in grey cannot be taken out by colour: what lies under it is not to be trusted
+    seal = pp.find_seal(gray, dpi)
+    if seal is not None:
+        rects = {i: rc for i, (rc, _) in recheck.items()}
+        rects.update({loose_start + k: r for k, r in enumerate(loose_rects)})
+        recs = [_doubt_under_seal(r) if i in rects and _under_seal(rects[i], seal) else r for i, r in enumerate(recs)]
 
     placed: list[tuple[int, Block]] = []
     for t, jobs in table_jobs:

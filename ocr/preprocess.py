@@ -141,3 +141,32 @@ def rotate(img: np.ndarray, matrix: np.ndarray, size: tuple[int, int]) -> np.nda
     return cv2.warpAffine(
         img, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=border
     )
+
+
+def find_seal(gray: np.ndarray, dpi: float) -> tuple[int, int, int] | None:
+    """A round seal stamped in grey (a grey scan keeps no red to tell it by): a ring 1.3-2.2 in
+    across whose circumference is inked nearly all round. Returns centre and radius in pixels.
+    Nothing else on these pages is a large inked circle."""
+    f = 0.5
+    if min(gray.shape[:2]) < dpi:  # smaller than a seal
+        return None
+    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    small = cv2.medianBlur(small, 5)
+    r_min, r_max = int(dpi * 0.6 * f), int(dpi * 1.15 * f)
+    circles = cv2.HoughCircles(
+        small, cv2.HOUGH_GRADIENT, dp=1.5, minDist=r_min, param1=120, param2=40, minRadius=r_min, maxRadius=r_max
+    )
+    if circles is None:
+        return None
+    ink = ink_mask(small) > 0
+    h, w = ink.shape
+    angles = np.linspace(0, 2 * np.pi, 180, endpoint=False)
+    offsets = np.arange(-3, 4)
+    for cx, cy, r in circles[0][:5]:
+        radii = r + offsets[:, None]
+        xs = np.clip(np.round(cx + radii * np.cos(angles)).astype(int), 0, w - 1)
+        ys = np.clip(np.round(cy + radii * np.sin(angles)).astype(int), 0, h - 1)
+        inked_all_round = ink[ys, xs].any(axis=0).mean()
+        if inked_all_round >= 0.75:
+            return int(cx / f), int(cy / f), int(r / f)
+    return None

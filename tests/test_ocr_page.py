@@ -86,3 +86,24 @@ def test_boxes_of_a_turned_page_point_into_the_page_as_given():
 
 def test_a_blank_page_gives_no_blocks():
     assert ocr_image(load_engine(), np.full((800, 600, 3), 255, np.uint8), DPI, 1) == []
+
+
+def test_numbers_under_a_grey_seal_are_doubted():
+    img = _page()
+    cv2.circle(img, (720, 605), 115, (90, 90, 90), 7)  # a seal ring over the middle numbers
+    table = _table(ocr_image(load_engine(), img, DPI, 1))
+    under = next(c for c in table.cells if (c.row, c.col) == (1, 2))
+    far = next(c for c in table.cells if (c.row, c.col) == (0, 0))
+    assert under.confidence <= 0.6
+    assert far.confidence > 0.6
+
+
+def test_a_red_seal_over_numbers_is_taken_out_and_the_numbers_read():
+    img = _page()
+    overlay = img.copy()
+    cv2.circle(overlay, (720, 605), 115, (40, 40, 210), 9)
+    cv2.circle(overlay, (720, 605), 30, (40, 40, 210), -1)
+    # translucent ink: black print shows through it
+    img = np.minimum(img, overlay)
+    grid = {(c.row, c.col): c.text for c in _table(ocr_image(load_engine(), img, DPI, 1)).cells}
+    assert [[grid[(r, c)] for c in range(4)] for r in range(1, 3)] == [row for row in ROWS[1:]]

@@ -82,3 +82,18 @@ def test_skew_is_measured_so_that_rotating_by_it_levels_the_lines():
 
 def test_a_level_page_measures_no_skew():
     assert abs(skew_angle(ink_mask(to_gray(_text_page())))) < 0.2
+
+
+def test_a_grey_seal_ring_is_found_with_its_centre_and_radius():
+    from ocr.preprocess import find_seal
+
+    gray = to_gray(_text_page())
+    cv2.circle(gray, (400, 300), 110, 90, 7)
+    cx, cy, r = find_seal(gray, 150)
+    assert abs(cx - 400) < 8 and abs(cy - 300) < 8 and abs(r - 110) < 8
+
+
+def test_a_page_of_text_holds_no_seal():
+    from ocr.preprocess import find_seal
+
+    assert find_seal(to_gray(_text_page()), 150) is None
