@@ -144,7 +144,7 @@ def cell_pieces(ink: np.ndarray, interior: Rect, char_px: float) -> list[Piece]:
     w, h = box[2] - box[0], box[3] - box[1]
     if h > 1.8 * w and h > 1.8 * char_px and w < 1.6 * char_px:
         return [Piece(box, vertical=True)]
-    pieces = []
+    pieces: list[Piece] = []
     bands = text_bands(ink, box, min_gap=max(2, int(char_px * 0.12)))
     for a, b in split_tall_bands(ink, box[0], box[2], bands, line_px=char_px):
         line = ink_rect(ink, (box[0], a, box[2], b), min_pixels=6, min_height=core)

@@ -88,7 +88,7 @@ def _cluster(segs: list[tuple[float, int, int]], tol: float, min_gap: float) -> 
                 del lines[i if lines[i][1] < lines[i + 1][1] else i + 1]
                 changed = True
                 break
-    return [int(round(p)) for p, _ in lines]
+    return [round(p) for p, _ in lines]
 
 
 def _segments(mask: np.ndarray, horizontal: bool, max_thick: int) -> list[tuple[float, int, int]]:
@@ -98,7 +98,7 @@ def _segments(mask: np.ndarray, horizontal: bool, max_thick: int) -> list[tuple[
     out = []
     for i in range(1, n):
         x, y, w, h, area = stats[i]
-        along, across = (w, h) if horizontal else (h, w)
+        along = w if horizontal else h
         if area / max(along, 1) > max_thick:
             continue
         if horizontal:
@@ -162,7 +162,7 @@ def _table_from_lines(
     x, y, w, h = region
     hm = masks.horizontal[y : y + h, x : x + w]
     vm = masks.vertical[y : y + h, x : x + w]
-    max_thick = max(5, int(round(dpi * 0.035)))
+    max_thick = max(5, round(dpi * 0.035))
     h_segs = _segments(hm, horizontal=True, max_thick=max_thick)
     v_segs = _segments(vm, horizontal=False, max_thick=max_thick)
     if len(h_segs) < 2 or len(v_segs) < 2:
