@@ -1,8 +1,10 @@
 """The fixture corpus's gold agrees with the template: valid cell ids, every template cell either
-given or declared missing, and the printed numbers obey the rules except the one declared broken."""
+given or declared missing, the printed numbers obey the rules except the one declared broken, and
+each agency sits in the real place its gold region names."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -11,11 +13,13 @@ import pytest
 from extractors.checks import run_checks
 from extractors.report import Fact
 from extractors.template import load_template
+from warehouse.regions import Division, divisions, resolve
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPORA = ("pdf", "docx", "html", "scan")
 GOLD_FILES = [FIXTURES / c / "gold.json" for c in CORPORA if (FIXTURES / c / "gold.json").exists()]
 KINDS = {"pdf-text", "docx", "html", "pdf-scan"}
+LEVELS = ("province", "city", "county")
 RULES = {"applications.balance", "applications.row_total", "applications.outcome_total",
          "review_litigation.row_total"}
 
@@ -107,3 +111,50 @@ def test_consecutive_reports_of_one_agency_carry_the_same_applications():
             now = this["cells"].get(f"applications.carried_over.{c}")
             if before is not None and now is not None:
                 assert now == before
+
+
+# ---------------------------------------------------------------- places
+
+
+def _division(name: str, level: str, inside: Division | None = None) -> Division:
+    found = [d for d in divisions().by_name.get(name, ()) if d.level == level and (inside is None or inside.contains(d))]
+    assert len(found) == 1, (name, level, inside, found)
+    return found[0]
+
+
+def test_the_generators_places_are_real_chains_and_what_is_printed_alone_is_unique(monkeypatch):
+    monkeypatch.syspath_prepend(str(FIXTURES))
+    g = importlib.import_module("gen_text")
+    for prov in g.PROVINCES:
+        _division(prov, "province")
+    for prov, city, districts in g.CITIES:
+        c = _division(city, "city", _division(prov, "province"))
+        for name in districts:
+            _division(name, "county", c)
+    for prov, city, name in g.DISTRICTS + g.COUNTIES:
+        inner = _division(name, "county", _division(city, "city", _division(prov, "province")))
+        assert divisions().by_name[name] == (inner,), f"{name} is printed alone but is not unique"
+
+
+@pytest.mark.parametrize(("folder", "name", "entry"), DOCS, ids=IDS)
+def test_gold_region_is_a_chain_of_real_divisions_ending_in_the_place_printed(folder, name, entry):
+    names = [entry["region"][level] for level in LEVELS]
+    depth = sum(n is not None for n in names)
+    assert depth and all(names[:depth]) and not any(names[depth:])
+    above = None
+    for place, level in zip(names[:depth], LEVELS):
+        above = _division(place, level, above)
+    assert names[depth - 1] in entry["agency"]
+
+
+def test_the_warehouse_reads_the_drawn_region_from_95_percent_of_agencies_and_nothing_else():
+    """The product requirement on fixture agencies: filled down to the level drawn for at least 95%,
+    and never a level that differs from the one drawn."""
+    agencies = {e["agency"]: e["region"] for _, _, e in DOCS}
+    full = 0
+    for agency, want in agencies.items():
+        r = resolve(agency)
+        got = {"province": r.province, "city": r.city, "county": r.county}
+        assert all(got[lv] in (None, want[lv]) for lv in got), (agency, r)
+        full += got == want
+    assert full / len(agencies) >= 0.95
