@@ -44,7 +44,7 @@ from extractors.model import Document
 from extractors.report import Check, Report
 from extractors.template import load_template
 from flows.fetch import read
-from flows.parallel import Cancelled, TimedOut, WorkerPool
+from flows.parallel import Cancelled, TimedOut, WorkerPool, preload
 from flows.pipeline import (
     Processed,
     check_report,
@@ -202,6 +202,8 @@ def run_batch(sources: list[str], db: str, on_done: Callable[[Processed], None] 
     n = min(default_workers() if workers is None else workers, len(sources))
     results: dict[int, Processed] = {}
     with Writer(db) as writer:
+        if n > 1:
+            preload()  # once here rather than once in every worker
         pool = WorkerPool(n, worker_memory_mb()).__enter__() if n > 0 else None
         # a document in flight between worker steps (detect, check, load) leaves its worker idle:
         # one thread more than workers keeps them busy

@@ -221,7 +221,7 @@ def preload() -> None:
     import importlib
 
     for name in ("extractors.dispatch", "extractors.pdf_text", "extractors.text_dump", "extractors.html",
-                 "extractors.docx", "extractors.reconcile"):
+                 "extractors.docx", "extractors.reconcile", "extractors.checks", "pdfplumber", "pypdfium2"):
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001, S110

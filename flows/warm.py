@@ -54,7 +54,8 @@ PRELOAD = (
     "prefect.utilities.visualization", "anyio._backends._asyncio", "anyio.streams.memory", "anyio.streams.stapled",
     "anyio.streams.tls", "encodings.idna", "multiprocessing.popen_fork", "duckdb", "rich.progress",
     "flows.flows", "flows.launch", "flows.parallel", "flows.pipeline", "flows.writer", "extractors.checks", "extractors.dispatch",
-    "extractors.pdf_text", "extractors.text_dump", "extractors.html", "extractors.docx",
+    "extractors.pdf_text", "extractors.text_dump", "extractors.html", "extractors.docx", "pdfplumber",
+    "pypdfium2",
 )
 # a few lines of a report: reading them once fills the extractors' and reconciliation's lazy caches
 WARM_UP_TEXT = "某某县人民政府2023年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\n规章\t0\n"
@@ -231,8 +232,34 @@ def preload() -> None:
 
         build_parser()  # imports every subcommand module
         process(WARM_UP_TEXT.encode(), "warm-up.txt", load_template())
+        process(_tiny_pdf(WARM_UP_TEXT.splitlines()[1].encode("utf-16-be")), "warm-up.pdf", load_template())
     except Exception:  # noqa: BLE001, S110
         pass
+
+
+def _tiny_pdf(text: bytes) -> bytes:
+    """A one-page PDF showing `text`: reading it once loads pdfplumber's and pdfminer's lazy parts."""
+    content = b"BT /F1 12 Tf 72 720 Td <" + text.hex().encode() + b"> Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+               (b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H"
+                b" /DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light"
+                b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >>"
+                b" /FontDescriptor << /Type /FontDescriptor /FontName /STSong-Light /Flags 6"
+                b" /FontBBox [0 -120 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 80 >>"
+                b" >>] >>"),
+               (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R"
+                b" /Resources << /Font << /F1 3 0 R >> >> >>"),
+               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def serve(path: Path, idle_s: float) -> None:
