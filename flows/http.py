@@ -33,10 +33,15 @@ class Policy:
 
     timeout: float = 30.0  # seconds to connect, and between two chunks of the body
     max_bytes: int = MAX_BYTES
-    retries: int = 2  # further tries after a timeout, a connection error or a 5xx answer
+    retries: int = 2  # further tries after a timeout, a dropped connection, a 5xx or 429 answer
     backoff: float = 1.0  # seconds before the first retry; doubled for each further one
     max_redirects: int = 5
     user_agent: str = USER_AGENT
+
+    @property
+    def max_seconds(self) -> float:
+        """Wall-clock limit of one download: a server trickling bytes never trips `timeout`."""
+        return 20 * self.timeout
 
 
 @dataclass(frozen=True)
@@ -163,10 +168,13 @@ def _read_body(r: httpx.Response, url: str, final: str, policy: Policy, meta: di
         return Response(url, final, r.status_code, error=too_large, **meta)
     chunks: list[bytes] = []
     total = 0
+    deadline = time.monotonic() + policy.max_seconds
     for chunk in r.iter_bytes():
         total += len(chunk)
         if total > policy.max_bytes:
             return Response(url, final, r.status_code, error=too_large, **meta)
+        if time.monotonic() > deadline:
+            return Response(url, final, r.status_code, error=f"download took over {policy.max_seconds:g} s", **meta)
         chunks.append(chunk)
     return Response(url, final, r.status_code, b"".join(chunks), **meta)
 
