@@ -12,6 +12,7 @@ from extractors.errors import ExtractionError
 from extractors.model import Block, Document
 from ocr.engine import Engine, load_engine
 from ocr.page import ocr_image
+from ocr.render import MAX_DPI, MIN_DPI
 
 _MIN_DPI, _MAX_DPI = 72.0, 600.0
 _MAX_PIXELS = 60_000_000  # a page at 600 dpi is ~35 MP; more is a bomb, not a scan
@@ -29,6 +30,19 @@ def _dpi(img: Image.Image) -> float:
     if _MIN_DPI < stated <= _MAX_DPI:  # 72 is a tool's default, not a measurement
         return stated
     return float(min(400.0, max(100.0, min(img.size) / 8.27)))
+
+
+def _working_resolution(image: np.ndarray, dpi: float) -> tuple[np.ndarray, float, float]:
+    """The image resampled into the range the OCR path is tuned for (as PDF pages are rendered),
+    with the factor that takes its pixels back to the file's: a 600 dpi scan costs four times the
+    work of 300 dpi for nothing, a 96 dpi screenshot's digits are too small for the rules."""
+    target = min(MAX_DPI, max(MIN_DPI, dpi))
+    f = target / dpi
+    if abs(f - 1.0) < 0.05:
+        return image, dpi, 1.0
+    interp = cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC
+    resized = cv2.resize(image, None, fx=f, fy=f, interpolation=interp)
+    return resized, target, 1.0 / f
 
 
 def _bgr(frame: Image.Image) -> np.ndarray:
@@ -56,9 +70,9 @@ def extract_image(data: bytes, source: str, engine: Engine | None = None) -> Doc
     try:
         for i, frame in enumerate(ImageSequence.Iterator(img), start=1):
             pages = i
-            dpi = _dpi(frame)
+            image, dpi, back = _working_resolution(_bgr(frame), _dpi(frame))
             # boxes in the image's own pixels, as the model specifies for images
-            blocks.extend(ocr_image(eng, _bgr(frame), dpi, i, box_scale=1.0))
+            blocks.extend(ocr_image(eng, image, dpi, i, box_scale=back))
     except (OSError, ValueError, IndexError, cv2.error) as exc:
         if pages <= 1 and not blocks:
             raise ExtractionError(f"cannot read image: {exc}") from exc

@@ -78,3 +78,15 @@ def test_a_tiny_or_sliver_image_gives_an_empty_document_not_an_error():
         Image.new("L", size, 255).save(buf, format="PNG")
         doc = extract_image(buf.getvalue(), "sliver.png")
         assert doc.blocks == () and doc.warnings
+
+
+def test_a_high_resolution_scan_keeps_its_boxes_in_its_own_pixels():
+    frame = _frame(("14", "235"))
+    big = frame.resize((frame.width * 3, frame.height * 3))
+    buf = io.BytesIO()
+    big.save(buf, format="PNG", dpi=(450, 450))  # worked on at 300 dpi, boxes scaled back
+    doc = extract_image(buf.getvalue(), "scan.png")
+    table = next(b for b in doc.blocks if isinstance(b, Table))
+    x0, y0, x1, y1 = table.bbox
+    assert abs(x0 - 120) < 8 and abs(y0 - 600) < 8 and abs(x1 - 1980) < 8 and abs(y1 - 1020) < 8
+    assert [c.text for c in table.cells if c.text.isdigit()] == ["14", "235"]
