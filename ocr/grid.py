@@ -169,7 +169,9 @@ def _table_from_lines(
         return None
     tol = max(3.0, dpi * 0.03)
     xs, ys = _lattice(h_segs, v_segs, tol, min_gap=dpi * 0.1)
-    if len(xs) < 2 or len(ys) < 2:
+    if len(xs) < 3 or len(ys) < 2:
+        # a box ruled only across (no inner column rules): its columns are in the whitespace,
+        # which the text layout reads (ocr.layout)
         return None
     eh = edge_masks.horizontal[y : y + h, x : x + w]
     ev = edge_masks.vertical[y : y + h, x : x + w]

@@ -83,7 +83,10 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     bg_small = cv2.GaussianBlur(bg_small, (0, 0), k / 3)
     bg = cv2.resize(bg_small, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
     flat = gray.astype(np.float32) / np.maximum(bg, 1.0) * 255.0
-    lo = float(np.percentile(flat, 0.5))
+    # the darkest ink goes to black; taken among the darker pixels only, since on a sparse page
+    # 99.5 % of the pixels are paper
+    dark = flat[flat < 200]
+    lo = float(np.percentile(dark, 5)) if dark.size >= 50 else 0.0
     flat = (flat - lo) * (255.0 / max(255.0 - lo, 1.0))
     return np.clip(flat, 0, 255).astype(np.uint8)
 

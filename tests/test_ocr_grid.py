@@ -94,3 +94,13 @@ def test_two_tables_on_a_page_come_top_to_bottom():
     _rule_grid(img, [100, 300, 500], [100, 160, 220])
     tables = find_tables(ink_mask(img), DPI)
     assert [t.ys[0] for t in tables] == sorted(t.ys[0] for t in tables) and len(tables) == 2
+
+
+def test_a_box_ruled_only_across_is_left_to_the_text_layout():
+    img = _page()
+    xs, ys = [100, 700], [100, 160, 220, 280]
+    for y in ys:
+        cv2.line(img, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in xs:
+        cv2.line(img, (x, ys[0]), (x, ys[-1]), 0, 2)
+    assert find_tables(ink_mask(img), DPI) == []

@@ -107,3 +107,14 @@ def test_a_red_seal_over_numbers_is_taken_out_and_the_numbers_read():
     img = np.minimum(img, overlay)
     grid = {(c.row, c.col): c.text for c in _table(ocr_image(load_engine(), img, DPI, 1)).cells}
     assert [[grid[(r, c)] for c in range(4)] for r in range(1, 3)] == [row for row in ROWS[1:]]
+
+
+def test_a_table_without_ruling_lines_is_built_from_the_text_positions():
+    img = np.full((1754, 1240, 3), 255, np.uint8)
+    rows = [["rules", "14", "2", "0"], ["notices", "1", "10", "235"], ["orders", "7", "0", "31"]]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            cv2.putText(img, text, (120 + 260 * c, 400 + 60 * r), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    table = _table(ocr_image(load_engine(), img, DPI, 1))
+    grid = {(c.row, c.col): c.text for c in table.cells}
+    assert [[grid.get((r, c)) for c in range(4)] for r in range(3)] == rows
