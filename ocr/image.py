@@ -15,7 +15,7 @@ from ocr.page import ocr_image
 from ocr.render import MAX_DPI, MIN_DPI
 
 _MIN_DPI, _MAX_DPI = 72.0, 600.0
-_MAX_PIXELS = 60_000_000  # a page at 600 dpi is ~35 MP; more is a bomb, not a scan
+_MAX_PIXELS = 150_000_000  # a 600 dpi page is ~35 MP, a 长图 of twenty 200 dpi pages ~80 MP
 
 
 def _dpi(img: Image.Image) -> float:
@@ -57,7 +57,6 @@ def _bgr(frame: Image.Image) -> np.ndarray:
 
 def extract_image(data: bytes, source: str, engine: Engine | None = None) -> Document:
     """OCR every frame of an image file; each frame is a page (1-based)."""
-    Image.MAX_IMAGE_PIXELS = _MAX_PIXELS
     try:
         img = Image.open(io.BytesIO(data))
         img.load()
@@ -69,6 +68,8 @@ def extract_image(data: bytes, source: str, engine: Engine | None = None) -> Doc
     warnings: list[str] = []
     try:
         for i, frame in enumerate(ImageSequence.Iterator(img), start=1):
+            if frame.width * frame.height > _MAX_PIXELS:
+                raise ExtractionError(f"image frame {i} is {frame.width}x{frame.height} pixels: too large for a page")
             pages = i
             image, dpi, back = _working_resolution(_bgr(frame), _dpi(frame))
             # boxes in the image's own pixels, as the model specifies for images
@@ -77,7 +78,7 @@ def extract_image(data: bytes, source: str, engine: Engine | None = None) -> Doc
         if pages <= 1 and not blocks:
             raise ExtractionError(f"cannot read image: {exc}") from exc
         warnings.append(f"image frames after {pages - 1} unreadable: {exc}")
-    if not any(True for _ in blocks):
+    if not blocks:
         warnings.append("no text found in the image")
     return Document(
         source=source, format="image", method="ocr", blocks=tuple(blocks), pages=pages, warnings=tuple(warnings)
