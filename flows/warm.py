@@ -271,7 +271,11 @@ def serve(path: Path, idle_s: float) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(str(path))
+    old_umask = os.umask(0o077)  # whoever can connect runs commands as this user: only this user
+    try:
+        listener.bind(str(path))
+    finally:
+        os.umask(old_umask)
     listener.listen(16)
     listener.settimeout(5.0)
     inode = path.stat().st_ino
