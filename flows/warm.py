@@ -426,22 +426,26 @@ def main(argv: list[str] | None = None) -> int:
 
 def stop_all() -> int:
     """Stop every pre-loaded process of this state folder (their running commands finish)."""
-    n = 0
-    for folder in (state_dir(), Path(tempfile.gettempdir()) / f"nianbao-{os.getuid()}"):
-        for sock in folder.glob("warm-*.sock") if folder.is_dir() else ():
-            s = _connect(sock)
-            if s is not None:
-                # the accept loop has no stop message; the owner's pid is the peer of our connection
-                creds = s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-                pid = struct.unpack("3i", creds)[0]
-                s.close()
-                try:
-                    os.kill(pid, signal.SIGTERM)
-                    n += 1
-                except ProcessLookupError:
-                    pass
-            sock.unlink(missing_ok=True)
-    return n
+    folders = (state_dir(), Path(tempfile.gettempdir()) / f"nianbao-{os.getuid()}")
+    return sum(stop(sock) for folder in folders if folder.is_dir() for sock in folder.glob("warm-*.sock"))
+
+
+def stop(sock: Path) -> bool:
+    """Stop the pre-loaded process listening on `sock`; False when none was."""
+    s = _connect(sock)
+    stopped = False
+    if s is not None:
+        # the accept loop has no stop message: the listener's pid is the peer of a connection
+        creds = s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        pid = struct.unpack("3i", creds)[0]
+        s.close()
+        try:
+            os.kill(pid, signal.SIGTERM)
+            stopped = True
+        except ProcessLookupError:
+            pass
+    sock.unlink(missing_ok=True)
+    return stopped
 
 
 def describe() -> str:
