@@ -12,14 +12,17 @@ import pytest
 
 from flows import warm
 
-SEED = sorted((Path(__file__).resolve().parents[2] / "shared" / "seeds").glob("*.txt"))[0]
+SEED = min((Path(__file__).resolve().parents[2] / "shared" / "seeds").glob("*.txt"))
 
 
 @pytest.fixture
 def home(prefect_api: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
     yield tmp_path
-    warm.stop(warm.socket_path(dict(os.environ)))
+    sock = warm.socket_path(dict(os.environ))
+    warm.stop(sock)
+    for leftover in (sock.with_suffix(".lock"), sock.with_suffix(".log")):
+        leftover.unlink(missing_ok=True)
 
 
 def test_a_command_in_the_preloaded_process_behaves_as_run_here(home: Path, capfd: pytest.CaptureFixture[str]) -> None:
