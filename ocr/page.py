@@ -151,6 +151,18 @@ _NUMBER = re.compile(r"[0-9][0-9.,]*")
 _STRAY = re.compile(r"^([.,:;'`·、，。]*)([0-9](?:[0-9.,]*[0-9])?)([.,:;'`·、，。]*)$")
 
 
+_CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
+_DIGITISH = re.compile(r"[0-9OoDlI|]+")
+
+
+def _as_digits(text: str, conf: float) -> tuple[str, float]:
+    """A cell that reads as nothing but digits and their look-alikes (O for 0, l for 1) holds a
+    number the recogniser half saw: it is given as digits, and doubted."""
+    if not _DIGITISH.fullmatch(text) or text.isdigit():
+        return text, conf
+    return text.translate(_CONFUSABLE), min(conf, DISAGREE_CONFIDENCE)
+
+
 def _strip_strays(rec: Recognition) -> Recognition:
     """A table cell's `.0` or `1.` is a digit with a speck beside it: drop the marks, and judge
     the reading by the digits' own confidence."""
@@ -212,6 +224,11 @@ def ocr_image(
     text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
     clean = gray.copy()
     clean[rules > 0] = 255
+    # a seal printed in grey cannot be taken out by colour; where it lies, keep only what is darker
+    # than its ink (the print under it). The rules were found before, so none is lost to this.
+    seal = pp.find_seal(gray, dpi)
+    if seal is not None:
+        clean, text_ink = pp.fade_seal(clean, text_ink, seal)
     char_px = dpi * 12 / 72  # a 12 pt character
 
     crops: list[np.ndarray] = []
@@ -246,7 +263,6 @@ def ocr_image(
     recs = [_strip_strays(r) if i in recheck else r for i, r in enumerate(recs)]
     recs = _second_look(engine, clean, recs, recheck)
     # a seal printed in grey cannot be taken out by colour: what lies under it is not to be trusted
-    seal = pp.find_seal(gray, dpi)
     if seal is not None:
         rects = {i: rc for i, (rc, _) in recheck.items()}
         rects.update({loose_start + k: r for k, r in enumerate(loose_rects)})
@@ -256,7 +272,7 @@ def ocr_image(
     for t, jobs in table_jobs:
         cells = []
         for cell, pieces, idx in jobs:
-            text, conf = _cell_text(pieces, [recs[i] for i in idx])
+            text, conf = _as_digits(*_cell_text(pieces, [recs[i] for i in idx]))
             cells.append(
                 Cell(
                     row=cell.row,

@@ -173,3 +173,24 @@ def find_seal(gray: np.ndarray, dpi: float) -> tuple[int, int, int] | None:
         if inked_all_round >= 0.75:
             return int(cx / f), int(cy / f), int(r / f)
     return None
+
+
+def fade_seal(gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Inside a grey seal's disc, turn to paper what is no darker than the seal's own ink: black
+    print under a translucent seal is darker than the seal, so it stays (thinned to its core)."""
+    cx, cy, r = seal
+    h, w = gray.shape
+    x0, x1 = max(0, cx - int(r * 1.1)), min(w, cx + int(r * 1.1) + 1)
+    y0, y1 = max(0, cy - int(r * 1.1)), min(h, cy + int(r * 1.1) + 1)
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    dist = np.sqrt((xx - cx) ** 2 + (yy - cy) ** 2)
+    sub = gray[y0:y1, x0:x1]
+    ring = (np.abs(dist - r) <= 2) & (ink[y0:y1, x0:x1] > 0)
+    if int(ring.sum()) < 20:
+        return gray, ink
+    threshold = 0.6 * float(np.median(sub[ring]))
+    fade = (dist <= r * 1.08) & (sub > threshold)
+    g2, i2 = gray.copy(), ink.copy()
+    g2[y0:y1, x0:x1][fade] = 255
+    i2[y0:y1, x0:x1][fade] = 0
+    return g2, i2
