@@ -50,7 +50,8 @@ def _cpu(pid: int | None) -> float:
         return 0.0
 
 
-def timed_batch(files: list[str], workers: int, server_pid: int | None = None) -> tuple[float, dict[str, float]]:
+def timed_batch(files: list[str], workers: int, server_pid: int | None = None,
+                task_runs: str = "document") -> tuple[float, dict[str, float]]:
     """Wall seconds of one flow run, and the CPU seconds it cost in this process (Prefect, loading),
     in the worker processes and in the Prefect server."""
     import resource
@@ -60,7 +61,7 @@ def timed_batch(files: list[str], workers: int, server_pid: int | None = None) -
     db = Path(tempfile.mkdtemp(prefix="nianbao-bench-")) / "w.duckdb"
     me, kids, srv = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN), _cpu(server_pid)
     started = time.perf_counter()
-    ingest_batch(files, str(db), workers=workers, force=True)
+    ingest_batch(files, str(db), workers=workers, force=True, task_runs=task_runs)
     wall = time.perf_counter() - started
     me2, kids2 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = {"flow process": me2.ru_utime + me2.ru_stime - me.ru_utime - me.ru_stime,
@@ -73,6 +74,8 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("inputs", nargs="*", default=[str(ROOT / "tests" / "fixtures" / "pdf")])
     p.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--task-runs", choices=["document", "step", "none"], default="document",
+                   help="Prefect task runs per document (as nianbao ingest --task-runs)")
     args = p.parse_args()
     files = [f for f in expand(args.inputs) if f.lower().endswith(".pdf")] or expand(args.inputs)
     if len(files) < 2:
@@ -88,12 +91,13 @@ def main() -> None:
     timed_batch(files[:1], 1)  # first flow run of the process pays Prefect's lazy set-up
     bare = bare_pdfplumber(files)
     n = len(files)
-    print(f"{n} documents, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    print(f"{n} documents, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, "
+          f"task runs per document: {args.task_runs}")
     print(f"pdfplumber extract_tables alone: {bare:.2f} s, {bare / n:.3f} s per document")
     rate = {}
     for w in args.workers:
-        t_all, cpu_all = timed_batch(files, w, server_pid)
-        t_one, cpu_one = timed_batch(files[:1], w, server_pid)
+        t_all, cpu_all = timed_batch(files, w, server_pid, args.task_runs)
+        t_one, cpu_one = timed_batch(files[:1], w, server_pid, args.task_runs)
         per_doc = (t_all - t_one) / (n - 1)
         rate[w] = n / t_all
         print(f"workers={w}: {t_all:.2f} s, {rate[w]:.2f} documents/s; per document (T{n} - T1)/{n - 1} = "

@@ -26,9 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "0: no limit)")
     p.add_argument("--force", action="store_true",
                    help="read documents again even if this pipeline version already loaded the same bytes")
-    p.add_argument("--step-tasks", action="store_true",
-                   help="one Prefect task run per step of each document (detect, extract, reconcile, check, load) "
-                        "instead of one per document: more to see in Prefect, slower")
+    p.add_argument("--task-runs", choices=["document", "step", "none"], default="document",
+                   help="Prefect task runs per document: one (default), one per step (detect, extract, reconcile, "
+                        "check, load: more to see, slower) or none (the flow run only: fastest)")
     p.add_argument("--dask", nargs="?", const="local", default=None, metavar="ADDRESS",
                    help="read on a Dask cluster (the scheduler at ADDRESS, or a local cluster of --workers processes "
                         "when none is given), each worker writing Parquet, then merge into the warehouse")
@@ -45,8 +45,8 @@ def argv_of(args: argparse.Namespace) -> list[str]:
         out += ["--workers", str(args.workers)]
     if args.force:
         out.append("--force")
-    if args.step_tasks:
-        out.append("--step-tasks")
+    if args.task_runs != "document":
+        out += ["--task-runs", args.task_runs]
     if args.dask is not None:
         out += ["--dask", args.dask]
     if args.parquet:
@@ -98,7 +98,7 @@ def ingest_here(args: argparse.Namespace, sources: list[str]) -> int:
 
     try:
         ingest_batch(sources, args.db, on_done=done, workers=args.workers, timeout_s=args.timeout or None,
-                     force=args.force, by_steps=args.step_tasks)
+                     force=args.force, task_runs=args.task_runs)
     finally:
         if progress is not None:
             progress.stop()

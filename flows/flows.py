@@ -10,8 +10,9 @@ server recording its three state events), so five per document would add half of
 time to every document and eat the second core that a second worker needs. So `ingest_batch` makes
 one task run per document, `document` (named after the file, failed with the reason when the
 document is), which runs the same steps as plain functions (pipeline.process in a worker, then the
-load); `by_steps=True` (`nianbao ingest
---step-tasks`) and `process_document` run the five named tasks as their own task runs instead.
+load). task_runs="step" (`nianbao ingest --task-runs step`) and `process_document` run the five
+named tasks as their own task runs instead; task_runs="none" leaves only the flow run (the most
+documents per second: the flow run, its state and the command's output remain).
 
 Why not Prefect's ProcessPoolTaskRunner: it spawns fresh interpreters (each imports Prefect and the
 extractors again: seconds of CPU per worker, more than a one-file command may take) and cannot stop
@@ -59,6 +60,7 @@ from flows.writer import Writer
 from warehouse.load import Loaded, doc_id_of
 
 T = TypeVar("T")
+TASK_RUNS = ("document", "step", "none")
 _TASK: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 
 
@@ -182,9 +184,11 @@ def document_task(source: str, writer: Writer, pool: WorkerPool | None, timeout_
 
 
 def _document(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: float | None, force: bool,
-              by_steps: bool) -> Processed:
-    if by_steps:
+              task_runs: str) -> Processed:
+    if task_runs == "step":
         return _one(source, writer, pool, timeout_s, force, by_steps=True)
+    if task_runs == "none":
+        return _one(source, writer, pool, timeout_s, force, by_steps=False)
     try:
         return document_task(source, quote(writer), quote(pool), timeout_s, force)  # type: ignore[no-any-return]
     except DocumentFailed as e:
@@ -193,11 +197,13 @@ def _document(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: f
 
 def run_batch(sources: list[str], db: str, on_done: Callable[[Processed], None] | None = None,
               workers: int | None = None, timeout_s: float | None = DEFAULT_TIMEOUT_S,
-              force: bool = False, by_steps: bool = False) -> list[Processed]:
+              force: bool = False, task_runs: str = "document") -> list[Processed]:
     """The body of both flows (call it inside a flow run). workers=0 reads in this process, with no
-    time limit; otherwise min(workers, len(sources)) worker processes. by_steps: one Prefect task
-    run per step of each document instead of one per document. Results in input order; on_done is
+    time limit; otherwise min(workers, len(sources)) worker processes. task_runs: Prefect task runs
+    per document, "document" (one), "step" (one per step) or "none" (the flow run only). Results in input order; on_done is
     called in this thread as each document finishes."""
+    if task_runs not in TASK_RUNS:
+        raise ValueError(f"task_runs must be one of {', '.join(TASK_RUNS)}")
     Path(db).parent.mkdir(parents=True, exist_ok=True)
     n = min(default_workers() if workers is None else workers, len(sources))
     results: dict[int, Processed] = {}
@@ -210,7 +216,7 @@ def run_batch(sources: list[str], db: str, on_done: Callable[[Processed], None] 
         threads = ThreadPoolExecutor(max(1, n + 1), thread_name_prefix="nianbao-doc")
         try:
             pending: dict[Future[Processed], int] = {
-                threads.submit(copy_context().run, _document, s, writer, pool, timeout_s, force, by_steps): i
+                threads.submit(copy_context().run, _document, s, writer, pool, timeout_s, force, task_runs): i
                 for i, s in enumerate(sources)}
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -234,15 +240,15 @@ def run_batch(sources: list[str], db: str, on_done: Callable[[Processed], None] 
 @flow(name="process_document", log_prints=False)
 def process_document(source: str, db: str, timeout_s: float | None = DEFAULT_TIMEOUT_S) -> str:
     """Fetch one file or URL, read it and load it (even if already loaded); returns its summary line."""
-    return run_batch([source], db, workers=1, timeout_s=timeout_s, force=True, by_steps=True)[0].summary()
+    return run_batch([source], db, workers=1, timeout_s=timeout_s, force=True, task_runs="step")[0].summary()
 
 
 @flow(name="ingest_batch", log_prints=False)
 def ingest_batch(sources: list[str], db: str, on_done: Callable[[Processed], None] | None = None,
                  workers: int | None = None, timeout_s: float | None = DEFAULT_TIMEOUT_S,
-                 force: bool = False, by_steps: bool = False) -> list[str]:
+                 force: bool = False, task_runs: str = "document") -> list[str]:
     """Read many files or URLs into the warehouse; one summary line per input, in input order."""
-    return [p.summary() for p in run_batch(sources, db, on_done, workers, timeout_s, force, by_steps)]
+    return [p.summary() for p in run_batch(sources, db, on_done, workers, timeout_s, force, task_runs)]
 
 
 __all__ = ["Cancelled", "ingest_batch", "process_document", "run_batch"]

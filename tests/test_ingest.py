@@ -47,15 +47,16 @@ def test_every_document_gets_one_summary_line(one_worker: tuple[Path, str], seed
         assert sum(1 for line in out.splitlines() if line.startswith(str(f))) == 1
 
 
-def test_two_workers_load_the_same_facts_as_one(one_worker: tuple[Path, str], seeds: Path, tmp_path: Path) -> None:
-    rc, _, err = ingest(str(seeds), "--db", str(tmp_path / "w.duckdb"), "--workers", "2")
+def test_two_workers_without_task_runs_load_the_same_facts_as_one(one_worker: tuple[Path, str], seeds: Path,
+                                                                  tmp_path: Path) -> None:
+    rc, _, err = ingest(str(seeds), "--db", str(tmp_path / "w.duckdb"), "--workers", "2", "--task-runs", "none")
     assert rc == 0, err
     assert facts(tmp_path / "w.duckdb") == facts(one_worker[0])
 
 
 def test_reading_in_the_command_process_a_task_run_per_step_loads_the_same_facts(
         one_worker: tuple[Path, str], seeds: Path, tmp_path: Path) -> None:
-    rc, _, err = ingest(str(seeds), "--db", str(tmp_path / "w.duckdb"), "--workers", "0", "--step-tasks")
+    rc, _, err = ingest(str(seeds), "--db", str(tmp_path / "w.duckdb"), "--workers", "0", "--task-runs", "step")
     assert rc == 0, err
     assert facts(tmp_path / "w.duckdb") == facts(one_worker[0])
 
