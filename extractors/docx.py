@@ -6,6 +6,10 @@ Table blocks. A horizontal merge (`w:gridSpan`, or Word 97's `w:hMerge`) and a v
 (`w:vMerge` restart ... continue) each come out as ONE cell with its spans, anchored top-left. A table
 whose cells hold tables is a frame around them: its cells are walked like the body, so the inner
 tables come out as their own blocks. Text boxes are read after the paragraph that anchors them.
+
+Pictures (DrawingML `a:blip`, VML `v:imagedata`) are noted where they sit: after the paragraph that
+holds them, after the table whose cell holds them. `extractors.embedded` OCRs those worth it (tables
+pasted as pictures, scanned pages) and puts their blocks in their place.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from io import BytesIO
 
 from lxml import etree
 
+from extractors.embedded import EmbeddedImage, read_images
 from extractors.encoding import join_pieces, squeeze_cjk_spaces
 from extractors.errors import ExtractionError
 from extractors.model import Block, Cell, Document, Paragraph, Table
@@ -46,15 +51,14 @@ def _w(name: str) -> str:
 def extract_docx(data: bytes, source: str) -> Document:
     """Paragraphs and tables of a DOCX body in order; merged cells as one cell with spans."""
     _check_package(data)
-    body, chunks = _open_body(data)
+    body, chunks, pictures = _open_body(data)
     blocks: list[Block] = []
     warnings: list[str] = []
-    _walk_container(body, blocks, _Context(chunks, source, warnings))
-    images = _count_images(body)
-    if images:
-        warnings.append(f"{images} image(s) in the document not read (text in images needs OCR)")
+    images: list[EmbeddedImage] = []
+    _walk_container(body, blocks, _Context(chunks, source, warnings, images))
+    read = read_images(blocks, images, source, lambda rid: pictures.get(rid))
     return Document(
-        source=source, format="docx", method="docx", blocks=tuple(blocks), warnings=tuple(warnings)
+        source=source, format="docx", method="docx", blocks=read.blocks, warnings=tuple(warnings) + read.warnings
     )
 
 
@@ -66,11 +70,10 @@ class _Context:
     chunks: Mapping[str, tuple[str, bytes]]  # relationship id -> (content type, bytes)
     source: str
     warnings: list[str]
+    images: list[EmbeddedImage]  # pictures met (relationship ids), at the block index where they sit
 
-
-def _count_images(body: etree._Element) -> int:
-    blips = sum(1 for _ in body.iter(f"{{{DRAWING}}}blip"))
-    return blips or sum(1 for _ in body.iter(f"{{{VML}}}imagedata"))
+    def note_pictures(self, rids: list[str], out: list[Block]) -> None:
+        self.images.extend(EmbeddedImage(len(out), rid, f"picture {rid}") for rid in rids)
 
 
 def _check_package(data: bytes) -> None:
@@ -89,8 +92,8 @@ def _check_package(data: bytes) -> None:
         raise ExtractionError(f"DOCX would unpack to over {MAX_TOTAL_BYTES // 2**20} MB: refused")
 
 
-def _open_body(data: bytes) -> tuple[etree._Element, dict[str, tuple[str, bytes]]]:
-    """The body element, and the parts its w:altChunk elements may import."""
+def _open_body(data: bytes) -> tuple[etree._Element, dict[str, tuple[str, bytes]], dict[str, bytes]]:
+    """The body element, the parts its w:altChunk elements may import, and its pictures' bytes."""
     import docx  # python-docx; imported here so sniffing other formats never pays for it
 
     try:
@@ -101,12 +104,17 @@ def _open_body(data: bytes) -> tuple[etree._Element, dict[str, tuple[str, bytes]
             for rid, rel in rels.items()
             if rel.reltype.endswith("/aFChunk") and not rel.is_external
         }
+        pictures = {
+            rid: rel.target_part.blob
+            for rid, rel in rels.items()
+            if rel.reltype.endswith("/image") and not rel.is_external
+        }
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml and zipfile errors alike
         raise ExtractionError(f"DOCX could not be opened ({type(exc).__name__}: {exc})") from exc
     body = document.element.find(_w("body"))
     if body is None:
         raise ExtractionError("DOCX has no document body")
-    return body, chunks
+    return body, chunks, pictures
 
 
 # --- block level ----------------------------------------------------------------------------------
@@ -117,8 +125,9 @@ def _walk_container(container: etree._Element, out: list[Block], ctx: _Context) 
     for child in container:
         tag = child.tag
         if tag == _w("p"):
-            lines, boxes = _paragraph(child)
+            lines, boxes, pictures = _paragraph(child)
             out.extend(Paragraph(line) for line in (line.strip() for line in lines) if line)
+            ctx.note_pictures(pictures, out)
             for box in boxes:
                 _walk_container(box, out, ctx)
         elif tag == _w("tbl"):
@@ -144,12 +153,17 @@ def _alt_chunk(el: etree._Element, out: list[Block], ctx: _Context) -> None:
         from extractors.html import extract_html
 
         try:
-            out.extend(extract_html(blob, ctx.source).blocks)
+            # its pictures' addresses name files of the machine that made it, not beside ours
+            out.extend(extract_html(blob, ctx.source, resolve=_nothing).blocks)
             return
         except ExtractionError:
             pass
     if blob:
         ctx.warnings.append(f"imported document part not read ({content_type or 'unknown type'})")
+
+
+def _nothing(ref: str) -> bytes | None:
+    return None
 
 
 def _first_choice(alternate: etree._Element) -> etree._Element | None:
@@ -163,15 +177,17 @@ def _first_choice(alternate: etree._Element) -> etree._Element | None:
 # --- paragraphs -----------------------------------------------------------------------------------
 
 
-def _paragraph(p: etree._Element) -> tuple[list[str], list[etree._Element]]:
-    """A paragraph's lines (split at manual line breaks) and the text boxes anchored in it."""
+def _paragraph(p: etree._Element) -> tuple[list[str], list[etree._Element], list[str]]:
+    """A paragraph's lines (split at manual line breaks), the text boxes anchored in it, and the
+    relationship ids of its pictures."""
     lines: list[list[str]] = [[]]
     boxes: list[etree._Element] = []
-    _inline(p, lines, boxes)
-    return ["".join(parts) for parts in lines], boxes
+    pictures: list[str] = []
+    _inline(p, lines, boxes, pictures)
+    return ["".join(parts) for parts in lines], boxes, pictures
 
 
-def _inline(el: etree._Element, lines: list[list[str]], boxes: list[etree._Element]) -> None:
+def _inline(el: etree._Element, lines: list[list[str]], boxes: list[etree._Element], pictures: list[str]) -> None:
     for child in el:
         tag = child.tag
         if not isinstance(tag, str) or tag in _DROPPED:
@@ -188,19 +204,27 @@ def _inline(el: etree._Element, lines: list[list[str]], boxes: list[etree._Eleme
             lines[-1].append(_symbol(child))
         elif tag == _w("txbxContent"):
             boxes.append(child)
+        elif tag == f"{{{DRAWING}}}blip":
+            rid = child.get(f"{{{REL}}}embed")
+            if rid:
+                pictures.append(rid)
+        elif tag == f"{{{VML}}}imagedata":
+            rid = child.get(f"{{{REL}}}id")
+            if rid:
+                pictures.append(rid)
         elif tag == f"{{{MC}}}AlternateContent":
             choice = _first_choice(child)
             if choice is not None:
-                _inline(choice, lines, boxes)
+                _inline(choice, lines, boxes, pictures)
         elif tag == f"{{{MATH}}}t":
             lines[-1].append(child.text or "")
         elif tag == _w("sdt"):
             content = child.find(_w("sdtContent"))
             if content is not None:
-                _inline(content, lines, boxes)
+                _inline(content, lines, boxes, pictures)
         else:
             # runs, hyperlinks, insertions, drawings and their wrappers down to any text box
-            _inline(child, lines, boxes)
+            _inline(child, lines, boxes, pictures)
 
 
 def _symbol(sym: etree._Element) -> str:
@@ -290,12 +314,15 @@ def _table(tbl: etree._Element, out: list[Block], ctx: _Context) -> None:
             for cell in row:
                 _walk_container(cell.element, out, ctx)
         return
-    table = _grid(raw)
+    pictures: list[str] = []
+    table = _grid(raw, pictures)
     if table is not None:
         out.append(table)
+    # a picture inside a cell of a data table comes out after the table
+    ctx.note_pictures(pictures, out)
 
 
-def _grid(raw: list[list[_RawCell]]) -> Table | None:
+def _grid(raw: list[list[_RawCell]], pictures: list[str]) -> Table | None:
     # anchors[(col, span)] = index in `cells` of the cell whose vertical merge may continue there
     cells: list[Cell] = []
     anchors: dict[tuple[int, int], int] = {}
@@ -303,7 +330,7 @@ def _grid(raw: list[list[_RawCell]]) -> Table | None:
         next_anchors: dict[tuple[int, int], int] = {}
         for rc in row:
             key = (rc.col, rc.span)
-            text = _cell_text(rc.element)
+            text = _cell_text(rc.element, pictures)
             above = anchors.get(key)
             if rc.vmerge == "continue" and above is not None and not text:
                 cells[above] = replace(cells[above], row_span=cells[above].row_span + 1)
@@ -326,23 +353,24 @@ def _drop_empty_rows(cells: list[Cell]) -> list[Cell]:
     return [replace(c, row=new_index[c.row]) for c in cells]
 
 
-def _cell_text(tc: etree._Element) -> str:
+def _cell_text(tc: etree._Element, pictures: list[str]) -> str:
     """A cell's paragraphs and lines joined: nothing between CJK characters, a space otherwise."""
     lines: list[str] = []
-    _cell_lines(tc, lines)
+    _cell_lines(tc, lines, pictures)
     return join_pieces([squeeze_cjk_spaces(line) for line in lines])
 
 
-def _cell_lines(container: etree._Element, lines: list[str]) -> None:
+def _cell_lines(container: etree._Element, lines: list[str], pictures: list[str]) -> None:
     for child in container:
         if child.tag == _w("p"):
-            para_lines, boxes = _paragraph(child)
+            para_lines, boxes, para_pictures = _paragraph(child)
             lines.extend(para_lines)
+            pictures.extend(para_pictures)
             for box in boxes:
-                _cell_lines(box, lines)
+                _cell_lines(box, lines, pictures)
         elif child.tag == _w("sdt"):
             content = child.find(_w("sdtContent"))
             if content is not None:
-                _cell_lines(content, lines)
+                _cell_lines(content, lines, pictures)
         elif child.tag in _TRANSPARENT:
-            _cell_lines(child, lines)
+            _cell_lines(child, lines, pictures)

@@ -6,12 +6,18 @@ non-link text), then walked in document order: prose lines become Paragraph bloc
 become Table blocks with rowspan/colspan kept as spans. Tables used for page layout (a table with
 tables in its cells, a single cell, or cells holding whole articles) are walked like any container,
 so the data tables inside them come out as their own blocks.
+
+Pictures in the article (图片版: a report pasted as one picture per page) are noted where they sit and
+handed to `extractors.embedded`, which OCRs those worth it and puts their blocks in their place. A page
+whose article holds only pictures is found by them: a CMS body container holding pictures and no
+text, or the pictures outside a nearly empty text container.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import urllib.parse
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import lxml.html
@@ -25,6 +31,7 @@ from extractors.encoding import (
     normalise_charset,
     squeeze_cjk_spaces,
 )
+from extractors.embedded import EmbeddedImage, decode_data_uri, read_beside, read_images
 from extractors.errors import ExtractionError
 from extractors.model import Block, Cell, Document, Paragraph, Table
 
@@ -154,6 +161,15 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:
 _SPAN_NUMBER = re.compile(r"\d+")
 _MAX_COLSPAN = 1000
 _SMALL_IMAGE_PX = 40  # icons, bullets, print buttons
+# Where a picture's address is: lazy-loading CMSes keep the real one in a data- attribute and put a
+# placeholder in src, so those attributes come first.
+_IMAGE_ATTRS = ("data-original", "data-src", "original", "data-echo", "oldsrc", "src")
+_IMAGE_SUFFIX = re.compile(r"\.(jpe?g|png|gif|bmp|tiff?|webp)$", re.IGNORECASE)
+# A text container with less than this (a headline, a date, a preface) around no picture, on a page
+# with pictures outside it: a 图片版 article, whose pages are the pictures.
+_PICTURE_PAGE_TEXT = 500
+
+Resolve = Callable[[str], "bytes | None"]
 
 
 # --- decoding -------------------------------------------------------------------------------------
@@ -174,11 +190,20 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
 # --- entry point ----------------------------------------------------------------------------------
 
 
-def extract_html(data: bytes, source: str, *, content_type: str | None = None) -> Document:
-    """Paragraphs and tables of the article in an HTML page, in document order.
+def extract_html(
+    data: bytes, source: str, *, content_type: str | None = None, resolve: Resolve | None = None
+) -> Document:
+    """Paragraphs and tables of the article in an HTML page, in document order, with the blocks OCR
+    reads in its pictures where they sit (see `extractors.embedded` for which pictures are read).
 
     `content_type` is the HTTP Content-Type header where the page was fetched (the crawler knows it);
     its charset is trusted after a BOM and before the page's meta tag.
+
+    `resolve` gives the bytes of a picture the page links to (None when they cannot be had); it is
+    called with the address resolved against the page's own (its <base href>, then `source` where
+    that is an http(s) URL), else with the address as written. Without it, pictures are read from
+    data: URIs, and from files beside `source` where that is a local file (a page saved with its
+    pictures).
     """
     text = decode_html(data, content_type)
     root = _parse(text)
@@ -194,15 +219,42 @@ def extract_html(data: bytes, source: str, *, content_type: str | None = None) -
             flow.blocks.append(Paragraph(title))
     flow.walk_children(container)
     flow.flush()
-    if not flow.blocks:
-        raise ExtractionError("HTML page holds no text")
+    read = read_images(flow.blocks, flow.images, source, _fetcher(root, source, resolve))
+    if not read.blocks:
+        raise ExtractionError("HTML page holds no text" + (" (nor any its pictures gave)" if flow.images else ""))
     return Document(
         source=source,
         format="html",
         method="html",
-        blocks=tuple(flow.blocks),
-        warnings=tuple(flow.warnings),
+        blocks=read.blocks,
+        warnings=tuple(flow.warnings) + read.warnings,
     )
+
+
+def _fetcher(root: etree._Element, source: str, resolve: Resolve | None) -> Resolve:
+    """Picture bytes from a reference in the page: a data: URI, else through `resolve`, else a file
+    beside a local source."""
+    base = _base_url(root, source)
+
+    def fetch(ref: str) -> bytes | None:
+        if ref[:5].lower() == "data:":
+            return decode_data_uri(ref)
+        if resolve is not None:
+            return resolve(urllib.parse.urljoin(base, ref) if base else ref)
+        return read_beside(source, ref)
+
+    return fetch
+
+
+def _base_url(root: etree._Element, source: str) -> str | None:
+    page = source if source.lower().startswith(("http://", "https://")) else None
+    base = root.find(".//base[@href]")
+    href = (base.get("href") or "").strip() if base is not None else ""
+    if href:
+        joined = urllib.parse.urljoin(page, href) if page else href
+        if joined.lower().startswith(("http://", "https://")):
+            return joined
+    return page
 
 
 def _parse(text: str) -> etree._Element:
@@ -226,6 +278,7 @@ class _Stats:
     link_chars: int  # of which inside <a>
     links: int
     tables: int  # <table> elements inside (itself included)
+    images: int = 0  # pictures inside that may hold text (not declared icon-sized)
 
 
 def _tag(el: etree._Element) -> str:
@@ -249,18 +302,21 @@ def _measure(body: etree._Element) -> dict[etree._Element, _Stats]:
             stats[el] = _Stats(0, 0, 0, 0)
             continue
         chars = _count(el.text)
-        link_chars = links = tables = 0
+        link_chars = links = tables = images = 0
         for child in el:
             s = stats[child]
             chars += s.chars + _count(child.tail)
             link_chars += s.link_chars
             links += s.links
             tables += s.tables
+            images += s.images
         if tag == "a":
             link_chars, links = chars, links + 1
         if tag == "table":
             tables += 1
-        stats[el] = _Stats(chars, link_chars, links, tables)
+        if tag == "img" and _image_ref(el) and not _is_small_image(el):
+            images += 1
+        stats[el] = _Stats(chars, link_chars, links, tables, images)
     return stats
 
 
@@ -293,7 +349,8 @@ def _choose_container(body: etree._Element, stats: dict[etree._Element, _Stats])
         return body
     hinted = _hinted_container(body, stats, total)
     start = body if hinted is None else hinted
-    return _widen_to_tables(_densest_container(start, stats), body, stats)
+    container = _widen_to_tables(_densest_container(start, stats), body, stats)
+    return _widen_to_pictures(container, body, stats)
 
 
 def _hinted_container(
@@ -312,12 +369,56 @@ def _hinted_container(
     if any(_own_text(stats, el) for el in strong):
         hinted = strong
     largest = max(_own_text(stats, el) for el in hinted)
-    if largest == 0 or (largest < 0.3 * total and hinted is not strong):
+    if largest == 0:
+        return _hinted_picture_container(hinted, stats)
+    if largest < 0.3 * total and hinted is not strong:
         return None
     # Nested hinted wrappers (div.content > div#zoom > div.TRS_Editor): the innermost that still
     # holds nearly all of the text, so the title bar and "related links" around it stay out.
     holding = [el for el in hinted if _own_text(stats, el) >= 0.8 * largest]
     return max(holding, key=lambda el: (_depth(el), _own_text(stats, el)))
+
+
+def _hinted_picture_container(
+    hinted: list[etree._Element], stats: dict[etree._Element, _Stats]
+) -> etree._Element | None:
+    """A CMS body container with pictures and no text: a 图片版 article. The innermost one holding
+    all of the most pictures any of them holds."""
+    most = max((stats[el].images for el in hinted), default=0)
+    if most == 0:
+        return None
+    holding = [el for el in hinted if stats[el].images == most]
+    return max(holding, key=_depth)
+
+
+def _widen_to_pictures(
+    container: etree._Element, body: etree._Element, stats: dict[etree._Element, _Stats]
+) -> etree._Element:
+    """Grow a nearly empty container that holds no picture (a headline, a date) to hold the pictures
+    of the page outside navigation and footers: on a 图片版 page they are the article."""
+    if stats[container].images or _own_text(stats, container) >= _PICTURE_PAGE_TEXT:
+        return container
+    for img in body.iter("img"):
+        if not stats[img].images or _picture_in_boilerplate(img, body, stats):
+            continue
+        container = _common_ancestor(container, img)
+    return container
+
+
+def _picture_in_boilerplate(img: etree._Element, body: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
+    """Logos and banners: a picture in navigation or a footer, or linking elsewhere than to a picture
+    (a report page is linked, if at all, to its full-size self)."""
+    for anc in img.iterancestors():
+        if anc is body:
+            return False
+        tag = _tag(anc)
+        if tag in _BOILERPLATE_TAGS or anc.get("role") == "navigation" or _is_link_list(anc, stats):
+            return True
+        if tag == "a":
+            path = urllib.parse.urlsplit(anc.get("href") or "").path
+            if not _IMAGE_SUFFIX.search(path):
+                return True
+    return False
 
 
 def _densest_container(start: etree._Element, stats: dict[etree._Element, _Stats]) -> etree._Element:
@@ -430,6 +531,7 @@ class _Flow:
         self.in_cell = in_cell
         self.blocks: list[Block] = []
         self.warnings: list[str] = []
+        self.images: list[EmbeddedImage] = []  # pictures met, at the block index where they sit
         self._pieces: list[str] = []
 
     def flush(self) -> None:
@@ -491,15 +593,17 @@ class _Flow:
             _push_content(el, pre, stack)
 
     def _image(self, el: etree._Element) -> None:
-        src = (el.get("src") or el.get("data-src") or el.get("original") or "").strip()
+        src = _image_ref(el)
         if not src or _is_small_image(el):
             return
-        if src.startswith("data:"):
+        if src[:5].lower() == "data:":
             kind = src[5:].split(",", 1)[0]
             where = f"{kind} data URI ({len(src)} bytes)"
         else:
             where = src[:200]
-        self.warnings.append(f"image in the article not read (text in images needs OCR): {where}")
+        if not self.in_cell:
+            self.flush()  # text before and after the picture are separate lines around its blocks
+        self.images.append(EmbeddedImage(len(self.blocks), src, where))
 
     def _table(self, table: etree._Element, stack: list[_Step]) -> None:
         if self.in_cell:
@@ -518,9 +622,12 @@ class _Flow:
         if caption is not None:
             self.text(" ".join(caption.itertext()))
             self.flush()
-        parsed = _data_table(table, self.stats, self.warnings)
+        images: list[EmbeddedImage] = []
+        parsed = _data_table(table, self.stats, self.warnings, images)
         if parsed is not None:
             self.blocks.append(parsed)
+        # a picture inside a cell of a data table comes out after the table
+        self.images.extend(EmbeddedImage(len(self.blocks), im.ref, im.where) for im in images)
 
 
 @dataclass(frozen=True)
@@ -590,6 +697,14 @@ def _holds_prose(cell: etree._Element, stats: dict[etree._Element, _Stats]) -> b
     return paragraphs + breaks >= 3
 
 
+def _image_ref(img: etree._Element) -> str:
+    for attr in _IMAGE_ATTRS:
+        ref = (img.get(attr) or "").strip()
+        if ref:
+            return ref
+    return ""
+
+
 def _is_small_image(img: etree._Element) -> bool:
     sizes = [_span(img.get(attr)) for attr in ("width", "height") if _SPAN_NUMBER.search(img.get(attr) or "")]
     return any(size < _SMALL_IMAGE_PX for size in sizes)
@@ -601,7 +716,7 @@ def _span(value: str | None) -> int:
 
 
 def _data_table(
-    table: etree._Element, stats: dict[etree._Element, _Stats], warnings: list[str]
+    table: etree._Element, stats: dict[etree._Element, _Stats], warnings: list[str], images: list[EmbeddedImage]
 ) -> Table | None:
     rows = [r for r in _table_rows(table) if not _hidden(r)]
     n_rows = len(rows)
@@ -623,7 +738,7 @@ def _data_table(
                 for cc in range(c, c + width):
                     occupied.add((rr, cc))
             placed.append(
-                Cell(row=r, col=c, text=_cell_text(td, stats, warnings), row_span=row_span, col_span=width)
+                Cell(row=r, col=c, text=_cell_text(td, stats, warnings, images), row_span=row_span, col_span=width)
             )
             c += width
     if not any(cell.text for cell in placed):
@@ -642,12 +757,15 @@ def _drop_empty_rows(cells: list[Cell], occupied: set[tuple[int, int]]) -> list[
     ]
 
 
-def _cell_text(td: etree._Element, stats: dict[etree._Element, _Stats], warnings: list[str]) -> str:
+def _cell_text(
+    td: etree._Element, stats: dict[etree._Element, _Stats], warnings: list[str], images: list[EmbeddedImage]
+) -> str:
     """A cell's lines (<br>, <p>, <div>) joined: nothing between CJK characters, a space otherwise."""
     flow = _Flow(stats, in_cell=True)
     flow.walk_children(td)
     flow.flush()
     warnings.extend(flow.warnings)
+    images.extend(flow.images)
     return join_pieces(_lines(flow.blocks))
 
 
