@@ -58,7 +58,11 @@ def extract_docx(data: bytes, source: str) -> Document:
     _walk_container(body, blocks, _Context(chunks, source, warnings, images))
     read = read_images(blocks, images, source, lambda rid: pictures.get(rid))
     return Document(
-        source=source, format="docx", method="docx", blocks=read.blocks, warnings=tuple(warnings) + read.warnings
+        source=source,
+        format="docx",
+        method="docx",
+        blocks=read.blocks,
+        warnings=tuple(warnings) + read.warnings,
     )
 
 
@@ -187,7 +191,9 @@ def _paragraph(p: etree._Element) -> tuple[list[str], list[etree._Element], list
     return ["".join(parts) for parts in lines], boxes, pictures
 
 
-def _inline(el: etree._Element, lines: list[list[str]], boxes: list[etree._Element], pictures: list[str]) -> None:
+def _inline(
+    el: etree._Element, lines: list[list[str]], boxes: list[etree._Element], pictures: list[str]
+) -> None:
     for child in el:
         tag = child.tag
         if not isinstance(tag, str) or tag in _DROPPED:

@@ -76,7 +76,7 @@ class Read:
 
 def decode_data_uri(uri: str) -> bytes | None:
     """The bytes of a `data:` URI (base64 or percent-encoded), or None when it is not one."""
-    if not uri[:5].lower() == "data:" or "," not in uri:
+    if uri[:5].lower() != "data:" or "," not in uri:
         return None
     header, payload = uri[5:].split(",", 1)
     if header.lower().endswith(";base64"):
@@ -175,8 +175,10 @@ def read_images(
     ocred = 0
     for index, image in enumerate(images, start=1):
         if index > MAX_LOOKED_AT or ocred >= MAX_IMAGES:
-            warnings.append(f"{len(images) - index + 1} image(s) not read (at most {MAX_IMAGES} are OCR'd "
-                            f"and {MAX_LOOKED_AT} looked at per document)")
+            warnings.append(
+                f"{len(images) - index + 1} image(s) not read (at most {MAX_IMAGES} are OCR'd "
+                f"and {MAX_LOOKED_AT} looked at per document)"
+            )
             break
         data, why = _fetch(fetch, image.ref)
         if data is None:
@@ -202,8 +204,10 @@ def read_images(
     if small:
         warnings.append(f"{small} image(s) not read (too small to hold a page: logos, icons, spacers)")
     if not_page:
-        warnings.append(f"{not_page} image(s) not read (the text holds tables of figures and these "
-                        "are not shaped like pages)")
+        warnings.append(
+            f"{not_page} image(s) not read (the text holds tables of figures and these "
+            "are not shaped like pages)"
+        )
     return Read(_splice(blocks, inserts), tuple(warnings), ocred)
 
 
@@ -231,8 +235,9 @@ def _is_vector(data: bytes) -> bool:
     return head.startswith((b"<svg", b"<?xml", b"<!DOCTYPE svg"))
 
 
-def _ocr(ocr: Ocr | None, data: bytes, name: str, image: EmbeddedImage, index: int,
-         warnings: list[str]) -> tuple[Block, ...]:
+def _ocr(
+    ocr: Ocr | None, data: bytes, name: str, image: EmbeddedImage, index: int, warnings: list[str]
+) -> tuple[Block, ...]:
     if ocr is None:
         from ocr.image import extract_image  # ONNX models load only where a picture is read
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import lxml.html
 from lxml import etree
 
+from extractors.embedded import EmbeddedImage, decode_data_uri, read_beside, read_images
 from extractors.encoding import (
     charset_from_content_type,
     collapse_source_whitespace,
@@ -31,7 +32,6 @@ from extractors.encoding import (
     normalise_charset,
     squeeze_cjk_spaces,
 )
-from extractors.embedded import EmbeddedImage, decode_data_uri, read_beside, read_images
 from extractors.errors import ExtractionError
 from extractors.model import Block, Cell, Document, Paragraph, Table
 
@@ -221,7 +221,9 @@ def extract_html(
     flow.flush()
     read = read_images(flow.blocks, flow.images, source, _fetcher(root, source, resolve))
     if not read.blocks:
-        raise ExtractionError("HTML page holds no text" + (" (nor any its pictures gave)" if flow.images else ""))
+        raise ExtractionError(
+            "HTML page holds no text" + (" (nor any its pictures gave)" if flow.images else "")
+        )
     return Document(
         source=source,
         format="html",
@@ -405,7 +407,9 @@ def _widen_to_pictures(
     return container
 
 
-def _picture_in_boilerplate(img: etree._Element, body: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
+def _picture_in_boilerplate(
+    img: etree._Element, body: etree._Element, stats: dict[etree._Element, _Stats]
+) -> bool:
     """Logos and banners: a picture in navigation or a footer, or linking elsewhere than to a picture
     (a report page is linked, if at all, to its full-size self)."""
     for anc in img.iterancestors():
@@ -716,7 +720,10 @@ def _span(value: str | None) -> int:
 
 
 def _data_table(
-    table: etree._Element, stats: dict[etree._Element, _Stats], warnings: list[str], images: list[EmbeddedImage]
+    table: etree._Element,
+    stats: dict[etree._Element, _Stats],
+    warnings: list[str],
+    images: list[EmbeddedImage],
 ) -> Table | None:
     rows = [r for r in _table_rows(table) if not _hidden(r)]
     n_rows = len(rows)
@@ -738,7 +745,13 @@ def _data_table(
                 for cc in range(c, c + width):
                     occupied.add((rr, cc))
             placed.append(
-                Cell(row=r, col=c, text=_cell_text(td, stats, warnings, images), row_span=row_span, col_span=width)
+                Cell(
+                    row=r,
+                    col=c,
+                    text=_cell_text(td, stats, warnings, images),
+                    row_span=row_span,
+                    col_span=width,
+                )
             )
             c += width
     if not any(cell.text for cell in placed):

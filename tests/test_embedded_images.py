@@ -111,7 +111,9 @@ def fake_ocr(calls: list[str]) -> Callable[[bytes, str], Document]:
     def ocr(data: bytes, source: str) -> Document:
         calls.append(source)
         cell = Cell(0, 0, "7", page=1, bbox=(1, 2, 3, 4), confidence=0.93)
-        return Document(source, "image", "ocr", (Table((cell,), page=1), Paragraph("图片中的文字", page=1)), 1)
+        return Document(
+            source, "image", "ocr", (Table((cell,), page=1), Paragraph("图片中的文字", page=1)), 1
+        )
 
     return ocr
 
@@ -131,7 +133,11 @@ def test_ocr_blocks_go_where_the_picture_sits_with_its_index_as_page_and_confide
     blocks = [Paragraph("前"), Paragraph("中"), Paragraph("后")]
     read = read_images(blocks, images, "doc", {"a": png(10, 10), "b": png(1240, 1754)}.get, fake_ocr(calls))
     assert [type(b).__name__ if isinstance(b, Table) else b.text for b in read.blocks] == [
-        "前", "中", "Table", "图片中的文字", "后"
+        "前",
+        "中",
+        "Table",
+        "图片中的文字",
+        "后",
     ]
     table = read.blocks[2]
     assert isinstance(table, Table) and table.page == 2
@@ -140,7 +146,9 @@ def test_ocr_blocks_go_where_the_picture_sits_with_its_index_as_page_and_confide
 
 
 def test_logos_icons_qr_codes_and_spacers_are_not_read():
-    assert not any(readable_size(w, h) for w, h in [(200, 60), (300, 300), (560, 560), (3000, 8), (1920, 150)])
+    assert not any(
+        readable_size(w, h) for w, h in [(200, 60), (300, 300), (560, 560), (3000, 8), (1920, 150)]
+    )
     assert all(readable_size(w, h) for w, h in [(600, 600), (1241, 1754), (1800, 300)])
 
 
@@ -192,7 +200,9 @@ def test_a_failing_ocr_or_fetch_is_a_warning_for_that_picture_only():
     images, _ = pictures((1, 1), (1, 1))
     read = read_images([Paragraph("正文")], images, "doc", fetch, ocr)
     assert read.blocks == (Paragraph("正文"),)
-    assert any("model crashed" in w for w in read.warnings) and any("server too slow" in w for w in read.warnings)
+    assert any("model crashed" in w for w in read.warnings) and any(
+        "server too slow" in w for w in read.warnings
+    )
 
 
 # --- bad pictures in real documents: warnings, never errors -------------------------------------------
@@ -231,7 +241,10 @@ def test_a_corrupt_picture_in_a_docx_is_a_warning():
 
 def test_data_uris_decode_in_base64_wrapped_over_lines_or_percent_encoded():
     payload = base64.b64encode(b"\x89PNG pixels").decode()
-    assert decode_data_uri(f"data:image/png;base64,{payload[:6]}\n {payload[6:].rstrip('=')}") == b"\x89PNG pixels"
+    assert (
+        decode_data_uri(f"data:image/png;base64,{payload[:6]}\n {payload[6:].rstrip('=')}")
+        == b"\x89PNG pixels"
+    )
     assert decode_data_uri("data:image/svg+xml,%3Csvg%2F%3E") == b"<svg/>"
     assert decode_data_uri("/upload/a.png") is None
 
@@ -243,7 +256,9 @@ def test_linked_pictures_are_resolved_against_the_page_address():
         asked.append(url)
         return None
 
-    html = article('<p>正文。</p><img src="../../upload/p1.jpg"><img data-src="/upload/p2.jpg" src="blank.gif">')
+    html = article(
+        '<p>正文。</p><img src="../../upload/p1.jpg"><img data-src="/upload/p2.jpg" src="blank.gif">'
+    )
     doc = extract_html(html, "http://www.example.gov.cn/zwgk/ndbg/t1.html", resolve=resolve)
     assert asked == ["http://www.example.gov.cn/upload/p1.jpg", "http://www.example.gov.cn/upload/p2.jpg"]
     assert sum("not available" in w for w in doc.warnings) == 2
@@ -263,7 +278,10 @@ def test_an_article_of_pictures_alone_is_found_in_its_cms_container():
     asked: list[str] = []
     html = article('<p><img src="/upload/page1.jpg"></p><p><img src="/upload/page2.jpg"></p>')
     doc = extract_html(html, "http://www.example.gov.cn/t1.html", resolve=lambda u: asked.append(u))
-    assert asked == ["http://www.example.gov.cn/upload/page1.jpg", "http://www.example.gov.cn/upload/page2.jpg"]
+    assert asked == [
+        "http://www.example.gov.cn/upload/page1.jpg",
+        "http://www.example.gov.cn/upload/page2.jpg",
+    ]
     assert doc.blocks[0] == Paragraph("佛山市人民政府办公室2025年政府信息公开工作年度报告")
 
 
