@@ -10,7 +10,9 @@ Entry points: `ocr.pdf.ocr_pdf_pages` (scanned PDF pages, called by the PDF extr
     crops.py       the pieces of text in a cell or on a line, cropped for the recogniser
     engine.py      PP-OCR det/rec/cls ONNX models shipped in the rapidocr wheel, on onnxruntime
     layout.py      text outside ruled tables -> paragraphs and unruled tables
-    page.py        the steps above for one page, boxes mapped back to the page as given
+    prepare.py     the clean-up chained for one page, and the map back to the page as given
+    trust.py       when a reading is doubted (confidence policies)
+    page.py        the steps above for one page -> Paragraph and Table blocks
 
 Recognition confidence: a cell's is the least probability of its characters, capped where a number
 read twice disagrees, or where a grey seal covers it. The models load once per process

@@ -1,93 +1,27 @@
 """One page image -> blocks of the shared table model (Paragraph, Table) in reading order.
 
-The steps: seal out, denoise, deskew, turn upright (a detection pass at 50 dpi), flatten background;
-ruling lines -> table grids; inside a cell its ink alone gives the pieces of text (the cell bounds
-them), outside the tables a detection pass at 100 dpi over the strips that hold ink; every piece
-recognised in one batched call; then cells and lines assembled. Boxes go back through the turn and deskew to the
-page as it was given, in PDF points.
+The steps: the page made ready (ocr.prepare); ruling lines -> table grids; inside a cell its ink
+alone gives the pieces of text (the cell bounds them), outside the tables a detection pass at
+100 dpi over the strips that hold ink; every piece recognised in one batched call; the confidence
+policies (ocr.trust); then cells and lines assembled. Boxes go back through the turn and deskew to
+the page as it was given, in PDF points.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 import cv2
 import numpy as np
 
-from extractors.model import BBox, Block, Cell, Paragraph, Table
+from extractors.model import Block, Cell, Paragraph, Table
 from ocr import preprocess as pp
 from ocr.crops import Piece, Rect, cell_pieces, crop, ink_rect, split_on_gaps, stacked_to_line
 from ocr.engine import Engine, Recognition, TextBox, detect, recognize
 from ocr.grid import GridCell, GridTable, find_tables, ruling_masks
 from ocr.layout import ReadPiece, TextBlock, arrange
-from ocr.orient import page_turn, turn
+from ocr.prepare import prepare, to_points
+from ocr.trust import as_digits, doubt_under_seal, second_look, strip_strays, under_seal
 
 DET_DPI = 100.0  # text detection resolution: finds 9 pt text, a quarter of the work of 200 dpi
-DISAGREE_CONFIDENCE = 0.5  # a number read two ways is doubted
-SEAL_CONFIDENCE = 0.6  # text under a grey seal's ring and lettering is doubted, however it reads
-ORIENT_DPI = 50.0  # enough to tell lines running across from lines running down
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """The page made ready for reading (upright, level, flat paper) and the affine map from its
-    pixels back to those of the image as given."""
-
-    gray: np.ndarray
-    back: np.ndarray  # 2x3: prepared pixel -> original pixel
-    turned: int
-    skew: float
-
-
-def _turn_matrix(shape: tuple[int, int], degrees: int) -> np.ndarray:
-    """2x3 map from original coordinates to those after a clockwise quarter turn (continuous
-    coordinates, box edges rather than pixel centres, as `turn_boxes` maps them)."""
-    h, w = shape
-    k = (degrees // 90) % 4
-    if k == 0:
-        return np.array([[1.0, 0, 0], [0, 1.0, 0]])
-    if k == 1:
-        return np.array([[0, -1.0, float(h)], [1.0, 0, 0]])
-    if k == 2:
-        return np.array([[-1.0, 0, float(w)], [0, -1.0, float(h)]])
-    return np.array([[0, 1.0, 0], [-1.0, 0, float(w)]])
-
-
-def _compose(second: np.ndarray, first: np.ndarray) -> np.ndarray:
-    a = np.vstack([first, [0, 0, 1]])
-    b = np.vstack([second, [0, 0, 1]])
-    return (b @ a)[:2]
-
-
-def prepare(engine: Engine, image: np.ndarray, dpi: float) -> Prepared:
-    gray = pp.denoise(pp.to_gray(pp.suppress_red(image)))
-    flat = pp.flatten_background(gray)
-    forward = np.array([[1.0, 0, 0], [0, 1.0, 0]])
-    angle = pp.skew_angle(pp.ink_mask(flat))
-    if abs(angle) >= 0.1:
-        m, size = pp.rotation_matrix(flat.shape[:2], angle)
-        flat = pp.rotate(flat, m, size)
-        forward = m
-    # which way up needs only where the lines are: a detection pass at low resolution
-    boxes = detect(engine, flat, scale=min(1.0, ORIENT_DPI / dpi))
-    turned = page_turn(engine, flat, boxes)
-    if turned:
-        forward = _compose(_turn_matrix(flat.shape[:2], turned), forward)
-        flat = turn(flat, turned)
-    back = cv2.invertAffineTransform(forward)
-    return Prepared(gray=flat, back=back, turned=turned, skew=angle)
-
-
-def _to_points(rect: Rect, back: np.ndarray, scale: float) -> BBox:
-    x0, y0, x1, y1 = rect
-    pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64) @ back.T
-    return (
-        round(float(pts[:, 0].min()) * scale, 2),
-        round(float(pts[:, 1].min()) * scale, 2),
-        round(float(pts[:, 0].max()) * scale, 2),
-        round(float(pts[:, 1].max()) * scale, 2),
-    )
 
 
 def _cell_text(pieces: list[Piece], recs: list[Recognition]) -> tuple[str, float]:
@@ -146,68 +80,6 @@ def _detect_outside(engine: Engine, clean: np.ndarray, text_ink: np.ndarray, tab
     return boxes
 
 
-_NUMBER = re.compile(r"[0-9][0-9.,]*")
-# a number with a stray mark before or after it: dust or a seal's remnant read as punctuation
-_STRAY = re.compile(r"^([.,:;'`·、，。]*)([0-9](?:[0-9.,]*[0-9])?)([.,:;'`·、，。]*)$")
-
-
-_CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
-_DIGITISH = re.compile(r"[0-9OoDlI|]+")
-
-
-def _as_digits(text: str, conf: float) -> tuple[str, float]:
-    """A cell that reads as nothing but digits and their look-alikes (O for 0, l for 1) holds a
-    number the recogniser half saw: it is given as digits, and doubted."""
-    if not _DIGITISH.fullmatch(text) or text.isdigit():
-        return text, conf
-    return text.translate(_CONFUSABLE), min(conf, DISAGREE_CONFIDENCE)
-
-
-def _strip_strays(rec: Recognition) -> Recognition:
-    """A table cell's `.0` or `1.` is a digit with a speck beside it: drop the marks, and judge
-    the reading by the digits' own confidence."""
-    m = _STRAY.match(rec.text)
-    if m is None or not (m.group(1) or m.group(3)) or len(rec.char_conf) != len(rec.text):
-        return rec
-    a, b = len(m.group(1)), len(m.group(1)) + len(m.group(2))
-    conf = rec.char_conf[a:b]
-    return Recognition(m.group(2), sum(conf) / len(conf), min(conf), rec.char_x[a:b], conf)
-
-
-def _under_seal(rect: Rect, seal: tuple[int, int, int] | None) -> bool:
-    if seal is None:
-        return False
-    cx, cy, r = seal
-    nx = min(max(cx, rect[0]), rect[2])
-    ny = min(max(cy, rect[1]), rect[3])
-    return (nx - cx) ** 2 + (ny - cy) ** 2 <= (r * 1.08) ** 2
-
-
-def _doubt_under_seal(rec: Recognition) -> Recognition:
-    if rec.min_char_confidence <= SEAL_CONFIDENCE:
-        return rec
-    return Recognition(rec.text, rec.confidence, SEAL_CONFIDENCE, rec.char_x, rec.char_conf)
-
-
-def _second_look(
-    engine: Engine, clean: np.ndarray, recs: list[Recognition], recheck: dict[int, tuple[Rect, Rect]]
-) -> list[Recognition]:
-    """Read every number in a table cell a second time, framed differently (wider margin, so the
-    digits come out smaller in the recogniser's input). Where the two readings disagree the number
-    is not to be trusted, however sure the first reading was: its confidence drops to at most
-    DISAGREE_CONFIDENCE, which flags the cell downstream."""
-    todo = [i for i in recheck if _NUMBER.fullmatch(recs[i].text)]
-    if not todo:
-        return recs
-    again = [_strip_strays(r) for r in recognize(engine, [crop(clean, recheck[i][0], bounds=recheck[i][1], pad_frac=0.7) for i in todo])]
-    out = list(recs)
-    for i, second in zip(todo, again):
-        if second.text != recs[i].text:
-            first = recs[i]
-            out[i] = Recognition(first.text, first.confidence, min(first.min_char_confidence, DISAGREE_CONFIDENCE), first.char_x)
-    return out
-
-
 def ocr_image(
     engine: Engine, image: np.ndarray, dpi: float, page_no: int | None, box_scale: float | None = None
 ) -> list[Block]:
@@ -260,19 +132,19 @@ def ocr_image(
     crops.extend(crop(clean, r) for r in loose_rects)
 
     recs = recognize(engine, crops) if crops else []
-    recs = [_strip_strays(r) if i in recheck else r for i, r in enumerate(recs)]
-    recs = _second_look(engine, clean, recs, recheck)
+    recs = [strip_strays(r) if i in recheck else r for i, r in enumerate(recs)]
+    recs = second_look(engine, clean, recs, recheck)
     # a seal printed in grey cannot be taken out by colour: what lies under it is not to be trusted
     if seal is not None:
         rects = {i: rc for i, (rc, _) in recheck.items()}
         rects.update({loose_start + k: r for k, r in enumerate(loose_rects)})
-        recs = [_doubt_under_seal(r) if i in rects and _under_seal(rects[i], seal) else r for i, r in enumerate(recs)]
+        recs = [doubt_under_seal(r) if i in rects and under_seal(rects[i], seal) else r for i, r in enumerate(recs)]
 
     placed: list[tuple[int, Block]] = []
     for t, jobs in table_jobs:
         cells = []
         for cell, pieces, idx in jobs:
-            text, conf = _as_digits(*_cell_text(pieces, [recs[i] for i in idx]))
+            text, conf = as_digits(*_cell_text(pieces, [recs[i] for i in idx]))
             cells.append(
                 Cell(
                     row=cell.row,
@@ -281,11 +153,11 @@ def ocr_image(
                     row_span=cell.row_span,
                     col_span=cell.col_span,
                     page=page_no,
-                    bbox=_to_points((cell.x0, cell.y0, cell.x1, cell.y1), prep.back, scale),
+                    bbox=to_points((cell.x0, cell.y0, cell.x1, cell.y1), prep.back, scale),
                     confidence=round(conf, 4),
                 )
             )
-        placed.append((t.bbox[1], Table(tuple(cells), page=page_no, bbox=_to_points(t.bbox, prep.back, scale))))
+        placed.append((t.bbox[1], Table(tuple(cells), page=page_no, bbox=to_points(t.bbox, prep.back, scale))))
 
     pieces_out = [
         ReadPiece(r, recs[loose_start + k].text, recs[loose_start + k].min_char_confidence)
@@ -293,7 +165,7 @@ def ocr_image(
         if recs[loose_start + k].text.strip()
     ]
     for block in arrange(pieces_out):
-        box = _to_points(block.rect, prep.back, scale)
+        box = to_points(block.rect, prep.back, scale)
         if isinstance(block, TextBlock):
             placed.append((block.rect[1], Paragraph(block.text, page=page_no, bbox=box)))
         else:
@@ -303,7 +175,7 @@ def ocr_image(
                     col=c.col,
                     text=c.text,
                     page=page_no,
-                    bbox=_to_points(c.rect, prep.back, scale),
+                    bbox=to_points(c.rect, prep.back, scale),
                     confidence=round(c.confidence, 4),
                 )
                 for c in block.cells

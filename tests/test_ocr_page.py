@@ -121,9 +121,9 @@ def test_a_table_without_ruling_lines_is_built_from_the_text_positions():
 
 
 def test_a_cell_read_as_a_letter_o_is_given_as_zero_and_doubted():
-    from ocr.page import _as_digits
+    from ocr.trust import as_digits
 
-    assert _as_digits("O", 0.99) == ("0", 0.5)
-    assert _as_digits("1O", 0.95) == ("10", 0.5)
-    assert _as_digits("10", 0.95) == ("10", 0.95)
-    assert _as_digits("其他", 0.95) == ("其他", 0.95)
+    assert as_digits("O", 0.99) == ("0", 0.5)
+    assert as_digits("1O", 0.95) == ("10", 0.5)
+    assert as_digits("10", 0.95) == ("10", 0.95)
+    assert as_digits("其他", 0.95) == ("其他", 0.95)

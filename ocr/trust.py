@@ -1,0 +1,83 @@
+"""When a reading is not to be trusted: the confidence policies applied to recognised cell text.
+
+A cell's confidence starts as the least probability among its characters; these rules lower it
+where the page itself gives reason to doubt (a number read two ways, a seal over it, letters
+standing in for digits), so that the checks downstream flag the cell instead of loading a wrong
+number silently.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ocr.crops import Rect, crop
+from ocr.engine import Engine, Recognition, recognize
+
+DISAGREE_CONFIDENCE = 0.5  # a number read two ways is doubted
+SEAL_CONFIDENCE = 0.6  # text under a grey seal's ring and lettering is doubted, however it reads
+
+
+_NUMBER = re.compile(r"[0-9][0-9.,]*")
+# a number with a stray mark before or after it: dust or a seal's remnant read as punctuation
+_STRAY = re.compile(r"^([.,:;'`·、，。]*)([0-9](?:[0-9.,]*[0-9])?)([.,:;'`·、，。]*)$")
+
+
+_CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
+_DIGITISH = re.compile(r"[0-9OoDlI|]+")
+
+
+def as_digits(text: str, conf: float) -> tuple[str, float]:
+    """A cell that reads as nothing but digits and their look-alikes (O for 0, l for 1) holds a
+    number the recogniser half saw: it is given as digits, and doubted."""
+    if not _DIGITISH.fullmatch(text) or text.isdigit():
+        return text, conf
+    return text.translate(_CONFUSABLE), min(conf, DISAGREE_CONFIDENCE)
+
+
+def strip_strays(rec: Recognition) -> Recognition:
+    """A table cell's `.0` or `1.` is a digit with a speck beside it: drop the marks, and judge
+    the reading by the digits' own confidence."""
+    m = _STRAY.match(rec.text)
+    if m is None or not (m.group(1) or m.group(3)) or len(rec.char_conf) != len(rec.text):
+        return rec
+    a, b = len(m.group(1)), len(m.group(1)) + len(m.group(2))
+    conf = rec.char_conf[a:b]
+    return Recognition(m.group(2), sum(conf) / len(conf), min(conf), rec.char_x[a:b], conf)
+
+
+def under_seal(rect: Rect, seal: tuple[int, int, int] | None) -> bool:
+    if seal is None:
+        return False
+    cx, cy, r = seal
+    nx = min(max(cx, rect[0]), rect[2])
+    ny = min(max(cy, rect[1]), rect[3])
+    return (nx - cx) ** 2 + (ny - cy) ** 2 <= (r * 1.08) ** 2
+
+
+def doubt_under_seal(rec: Recognition) -> Recognition:
+    if rec.min_char_confidence <= SEAL_CONFIDENCE:
+        return rec
+    return Recognition(rec.text, rec.confidence, SEAL_CONFIDENCE, rec.char_x, rec.char_conf)
+
+
+def second_look(
+    engine: Engine, clean: np.ndarray, recs: list[Recognition], recheck: dict[int, tuple[Rect, Rect]]
+) -> list[Recognition]:
+    """Read every number in a table cell a second time, framed differently (wider margin, so the
+    digits come out smaller in the recogniser's input). Where the two readings disagree the number
+    is not to be trusted, however sure the first reading was: its confidence drops to at most
+    DISAGREE_CONFIDENCE, which flags the cell downstream."""
+    todo = [i for i in recheck if _NUMBER.fullmatch(recs[i].text)]
+    if not todo:
+        return recs
+    again = [strip_strays(r) for r in recognize(engine, [crop(clean, recheck[i][0], bounds=recheck[i][1], pad_frac=0.7) for i in todo])]
+    out = list(recs)
+    for i, second in zip(todo, again):
+        if second.text != recs[i].text:
+            first = recs[i]
+            out[i] = Recognition(first.text, first.confidence, min(first.min_char_confidence, DISAGREE_CONFIDENCE), first.char_x)
+    return out
+
+
