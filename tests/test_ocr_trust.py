@@ -1,0 +1,58 @@
+"""When a reading is doubted (ocr.trust): confidence policies for recognised cell text."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ocr.engine import Recognition, load_engine
+from ocr.trust import (
+    DISAGREE_CONFIDENCE,
+    SEAL_CONFIDENCE,
+    doubt_under_seal,
+    second_look,
+    strip_strays,
+    under_seal,
+)
+
+
+def _rec(text: str, conf: float = 0.99) -> Recognition:
+    n = len(text)
+    return Recognition(text, conf, conf, tuple((i + 0.5) / n for i in range(n)), (conf,) * n)
+
+
+def test_a_speck_read_beside_a_digit_is_dropped():
+    assert strip_strays(_rec(".0")).text == "0"
+    assert strip_strays(_rec("1.")).text == "1"
+
+
+def test_a_decimal_number_keeps_its_point():
+    assert strip_strays(_rec("0.5")).text == "0.5"
+
+
+def test_a_number_read_differently_the_second_time_is_doubted():
+    page = np.full((80, 120), 255, np.uint8)
+    cv2.putText(page, "0", (40, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.5, 0, 3)
+    rect, bounds = (40, 25, 75, 62), (0, 0, 120, 80)
+    (out,) = second_look(load_engine(), page, [_rec("8")], {0: (rect, bounds)})
+    assert out.text == "8" and out.min_char_confidence <= DISAGREE_CONFIDENCE
+
+
+def test_a_number_read_the_same_twice_keeps_its_confidence():
+    page = np.full((80, 120), 255, np.uint8)
+    cv2.putText(page, "0", (40, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.5, 0, 3)
+    first = _rec("0", 0.97)
+    (out,) = second_look(load_engine(), page, [first], {0: ((40, 25, 75, 62), (0, 0, 120, 80))})
+    assert out == first
+
+
+def test_a_box_touching_a_seal_disc_is_under_it_and_one_beside_it_is_not():
+    seal = (500, 500, 100)
+    assert under_seal((590, 490, 620, 510), seal)
+    assert not under_seal((620, 490, 660, 510), seal)
+    assert not under_seal((0, 0, 10, 10), None)
+
+
+def test_text_under_a_seal_is_capped_at_the_seal_confidence():
+    assert doubt_under_seal(_rec("0", 0.99)).min_char_confidence == SEAL_CONFIDENCE
+    assert doubt_under_seal(_rec("0", 0.3)).min_char_confidence == 0.3
