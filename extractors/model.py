@@ -11,7 +11,6 @@ Extractors know nothing of the template: they only say what text sits where.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 BBox = tuple[float, float, float, float]
 """x0, top, x1, bottom in PDF points (1/72 inch) from the page's top-left corner; pixels for images."""
@@ -69,7 +68,7 @@ class Paragraph:
     bbox: BBox | None = None
 
 
-Block = Union[Paragraph, Table]
+Block = Paragraph | Table
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
 from extractors.infer import infer_missing
@@ -358,7 +359,7 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
         # the gaps between consecutive anchors, in stream order and template order
         bounds = [(-1, -1)] + [(g.position, index[g.strong.row_id]) for g in anchors if g.strong]
         bounds.append((10**9, len(order)))
-        for (p0, r0), (p1, r1) in zip(bounds, bounds[1:]):
+        for (p0, r0), (p1, r1) in pairwise(bounds):
             orphans = [g for g in mine if id(g) not in anchor_ids and p0 < g.position < p1 and not g.strong]
             rows = order[r0 + 1 : r1]
             if not orphans:

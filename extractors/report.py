@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 from extractors.model import BBox
@@ -46,7 +45,7 @@ class Report:
     tables_found: tuple[str, ...] = ()  # template table ids located in the document
     notes: tuple[str, ...] = field(default=())
     doubts: tuple[tuple[str, str], ...] = ()  # (cell id, why) for cells read but not trusted
-    prose: tuple["ProseFact", ...] = ()  # figures the report states in its prose
+    prose: tuple[ProseFact, ...] = ()  # figures the report states in its prose
 
     def values(self) -> dict[str, float]:
         return {f.cell_id: f.value for f in self.facts if f.method != "inferred"}
