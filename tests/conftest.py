@@ -1,7 +1,9 @@
 """Session-wide test set-up.
 
 - Commands run in the test process (NIANBAO_WARM=0) for every test: a test must exercise the code
-  on disk, and must not leave a pre-loaded background process behind (flows/warm.py).
+  on disk, and must not leave a pre-loaded background process behind (flows/warm.py). Nor a local
+  Prefect server in the user's PREFECT_HOME: a test that runs a flow without `prefect_api` gets
+  Prefect's temporary server (NIANBAO_PREFECT=ephemeral), slow, so ask for `prefect_api`.
 - `prefect_api`: one Prefect server for the whole session, for any test that runs a flow or task.
   It is nianbao's own local server (flows/server.py) in a test-only PREFECT_HOME in the system temp
   folder: its database is migrated once per machine, and a later session reuses the server while it
@@ -26,6 +28,7 @@ TEST_HOME = Path(tempfile.gettempdir()) / f"nianbao-pytest-{os.getuid()}" / "pre
 def _commands_run_in_process() -> Iterator[None]:
     mp = pytest.MonkeyPatch()
     mp.setenv("NIANBAO_WARM", "0")
+    mp.setenv("NIANBAO_PREFECT", "ephemeral")
     yield
     mp.undo()
 
