@@ -129,21 +129,23 @@ def _table_lines(table: Table) -> list[Line]:
 
 
 def _cell_tokens(cell: Cell) -> list[Token]:
-    prov = {"page": cell.page, "bbox": cell.bbox, "confidence": cell.confidence}
+    def token(text: str, kind: Kind, value: float | None = None) -> Token:
+        return Token(text, kind, value, cell.page, cell.bbox, cell.confidence)
+
     text = cell.text.strip()
     if is_blank(text):
-        return [Token(text, "blank", **prov)]
+        return [token(text, "blank")]
     value = parse_number(text)
     if value is not None:
-        return [Token(text, "num", value, **prov)]
+        return [token(text, "num", value)]
     parts = split_numbers(text)
     if parts:
-        return [Token(p, "num", parse_number(p), **prov) for p in parts]
+        return [token(p, "num", parse_number(p)) for p in parts]
     words = _words(text, cell.page, cell.bbox, cell.confidence)
     # a label cell that ends with its number (行政许可 97) splits; otherwise the cell is one label
     if len(words) > 1 and words[-1].kind == "num" and words[0].kind == "label":
         return words
-    return [Token(text, "label", **prov)]
+    return [token(text, "label")]
 
 
 _WORD = re.compile(r"\S+")
