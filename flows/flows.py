@@ -33,7 +33,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextvars import copy_context
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
@@ -62,6 +62,12 @@ from warehouse.load import Loaded, doc_id_of
 T = TypeVar("T")
 TASK_RUNS = ("document", "step", "none")
 _TASK: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
+
+
+def _q(value: T) -> T:
+    """quote() for Prefect (it then does not walk the value looking for futures), typed as the value:
+    the task receives the value itself."""
+    return cast(T, quote(value))
 
 
 @dataclass(frozen=True)
@@ -135,14 +141,14 @@ def _processed(data: bytes, source: str, fmt: str | None, method: str | None, pa
 
 def _read_by_steps(data: bytes, source: str, runner: Runner) -> Processed:
     """Each step its own Prefect task run (detect, extract, reconcile, check)."""
-    fmt = detect_task(quote(data), source)
+    fmt = detect_task(_q(data), source)
     if fmt == "empty":
         return failed(source, data, "empty file", fmt)
 
     def read() -> Processed:
-        doc = extract_task(quote(data), source, quote(runner))
-        report = reconcile_task(quote(doc), source, quote(runner))
-        checks = check_task(quote(report), source)
+        doc = extract_task(_q(data), source, _q(runner))
+        report = reconcile_task(_q(doc), source, _q(runner))
+        checks = check_task(_q(report), source)
         return _processed(data, source, doc.format, doc.method, doc.pages, report, checks)
 
     return _guarded(data, source, fmt, read)
@@ -169,7 +175,7 @@ def _one(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: float 
     runner = Runner(pool, timeout_s or None)
     if by_steps:
         processed = _read_by_steps(data, source, runner)
-        return load_task(quote(processed), quote(data), source, quote(writer))  # type: ignore[no-any-return]
+        return load_task(_q(processed), _q(data), source, _q(writer))  # type: ignore[no-any-return]
     return writer.load(_read_at_once(data, source, runner), data)
 
 
@@ -190,7 +196,7 @@ def _document(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: f
     if task_runs == "none":
         return _one(source, writer, pool, timeout_s, force, by_steps=False)
     try:
-        return document_task(source, quote(writer), quote(pool), timeout_s, force)  # type: ignore[no-any-return]
+        return document_task(source, _q(writer), _q(pool), timeout_s, force)  # type: ignore[no-any-return]
     except DocumentFailed as e:
         return e.processed
 

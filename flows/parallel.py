@@ -130,7 +130,7 @@ class WorkerPool:
         self.workers = workers
         self.memory_mb = memory_mb
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        self._ctx = multiprocessing.get_context(method)
+        self._ctx: Any = multiprocessing.get_context(method)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()

@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import duckdb
 from prefect import flow, task
@@ -201,7 +202,7 @@ def ingest_scaleout(sources: list[str], db: str, out_dir: str, force: bool = Fal
     dask_runner(...))), then merge what the workers wrote into the warehouse."""
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     done = frozenset() if force else loaded_ids(db)
-    futures = [read_to_parquet.submit(s, out_dir, quote(done)) for s in sources]
+    futures = [read_to_parquet.submit(s, out_dir, cast(frozenset[str], quote(done))) for s in sources]
     written = [f.result() for f in futures]
     merge_parquet([w.folder for w in written if w.folder], db)
     return written

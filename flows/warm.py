@@ -63,7 +63,7 @@ WARM_UP_TEXT = "某某县人民政府2023年政府信息公开工作年度报告
 
 def loaded_code() -> dict[str, tuple[int, int]]:
     """Size and mtime of every project file this process has imported (and the bundled data)."""
-    files = [Path(m.__file__) for m in list(sys.modules.values()) if getattr(m, "__file__", None)]
+    files = [Path(f) for m in list(sys.modules.values()) if (f := getattr(m, "__file__", None))]
     files += list((ROOT / "extractors" / "data").glob("*.json"))
     out = {}
     for f in files:
@@ -299,11 +299,17 @@ def serve(path: Path, idle_s: float) -> None:
             last = time.monotonic()
             if not _send_quietly(conn, b"R"):
                 continue
+            request = _receive_request(conn)
+            if request is None:  # a status probe, or a caller gone: nothing to run
+                conn.close()
+                continue
             pid = os.fork()
             if pid == 0:
                 listener.close()
-                _child(conn)  # never returns
+                _child(conn, *request)  # never returns
             conn.close()
+            for fd in request[1]:
+                os.close(fd)
             children.add(pid)
     finally:
         if _still_ours(path, inode):
@@ -336,12 +342,27 @@ def _reap(children: set[int]) -> None:
             children.discard(pid)
 
 
-def _child(conn: socket.socket) -> None:
-    rc = 1
+def _receive_request(conn: socket.socket) -> tuple[dict, list[int]] | None:
+    """The caller's request and its stdin/stdout/stderr, read before forking (so a connection that
+    sends nothing costs no child); None when none came within a few seconds."""
+    fds: list[int] = []
     try:
-        conn.settimeout(None)
+        conn.settimeout(5.0)
         msg, fds, _flags, _addr = socket.recv_fds(conn, 4, 3)
         body = json.loads(_recv_exact(conn, struct.unpack("!I", msg)[0]))
+        conn.settimeout(None)
+        if len(fds) != 3:
+            raise ValueError("expected three file descriptors")
+        return body, fds
+    except (OSError, EOFError, ValueError, struct.error):
+        for fd in fds:
+            os.close(fd)
+        return None
+
+
+def _child(conn: socket.socket, body: dict, fds: list[int]) -> None:
+    rc = 1
+    try:
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
@@ -448,10 +469,18 @@ def stop(sock: Path) -> bool:
     return stopped
 
 
+def _answers(sock: Path) -> bool:
+    s = _connect(sock)
+    if s is None:
+        return False
+    s.close()
+    return True
+
+
 def describe() -> str:
     socks = [p for f in (state_dir(), Path(tempfile.gettempdir()) / f"nianbao-{os.getuid()}") if f.is_dir()
              for p in f.glob("warm-*.sock")]
-    live = [p for p in socks if (s := _connect(p)) is not None and (s.close() or True)]
+    live = [p for p in socks if _answers(p)]
     return f"pre-loaded processes: {len(live)} running" + (f" ({', '.join(p.name for p in live)})" if live else "")
 
 
