@@ -292,3 +292,19 @@ def test_pictures_outside_a_nearly_empty_text_container_are_found_but_logos_are_
 <div class="pics"><a href="/upload/p1.jpg"><img src="/upload/p1.jpg"></a></div></div></body></html>"""
     extract_html(html, "http://www.example.gov.cn/t1.html", resolve=lambda u: asked.append(u))
     assert asked == ["http://www.example.gov.cn/upload/p1.jpg"]
+
+
+def test_a_picture_inside_a_table_cell_is_found_in_html_and_docx():
+    corrupt = png_header(1241, 1754)
+    html = article(
+        f'<table><tr><td>表三</td><td><img src="{data_uri(corrupt, "image/png")}"></td></tr></table>'
+    )
+    assert any(w.startswith("image 1 could not be OCR'd") for w in extract_html(html, "page.html").warnings)
+    d = docx.Document()
+    cell = d.add_table(rows=1, cols=2).cell(0, 1)
+    cell.paragraphs[0].add_run().add_picture(io.BytesIO(corrupt))
+    buf = io.BytesIO()
+    d.save(buf)
+    assert any(
+        w.startswith("image 1 could not be OCR'd") for w in extract_docx(buf.getvalue(), "x.docx").warnings
+    )
