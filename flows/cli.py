@@ -19,6 +19,7 @@ COMMANDS = [
     "flows.cmd_inspect",
     "flows.cmd_crawl",
     "flows.cmd_serve",
+    "flows.cmd_server",
 ]
 
 

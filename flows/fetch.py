@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_BYTES = 200 * 1024 * 1024
-_SKIP = {".json", ".tsv", ".duckdb", ".wal", ".py", ".part"}
+_SKIP = {".json", ".tsv", ".duckdb", ".wal", ".py", ".part", ".sha256", ".md5"}
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ Task results are neither cached nor persisted: the warehouse is the only store, 
 Document for a cache key would cost more than re-reading it. Parameters that are big (the bytes,
 the Document) are passed `quote`d, so Prefect does not walk them looking for futures.
 
-A document already loaded by this pipeline version (same bytes) is skipped unless force=True: a
-batch killed halfway resumes where it stopped.
+A document already loaded from the same source by this pipeline version (same bytes) is skipped
+unless force=True: a batch killed halfway resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def _one(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: float 
         return failed(source, None, inp.error or "unreadable")  # no bytes: nothing worth recording
     data = inp.data
     doc_id = doc_id_of(data)
-    if not force and writer.is_done(doc_id):
+    if not force and writer.is_done(doc_id, source):
         return skipped(source, doc_id)
     runner = Runner(pool, timeout_s or None)
     if by_steps:

@@ -38,12 +38,15 @@ class Writer:
             raise RuntimeError("writer is not open")
         return self._con
 
-    def is_done(self, doc_id: str) -> bool:
-        """Loaded already by this pipeline version, and not as a failure (a failure is retried)."""
+    def is_done(self, doc_id: str, source: str) -> bool:
+        """Loaded already from this source by this pipeline version, and not as a failure (a failure
+        is retried). The same bytes from another path or URL are read again and replace the rows,
+        so the warehouse names the source as last given."""
         with self._lock:
             row = self.con.execute(
-                "SELECT 1 FROM documents WHERE doc_id = ? AND pipeline_version = ? AND status <> 'failed'",
-                [doc_id, PIPELINE_VERSION]).fetchone()
+                "SELECT 1 FROM documents WHERE doc_id = ? AND source = ? AND pipeline_version = ?"
+                " AND status <> 'failed'",
+                [doc_id, source, PIPELINE_VERSION]).fetchone()
         return row is not None
 
     def load(self, processed: Processed, data: bytes | None) -> Processed:

@@ -149,8 +149,8 @@ _KILL_IN_TRANSACTION = textwrap.dedent("""
             self._con = con
         def __getattr__(self, name):
             return getattr(self._con, name)
-        def executemany(self, sql, rows):
-            out = self._con.executemany(sql, rows)
+        def execute(self, sql, *args):
+            out = self._con.execute(sql, *args)
             if "INTO facts" in sql:
                 os.kill(os.getpid(), signal.SIGKILL)
             return out
