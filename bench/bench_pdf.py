@@ -3,7 +3,8 @@
     uv run --group bench python bench/bench_pdf.py [FOLDER_WITH_PDFS_AND_gold.json]
 
 Prints the scorer's figures on the corpus, then per-document seconds of
-  - nianbao ingest, counted after the fixed start-up: (ingest of 30 files - ingest of 1) / 29,
+  - nianbao ingest, counted after the fixed start-up: (ingest of 30 files - ingest of 1) / 29, with
+    the default workers and with one,
   - pdfplumber's bare extract_tables pass over every page,
   - camelot's lattice pass over every page,
 all measured in this run on the same files, and the ratios; and the wall time of
@@ -22,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SCORER = ROOT.parent / "shared" / "tools" / "score.py"
 
 
-def ingest(files: list[Path], db: Path) -> float:
+def ingest(files: list[Path], db: Path, *extra: str) -> float:
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "flows.cli", "ingest", *map(str, files), "--db", str(db)],
+    subprocess.run([sys.executable, "-m", "flows.cli", "ingest", *map(str, files), "--db", str(db), *extra],
                    cwd=ROOT, check=False, capture_output=True)
     return time.perf_counter() - t
 
@@ -64,6 +65,9 @@ def main() -> None:
         ingest(files[:1], Path(tmp) / "warm.duckdb")  # let a reusable Prefect server start, if one is used
         t1 = ingest(files[:1], db1)
         t30 = ingest(files, db30)
+        # one worker: the cost of the pipeline itself, not of the machine's second core
+        t1_single = ingest(files[:1], Path(tmp) / "s1.duckdb", "--workers", "1")
+        t30_single = ingest(files, Path(tmp) / "s30.duckdb", "--workers", "1")
         gold = folder / "gold.json"
         if gold.exists() and SCORER.exists():
             out = subprocess.run([sys.executable, str(SCORER), str(db30), str(gold)], capture_output=True, text=True,
@@ -71,11 +75,14 @@ def main() -> None:
             print("accuracy on", folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder)
             print("  " + out.stdout.strip().splitlines()[-1] if out.stdout else out.stderr)
     per_doc = (t30 - t1) / (len(files) - 1)
+    per_doc_single = (t30_single - t1_single) / (len(files) - 1)
     bare = bare_pdfplumber(files)
     lattice = camelot_lattice(files)
     print(f"speed on {len(files)} PDFs (seconds per document)")
-    print(f"  nianbao ingest (30-1)/29     {per_doc:7.3f}")
-    print(f"  pdfplumber extract_tables    {bare:7.3f}   nianbao / pdfplumber = {per_doc / bare:.2f}x")
+    print(f"  nianbao ingest (30-1)/29     {per_doc:7.3f}   (default workers)")
+    print(f"  nianbao ingest --workers 1   {per_doc_single:7.3f}")
+    print(f"  pdfplumber extract_tables    {bare:7.3f}   nianbao / pdfplumber = {per_doc / bare:.2f}x"
+          f" ({per_doc_single / bare:.2f}x with one worker)")
     if lattice is not None:
         print(f"  camelot lattice              {lattice:7.3f}   nianbao / camelot    = {per_doc / lattice:.2f}x")
     else:
