@@ -17,13 +17,21 @@ _HAN = r"\u4e00-\u9fff"
 _TITLE_END = r"(?:的)?政府信息公.{0,3}?(?:工作)?(?:年度)?(?:报告|年报)"
 _AGENCY_FIRST = re.compile(rf"(?P<agency>[{_HAN}()]{{2,40}}?)(?P<year>(?:19|20)\d{{2}})年(?:度)?{_TITLE_END}")
 _YEAR_FIRST = re.compile(rf"(?P<year>(?:19|20)\d{{2}})年(?:度)?(?P<agency>[{_HAN}()]{{2,40}}?){_TITLE_END}")
+# the year after the title: XX县人民政府政府信息公开工作年度报告（2023年度）
+_YEAR_AFTER = re.compile(
+    rf"(?P<agency>[{_HAN}()]{{2,40}}?){_TITLE_END}[(\[【]?(?P<year>(?:19|20)\d{{2}})年?度?[)\]】]?")
 _PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日")
 # words a portal or the report puts before the agency's name on the title line
 _PREFIX = re.compile(r"^(?:正文|首页|标题|附件\d*|关于)+")
 
 
+_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+
+
 def _compact(text: str) -> str:
-    return re.sub(r"[\s#*|]+", "", normalize(text))
+    t = re.sub(r"[\s#*|]+", "", normalize(text))
+    # a year in Chinese numerals (二〇二三年) as digits
+    return re.sub(r"[〇零○一二三四五六七八九]{4}(?=年)", lambda m: m.group(0).translate(_CN_DIGITS), t)
 
 
 def find_metadata(lines: list[str]) -> tuple[str | None, int | None]:
@@ -36,7 +44,7 @@ def find_metadata(lines: list[str]) -> tuple[str | None, int | None]:
     for i in range(len(head)):
         for span in (1, 2, 3):
             text = "".join(head[i : i + span])
-            for pattern in (_AGENCY_FIRST, _YEAR_FIRST):
+            for pattern in (_AGENCY_FIRST, _YEAR_FIRST, _YEAR_AFTER):
                 m = pattern.search(text)
                 if m:
                     agency = _clean_agency(m.group("agency"))

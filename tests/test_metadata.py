@@ -13,6 +13,8 @@ from extractors.metadata import find_metadata
     (["招远市金岭镇人民政府 2022年度政府信息公开工作年度报告"], ("招远市金岭镇人民政府", 2022)),
     (["首页 > 政务公开 > 政府信息公开年报", "嘉祥县金屯镇人民政府2023年政府信息公开工作年度报告"],
      ("嘉祥县金屯镇人民政府", 2023)),  # breadcrumb above the title
+    (["二〇二三年嘉祥县金屯镇人民政府政府信息公开工作年度报告"], ("嘉祥县金屯镇人民政府", 2023)),  # 二〇二三
+    (["嘉祥县教育局政府信息公开工作年度报告（2023年度）"], ("嘉祥县教育局", 2023)),  # year after the title
 ])
 def test_title(lines, expected):
     assert find_metadata(lines) == expected
