@@ -5,12 +5,15 @@ Extractor modules are imported on demand so a text dump never pays for OpenCV or
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from extractors.detect import detect_format
 from extractors.errors import UnsupportedFormat
 from extractors.model import Document
 
 
-def extract(data: bytes, source: str) -> Document:
+def extract(data: bytes, source: str, resolve: Callable[[str], bytes | None] | None = None) -> Document:
+    """`resolve` fetches what a page links to (its pictures), for pages read from the web."""
     fmt = detect_format(data, source)
     if fmt == "pdf":
         from extractors.pdf_text import extract_pdf
@@ -23,7 +26,7 @@ def extract(data: bytes, source: str) -> Document:
     if fmt == "html":
         from extractors.html import extract_html
 
-        return extract_html(data, source)
+        return extract_html(data, source, resolve=resolve)
     if fmt == "docx":
         from extractors.docx import extract_docx
 

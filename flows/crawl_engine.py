@@ -306,7 +306,12 @@ class _Crawler:
     def _process(self, data: bytes, source: str) -> Processed:
         from flows.pipeline import process
 
-        return process(data, source, self.template)
+        return process(data, source, self.template, resolve=self._picture)
+
+    def _picture(self, url: str) -> bytes | None:
+        """A picture an article shows (a report pasted in as images), fetched politely like the rest."""
+        r = self._get(url)
+        return r.data if r.ok else None
 
     def _load(self, processed: Processed, data: bytes, row: LogRow, *, replaced: str | None) -> None:
         from flows.pipeline import suffix_of

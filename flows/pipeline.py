@@ -6,6 +6,7 @@ Whatever goes wrong with one document becomes its status and a one-line reason, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from extractors.detect import detect_format
@@ -47,12 +48,13 @@ def suffix_of(fmt: str) -> str:
     return _SUFFIX.get(fmt, ".bin")
 
 
-def extract_document(data: bytes, source: str, max_pages: int = MAX_PAGES) -> Document:
+def extract_document(data: bytes, source: str, max_pages: int = MAX_PAGES,
+                     resolve: Callable[[str], bytes | None] | None = None) -> Document:
     from extractors.dispatch import extract
 
     if detect_format(data, source) == "pdf":
         _check_page_count(data, max_pages)
-    return extract(data, source)
+    return extract(data, source, resolve)
 
 
 def _check_page_count(data: bytes, max_pages: int) -> None:
@@ -104,13 +106,15 @@ def process_bundled(data: bytes, source: str) -> Processed:
     return process(data, source, load_template())
 
 
-def process(data: bytes, source: str, template: Template) -> Processed:
-    """Everything but loading; exceptions of any extractor become a failed status."""
+def process(data: bytes, source: str, template: Template,
+            resolve: Callable[[str], bytes | None] | None = None) -> Processed:
+    """Everything but loading; exceptions of any extractor become a failed status. `resolve`
+    fetches what a web page links to (pictures of the report pasted into an article)."""
     fmt = detect_format(data, source)
     if fmt == "empty":
         return failed(source, data, "empty file", fmt)
     try:
-        doc = extract_document(data, source)
+        doc = extract_document(data, source, resolve=resolve)
         report = reconcile(doc, template)
     except ExtractionError as e:
         return failed(source, data, str(e), fmt)

@@ -308,3 +308,21 @@ def test_a_picture_inside_a_table_cell_is_found_in_html_and_docx():
     assert any(
         w.startswith("image 1 could not be OCR'd") for w in extract_docx(buf.getvalue(), "x.docx").warnings
     )
+
+
+def test_a_web_page_gets_its_pictures_through_the_pipelines_resolver(scanned_page, gold_active_disclosure):
+    # the crawler hands pipeline.process a resolver for what an article links to
+    from extractors.template import load_template
+    from flows.pipeline import process
+
+    html = article('<p>年度报告如下。</p><p><img src="/upload/2025/p2.jpg"></p>')
+    asked: list[str] = []
+
+    def resolve(url: str) -> bytes | None:
+        asked.append(url)
+        return scanned_page
+
+    processed = process(html, "https://www.example.gov.cn/zwgk/art.html", load_template(), resolve=resolve)
+    assert asked == ["https://www.example.gov.cn/upload/2025/p2.jpg"]
+    read = {f.cell_id: f.value for f in processed.report.facts if f.method == "ocr"}
+    assert {k: read.get(k) for k in gold_active_disclosure} == gold_active_disclosure
