@@ -51,13 +51,15 @@ from flows.pipeline import (
     check_report,
     extract_document,
     failed,
+    guarded,
     process_bundled,
+    processed_of,
     reconcile_document,
     skipped,
 )
 from flows.settings import DEFAULT_TIMEOUT_S, default_workers, worker_memory_mb
 from flows.writer import Writer
-from warehouse.load import Loaded, doc_id_of
+from warehouse.load import doc_id_of
 
 T = TypeVar("T")
 TASK_RUNS = ("document", "step", "none")
@@ -121,24 +123,6 @@ class DocumentFailed(ExtractionError):
         self.processed = processed
 
 
-def _guarded(data: bytes, source: str, fmt: str | None, read: Callable[[], Processed]) -> Processed:
-    """Whatever goes wrong reading one document becomes its failed status and a one-line reason."""
-    try:
-        return read()
-    except ExtractionError as e:
-        return failed(source, data, str(e), fmt)
-    except MemoryError:
-        return failed(source, data, "out of memory while reading", fmt)
-    except Exception as e:  # noqa: BLE001 - a bug or a library failing on odd input: name it, go on
-        return failed(source, data, f"unexpected {type(e).__name__}: {str(e)[:200]}", fmt)
-
-
-def _processed(data: bytes, source: str, fmt: str | None, method: str | None, pages: int | None,
-               report: Report, checks: list[Check]) -> Processed:
-    status = "ok" if report.facts else "no_template_tables"
-    return Processed(Loaded(doc_id_of(data), source, status, fmt, method, pages, size_bytes=len(data)), report, checks)
-
-
 def _read_by_steps(data: bytes, source: str, runner: Runner) -> Processed:
     """Each step its own Prefect task run (detect, extract, reconcile, check)."""
     fmt = detect_task(_q(data), source)
@@ -149,9 +133,9 @@ def _read_by_steps(data: bytes, source: str, runner: Runner) -> Processed:
         doc = extract_task(_q(data), source, _q(runner))
         report = reconcile_task(_q(doc), source, _q(runner))
         checks = check_task(_q(report), source)
-        return _processed(data, source, doc.format, doc.method, doc.pages, report, checks)
+        return processed_of(data, source, doc, report, checks)
 
-    return _guarded(data, source, fmt, read)
+    return guarded(data, source, fmt, read)
 
 
 def _read_at_once(data: bytes, source: str, runner: Runner) -> Processed:

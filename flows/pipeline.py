@@ -113,16 +113,28 @@ def process(data: bytes, source: str, template: Template,
     fmt = detect_format(data, source)
     if fmt == "empty":
         return failed(source, data, "empty file", fmt)
-    try:
+
+    def read() -> Processed:
         doc = extract_document(data, source, resolve=resolve)
         report = reconcile(doc, template)
+        return processed_of(data, source, doc, report, check_report(report, template))
+
+    return guarded(data, source, fmt, read)
+
+
+def guarded(data: bytes, source: str, fmt: str | None, read: Callable[[], Processed]) -> Processed:
+    """Whatever goes wrong reading one document becomes its failed status and a one-line reason."""
+    try:
+        return read()
     except ExtractionError as e:
         return failed(source, data, str(e), fmt)
     except MemoryError:
         return failed(source, data, "out of memory while reading", fmt)
     except Exception as e:  # noqa: BLE001 - a bug or a library failing on odd input: name it, go on
         return failed(source, data, f"unexpected {type(e).__name__}: {str(e)[:200]}", fmt)
-    checks = check_report(report, template)
+
+
+def processed_of(data: bytes, source: str, doc: Document, report: Report, checks: list[Check]) -> Processed:
     status = "ok" if report.facts else "no_template_tables"
     loaded = Loaded(doc_id_of(data), source, status, doc.format, doc.method, doc.pages, size_bytes=len(data))
     return Processed(loaded, report, checks)
