@@ -57,6 +57,26 @@ def _image_cover(page: Any) -> float:
     return best
 
 
+# An image this large (share of the page) with no text over it, on a page where no table was found,
+# is most likely the report's table pasted in as a picture: the page goes to OCR. A scan with an
+# invisible OCR text layer has its characters over the image and is read as text.
+_PASTED_COVER = 0.25
+_TEXT_OVER_IMAGE = 10
+
+
+def _pasted_picture(page: Any, glyphs: Sequence[Glyph]) -> bool:
+    area = float(page.width * page.height) or 1.0
+    for im in page.images:
+        x0, top = max(im["x0"], 0), max(im["top"], 0)
+        x1, bottom = min(im["x1"], page.width), min(im["bottom"], page.height)
+        if max(0.0, x1 - x0) * max(0.0, bottom - top) / area < _PASTED_COVER:
+            continue
+        over = sum(1 for g in glyphs if g.text.strip() and x0 <= g.cx <= x1 and top <= (g.top + g.bottom) / 2 <= bottom)
+        if over < _TEXT_OVER_IMAGE:
+            return True
+    return False
+
+
 def _is_furniture(line: Line, text: str, height: float) -> bool:
     return in_margin(line.top, line.bottom, height) and is_page_number(text)
 
@@ -73,6 +93,8 @@ def read_page(page: Any, number: int) -> _PageRead:
         return _PageRead(number, height, (), why)
     edges = ruling_edges(objects.get("line", []), objects.get("rect", []), curves)
     parts, free = fill_grids(find_grids(page, edges), glyphs, number) if edges else ([], glyphs)
+    if not parts and cover >= _PASTED_COVER and _pasted_picture(page, glyphs):
+        return _PageRead(number, height, (), "a large picture with no text over it (a pasted table?)")
     lines = group_lines(g for g in free if g.text.strip())
     texts = {id(ln): ln.text for ln in lines}
     lines = [ln for ln in lines if texts[id(ln)] and not _is_furniture(ln, texts[id(ln)], height)]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import io
 import json
+import shutil
+import subprocess
 import struct
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import docx
+import docx.shared
 import pypdfium2
 import pytest
 from PIL import Image
@@ -326,3 +329,23 @@ def test_a_web_page_gets_its_pictures_through_the_pipelines_resolver(scanned_pag
     assert asked == ["https://www.example.gov.cn/upload/2025/p2.jpg"]
     read = {f.cell_id: f.value for f in processed.report.facts if f.method == "ocr"}
     assert {k: read.get(k) for k in gold_active_disclosure} == gold_active_disclosure
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_text_pdf_whose_table_page_is_a_pasted_picture_reads_that_page_by_ocr(
+        scanned_page, gold_active_disclosure, tmp_path):
+    from extractors.pdf_text import extract_pdf
+
+    d = docx.Document()
+    d.add_paragraph("佛山市人民政府办公室2025年政府信息公开工作年度报告")
+    d.add_paragraph("一、总体情况")
+    d.add_page_break()
+    d.add_picture(io.BytesIO(scanned_page), width=docx.shared.Cm(16))
+    d.save(tmp_path / "mixed.docx")
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "mixed.docx")],
+                   check=True, capture_output=True, timeout=180)
+    doc = extract_pdf((tmp_path / "mixed.pdf").read_bytes(), "mixed.pdf")
+    facts = ocr_facts(doc)
+    assert doc.method == "text"  # the first page still read from its text layer
+    assert {k: facts.get(k, (None,))[0] for k in gold_active_disclosure} == gold_active_disclosure
