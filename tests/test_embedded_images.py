@@ -6,8 +6,8 @@ import base64
 import io
 import json
 import shutil
-import subprocess
 import struct
+import subprocess
 import zlib
 from collections.abc import Callable
 from pathlib import Path
