@@ -111,7 +111,7 @@ def load(con: duckdb.DuckDBPyConnection, doc: Loaded, report: Report | None, che
             " n_failed_checks, error, original_path, size_bytes, pipeline_version)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [doc.doc_id, doc.source, report.agency if report else None, report.year if report else None,
-             doc.status, doc.format, doc.method, doc.pages, len(facts), failed, doc.error,
+             doc.status, doc.format, doc.method, doc.pages, sum(f.method != "inferred" for f in facts), failed, doc.error,
              doc.original_path, doc.size_bytes, PIPELINE_VERSION],
         )
         _insert_rows(con, "facts", [
