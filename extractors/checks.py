@@ -34,6 +34,27 @@ def _rule(rule_id: str, outcomes: list[str | None]) -> Check | None:
     return Check(rule_id, not failures, "; ".join(failures))
 
 
+def sum_rules(template: Template, values: dict[str, float] | set[str]) -> list[tuple[str, str, list[str]]]:
+    """(rule id, total cell, part cells) of every sum the template prints: row totals of 表三 and
+    表四, and 表三's outcome total per column. `values` says which cells the report holds, so that
+    （六）其他处理 printed as one row stands for its three sub-rows."""
+    apps = template.table("applications")
+    cols = list(apps.cols)
+    rows = [r.id for r in apps.rows]
+    outcome = rows[rows.index("granted") : rows.index("total_processed")]
+    if any(f"applications.other_processing.{c}" in values for c in cols):
+        outcome = [r for r in outcome if not r.startswith("other_")] + ["other_processing"]
+        rows.append("other_processing")
+    rules = [("applications.row_total", f"applications.{r}.total", [f"applications.{r}.{c}" for c in cols[:-1]])
+             for r in rows]
+    rules += [("applications.outcome_total", f"applications.total_processed.{c}",
+               [f"applications.{r}.{c}" for r in outcome]) for c in cols]
+    rl = template.table("review_litigation")
+    rules += [("review_litigation.row_total", f"review_litigation.{r.id}.total",
+               [f"review_litigation.{r.id}.{c}" for c in rl.cols[:-1]]) for r in rl.rows]
+    return rules
+
+
 def run_checks(
     facts: tuple[Fact, ...] | list[Fact],
     template: Template,
@@ -44,33 +65,17 @@ def run_checks(
     values = {f.cell_id: f.value for f in read}
     checks: list[Check] = []
 
-    apps = template.table("applications")
-    app_cols = list(apps.cols)
-    person_cols = app_cols[:-1]
-    row_ids = [r.id for r in apps.rows]
-    outcome_rows = row_ids[row_ids.index("granted") : row_ids.index("total_processed")]
-    if any(f"applications.other_processing.{c}" in values for c in app_cols):
-        # the report prints （六）其他处理 as one row standing for its three sub-rows
-        outcome_rows = [r for r in outcome_rows if not r.startswith("other_")] + ["other_processing"]
-        row_ids = row_ids + ["other_processing"]
+    app_cols = list(template.table("applications").cols)
 
     def a(r: str, c: str) -> str:
         return f"applications.{r}.{c}"
 
-    results = [
-        ("applications.balance", [
-            _sum_check_pair(values, [a("new_received", c), a("carried_over", c)],
-                            [a("total_processed", c), a("carried_forward", c)]) for c in app_cols]),
-        ("applications.row_total", [
-            _sum_check(values, a(r, "total"), [a(r, c) for c in person_cols]) for r in row_ids]),
-        ("applications.outcome_total", [
-            _sum_check(values, a("total_processed", c), [a(r, c) for r in outcome_rows]) for c in app_cols]),
-    ]
-    rl = template.table("review_litigation")
-    results.append(("review_litigation.row_total", [
-        _sum_check(values, f"review_litigation.{r.id}.total", [f"review_litigation.{r.id}.{c}" for c in rl.cols[:-1]])
-        for r in rl.rows]))
-    for rule_id, outcomes in results:
+    results: dict[str, list[str | None]] = {"applications.balance": [
+        _sum_check_pair(values, [a("new_received", c), a("carried_over", c)],
+                        [a("total_processed", c), a("carried_forward", c)]) for c in app_cols]}
+    for rule_id, total, parts in sum_rules(template, values):
+        results.setdefault(rule_id, []).append(_sum_check(values, total, parts))
+    for rule_id, outcomes in results.items():
         c = _rule(rule_id, outcomes)
         if c:
             checks.append(c)
