@@ -12,9 +12,11 @@ from extractors.errors import UnsupportedFormat
 from extractors.model import Document
 
 
-def extract(data: bytes, source: str, resolve: Callable[[str], bytes | None] | None = None) -> Document:
-    """`resolve` fetches what a page links to (its pictures), for pages read from the web."""
-    fmt = detect_format(data, source)
+def extract(data: bytes, source: str, resolve: Callable[[str], bytes | None] | None = None,
+            fmt: str | None = None) -> Document:
+    """`resolve` fetches what a page links to (its pictures), for pages read from the web; `fmt` is
+    the format when the caller has sniffed it already."""
+    fmt = fmt or detect_format(data, source)
     if fmt == "pdf":
         from extractors.pdf_text import extract_pdf
 

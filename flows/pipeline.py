@@ -49,12 +49,13 @@ def suffix_of(fmt: str) -> str:
 
 
 def extract_document(data: bytes, source: str, max_pages: int = MAX_PAGES,
-                     resolve: Callable[[str], bytes | None] | None = None) -> Document:
+                     resolve: Callable[[str], bytes | None] | None = None, fmt: str | None = None) -> Document:
     from extractors.dispatch import extract
 
-    if detect_format(data, source) == "pdf":
+    fmt = fmt or detect_format(data, source)
+    if fmt == "pdf":
         _check_page_count(data, max_pages)
-    return extract(data, source, resolve)
+    return extract(data, source, resolve, fmt)
 
 
 def _check_page_count(data: bytes, max_pages: int) -> None:
@@ -115,7 +116,7 @@ def process(data: bytes, source: str, template: Template,
         return failed(source, data, "empty file", fmt)
 
     def read() -> Processed:
-        doc = extract_document(data, source, resolve=resolve)
+        doc = extract_document(data, source, resolve=resolve, fmt=fmt)
         report = reconcile(doc, template)
         return processed_of(data, source, doc, report, check_report(report, template))
 
