@@ -76,7 +76,7 @@ def ingest_here(args: argparse.Namespace, sources: list[str]) -> int:
     prefect_env()
     if args.dask is not None:
         return ingest_on_dask(args, sources)
-    from flows.flows import ingest_batch
+    from flows.flows import ingest_batch, without_heartbeats
     from flows.pipeline import Processed
 
     bad: list[Processed] = []
@@ -97,8 +97,9 @@ def ingest_here(args: argparse.Namespace, sources: list[str]) -> int:
             bad.append(p)
 
     try:
-        ingest_batch(sources, args.db, on_done=done, workers=args.workers, timeout_s=args.timeout or None,
-                     force=args.force, task_runs=args.task_runs)
+        with without_heartbeats():
+            ingest_batch(sources, args.db, on_done=done, workers=args.workers, timeout_s=args.timeout or None,
+                         force=args.force, task_runs=args.task_runs)
     finally:
         if progress is not None:
             progress.stop()

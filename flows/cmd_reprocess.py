@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     prefect_env()
     import duckdb
 
+    from flows.flows import without_heartbeats
     from flows.reprocess import Outcome, reprocess, select
 
     try:
@@ -45,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
         if o.processed is None or o.processed.loaded.status == "failed":
             bad.append(o)
 
-    reprocess(args.db, args.scope, on_done=done)
+    with without_heartbeats():
+        reprocess(args.db, args.scope, on_done=done)
     for o in bad:
         why = o.error if o.processed is None else o.processed.loaded.error
         print(f"nianbao: {o.doc.source}: {why}", file=sys.stderr)

@@ -14,6 +14,7 @@ parent (PR_SET_PDEATHSIG), so killing a batch with -9 leaves no orphan working o
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
@@ -147,7 +148,14 @@ class WorkerPool:
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         p = self._ctx.Process(target=_worker_main, args=(child, self.memory_mb, os.getpid()), daemon=True, name="nianbao-worker")
-        p.start()
+        # Every object the worker inherits (Prefect, pdfminer, ... in this process) would otherwise be
+        # walked by the worker's full garbage collections, each walk writing to the inherited pages and
+        # so copying them: CPU and memory traffic that grows with the number of workers.
+        gc.freeze()
+        try:
+            p.start()
+        finally:
+            gc.unfreeze()
         child.close()
         w = _Worker(p, parent)
         with self._lock:

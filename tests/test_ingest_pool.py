@@ -29,9 +29,23 @@ def _allocate(mb: int) -> int:
     return len(bytearray(mb * 2**20))
 
 
+def _frozen() -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
 def test_calls_run_in_worker_processes() -> None:
     with WorkerPool(2) as pool:
         assert pool.call(_pid) != os.getpid()
+
+
+def test_workers_leave_what_they_inherit_out_of_garbage_collection() -> None:
+    import gc
+
+    with WorkerPool(1) as pool:
+        assert pool.call(_frozen) > 0  # inherited objects sit in the permanent generation
+        assert gc.get_freeze_count() == 0  # the parent collects as before
 
 
 def test_an_exception_in_a_worker_comes_back_as_itself() -> None:

@@ -16,6 +16,7 @@ import duckdb
 
 from extractors.report import Check
 from extractors.template import Template
+from warehouse.rows import insert_rows
 
 RULE_ID = "cross_year"
 
@@ -71,8 +72,7 @@ def refresh(con: duckdb.DuckDBPyConnection, agency_keys: Iterable[str | None], t
     con.execute("DELETE FROM checks WHERE rule_id = ? AND list_contains(?, doc_id)", [RULE_ID, docs])
     checks = evaluate(con.execute(_PAIRS, [keys]).fetchall(), template)
     if checks:
-        con.executemany("INSERT INTO checks (doc_id, rule_id, passed, detail) VALUES (?, ?, ?, ?)",
-                        [[d, c.rule_id, c.passed, c.detail] for d, c in checks.items()])
+        insert_rows(con, "checks", [[d, c.rule_id, c.passed, c.detail] for d, c in checks.items()])
     con.execute(
         "UPDATE documents SET n_failed_checks = (SELECT count(*) FROM checks c WHERE c.doc_id = documents.doc_id"
         " AND NOT c.passed AND c.rule_id <> 'missing_cells') WHERE list_contains(?, doc_id)", [docs])

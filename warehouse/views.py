@@ -17,6 +17,7 @@ from importlib import resources
 import duckdb
 
 from extractors.template import Template, TemplateTable
+from warehouse.rows import insert_rows
 
 META = """
 CREATE TABLE IF NOT EXISTS warehouse_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -237,10 +238,9 @@ def ensure(con: duckdb.DuckDBPyConnection, template: Template) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM rules")
-        con.executemany("INSERT INTO rules VALUES (?, ?)", [[r.id, r.text] for r in template.rules])
+        insert_rows(con, "rules", [[r.id, r.text] for r in template.rules])
         con.execute("DELETE FROM dictionary")
-        con.executemany(f"INSERT INTO dictionary VALUES ({', '.join(['?'] * 13)})",
-                        [list(e.__dict__.values()) for e in dictionary(template)])
+        insert_rows(con, "dictionary", [list(e.__dict__.values()) for e in dictionary(template)])
         for s in statements(template):
             con.execute(s)
         con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('views', ?)", [digest(template)])
