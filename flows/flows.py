@@ -5,14 +5,16 @@ The tasks run in the flow's process, one thread per document in flight; extract 
 CPU-heavy two, hand their work to worker processes (flows/parallel.py) under the time limit, and
 load goes through the batch's one DuckDB writer (flows/writer.py).
 
-Granularity: a Prefect task run costs about 30 ms of CPU here (7 in this process, the rest in the
-server recording its three state events), so five per document would add half of pdfplumber's own
-time to every document and eat the second core that a second worker needs. So `ingest_batch` makes
-one task run per document, `document` (named after the file, failed with the reason when the
-document is), which runs the same steps as plain functions (pipeline.process in a worker, then the
-load). task_runs="step" (`nianbao ingest --task-runs step`) and `process_document` run the five
-named tasks as their own task runs instead; task_runs="none" leaves only the flow run (the most
-documents per second: the flow run, its state and the command's output remain).
+Granularity: a Prefect task run costs about 60 ms of CPU here (15 in this process, the rest in the
+server recording its state events), a fifth of what reading a text PDF costs, and it does not
+parallelise: on 2 cores it takes the second worker's share. A batch is many documents and the
+warehouse already records each one's status and reason, so by default `ingest_batch` makes no task
+run per document (task_runs="none"): the flow run, its state, its return value (one line per
+document) and a warning in its log for each document that failed. task_runs="document"
+(`nianbao ingest --task-runs document`) makes one task run per document, named after the file and
+failed with the reason when the document is, running the same steps as plain functions;
+task_runs="step" and `process_document` (one file, where seeing each step is the point) run the
+five named tasks as their own task runs.
 
 Why not Prefect's ProcessPoolTaskRunner: it spawns fresh interpreters (each imports Prefect and the
 extractors again: seconds of CPU per worker, more than a one-file command may take) and cannot stop
@@ -37,8 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.utilities.annotations import quote
 
@@ -188,9 +191,20 @@ def _document(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: f
         return e.processed
 
 
+def _log_failure(processed: Processed) -> None:
+    """A failed document, in the flow run's log (what the Prefect UI shows of it without task runs)."""
+    if processed.loaded.status != "failed":
+        return
+    try:
+        logger = get_run_logger()
+    except MissingContextError:  # called outside a flow run (tests, scripts)
+        return
+    logger.warning("%s: %s", processed.loaded.source, processed.loaded.error)
+
+
 def run_batch(sources: list[str], db: str, on_done: Callable[[Processed], None] | None = None,
               workers: int | None = None, timeout_s: float | None = DEFAULT_TIMEOUT_S,
-              force: bool = False, task_runs: str = "document") -> list[Processed]:
+              force: bool = False, task_runs: str = "none") -> list[Processed]:
     """The body of both flows (call it inside a flow run). workers=0 reads in this process, with no
     time limit; otherwise min(workers, len(sources)) worker processes. task_runs: Prefect task runs
     per document, "document" (one), "step" (one per step) or "none" (the flow run only). Results in input order; on_done is
@@ -216,6 +230,8 @@ def run_batch(sources: list[str], db: str, on_done: Callable[[Processed], None] 
                 for fut in done:
                     i = pending.pop(fut)
                     results[i] = fut.result()
+                    if task_runs != "document":  # a failed task run already says it
+                        _log_failure(results[i])
                     if on_done:
                         on_done(results[i])
         except BaseException:
@@ -254,7 +270,7 @@ def process_document(source: str, db: str, timeout_s: float | None = DEFAULT_TIM
 @flow(name="ingest_batch", log_prints=False)
 def ingest_batch(sources: list[str], db: str, on_done: Callable[[Processed], None] | None = None,
                  workers: int | None = None, timeout_s: float | None = DEFAULT_TIMEOUT_S,
-                 force: bool = False, task_runs: str = "document") -> list[str]:
+                 force: bool = False, task_runs: str = "none") -> list[str]:
     """Read many files or URLs into the warehouse; one summary line per input, in input order."""
     return [p.summary() for p in run_batch(sources, db, on_done, workers, timeout_s, force, task_runs)]
 

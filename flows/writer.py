@@ -24,6 +24,9 @@ class Writer:
 
     def __enter__(self) -> Self:
         self._con = connect(self.db, load_template())
+        # one document's rows are a few hundred: DuckDB's parallel operators cost more than they save,
+        # and the cores belong to the workers
+        self._con.execute("SET threads = 1")
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -47,9 +47,9 @@ def test_every_document_gets_one_summary_line(one_worker: tuple[Path, str], seed
         assert sum(1 for line in out.splitlines() if line.startswith(str(f))) == 1
 
 
-def test_two_workers_without_task_runs_load_the_same_facts_as_one(one_worker: tuple[Path, str], seeds: Path,
-                                                                  tmp_path: Path) -> None:
-    rc, _, err = ingest(str(seeds), "--db", str(tmp_path / "w.duckdb"), "--workers", "2", "--task-runs", "none")
+def test_two_workers_with_a_task_run_per_document_load_the_same_facts_as_one(
+        one_worker: tuple[Path, str], seeds: Path, tmp_path: Path) -> None:
+    rc, _, err = ingest(str(seeds), "--db", str(tmp_path / "w.duckdb"), "--workers", "2", "--task-runs", "document")
     assert rc == 0, err
     assert facts(tmp_path / "w.duckdb") == facts(one_worker[0])
 
@@ -71,3 +71,28 @@ def test_the_same_bytes_again_are_skipped_and_force_reads_them(prefect_api: str,
     assert rc == 0 and "skipped" not in out and "cells read" in out
     with duckdb.connect(db, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+
+
+def test_a_failed_document_is_named_in_the_flow_runs_log(prefect_api: str, tmp_path: Path) -> None:
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.client.schemas.sorting import FlowRunSort
+    from prefect.logging.handlers import APILogWorker
+
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.7\n garbage")
+    rc, _, _ = ingest(str(bad), "--db", str(tmp_path / "w.duckdb"))
+    assert rc == 1
+    APILogWorker.drain_all(timeout=10)
+
+    async def messages() -> list[str]:
+        async with get_client() as client:
+            runs = await client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1)
+            run = runs[0]
+            assert run.name and run.state_name == "Completed"
+            logs = await client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
+            return [log.message for log in logs]
+
+    assert any(str(bad) in m for m in asyncio.run(messages()))
