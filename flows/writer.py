@@ -10,10 +10,11 @@ from typing import Self
 
 import duckdb
 
-from extractors.template import load_template
+from extractors.template import Template, load_template
 from flows.pipeline import Processed, suffix_of
 from warehouse.load import connect, load, store_original
 from warehouse.schema import PIPELINE_VERSION
+from warehouse.views import ensure as ensure_views
 
 
 class Writer:
@@ -21,19 +22,40 @@ class Writer:
         self.db = str(db)
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._views: threading.Thread | None = None
+        self._views_error: BaseException | None = None
 
     def __enter__(self) -> Self:
-        self._con = connect(self.db, load_template())
+        template = load_template()
+        self._con = connect(self.db, template, views=False)
         # one document's rows are a few hundred: DuckDB's parallel operators cost more than they save,
         # and the cores belong to the workers
         self._con.execute("SET threads = 1")
+        # a new warehouse's dictionary and views take a third of a second: built on a connection of
+        # their own while the first documents are read, instead of before
+        self._views = threading.Thread(target=self._ensure_views, args=(self._con.cursor(), template),
+                                       name="nianbao-views", daemon=True)
+        self._views.start()
         return self
 
+    def _ensure_views(self, cur: duckdb.DuckDBPyConnection, template: Template) -> None:
+        try:
+            ensure_views(cur, template)
+        except BaseException as e:  # noqa: BLE001 - raised again by __exit__, in the batch's thread
+            self._views_error = e
+        finally:
+            cur.close()
+
     def __exit__(self, *exc: object) -> None:
+        if self._views is not None:
+            self._views.join()
+            self._views = None
         with self._lock:
             if self._con is not None:
                 self._con.close()
                 self._con = None
+        if self._views_error is not None:
+            raise self._views_error
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:

@@ -72,6 +72,8 @@ CREATE TABLE IF NOT EXISTS checks (
 """
 
 
-def create(con: duckdb.DuckDBPyConnection, template: Template) -> None:
+def create(con: duckdb.DuckDBPyConnection, template: Template, views: bool = True) -> None:
+    """The tables, and unless views=False (the caller ensures them itself) the dictionary and views."""
     con.execute(TABLES)
-    ensure_views(con, template)
+    if views:
+        ensure_views(con, template)
