@@ -97,7 +97,9 @@ def main() -> None:
     launch.api_ready(st)
     server_pid = st.pid if st else None
     import flows.flows  # noqa: F401 - import time is start-up, not per-document cost
+    from flows.parallel import preload
 
+    preload()  # the extractors' imports, as in nianbao's pre-loaded process
     timed_batch(files[:1], 1)  # first flow run of the process pays Prefect's lazy set-up
     n = len(files)
     print(f"{n} documents, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, "

@@ -215,8 +215,8 @@ def run_batch(sources: list[str], db: str, on_done: Callable[[Processed], None] 
     n = min(default_workers() if workers is None else workers, len(sources))
     results: dict[int, Processed] = {}
     with Writer(db) as writer:
-        if n > 1:
-            preload()  # once here rather than once in every worker
+        if n > 0:
+            preload()  # once in this process rather than once in every worker it forks
         pool = WorkerPool(n, worker_memory_mb()).__enter__() if n > 0 else None
         # a document in flight between worker steps (detect, check, load) leaves its worker idle:
         # one thread more than workers keeps them busy
