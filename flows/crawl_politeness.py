@@ -1,9 +1,10 @@
 """The crawler's manners, one `HostGate` per crawl: only allowed hosts, robots.txt obeyed, and one
 request at a time per host with a pause between two requests.
 
-robots.txt follows RFC 9309: a 4xx answer (no robots.txt) allows everything; a 5xx answer or no
-answer at all means the site cannot say, so nothing is fetched from it. A Crawl-delay larger than
-the configured delay is honoured (up to a minute).
+robots.txt follows RFC 9309 (read and matched by `flows.robots`: `*` and `$` patterns, the longest
+matching rule wins): a 4xx answer (no robots.txt) allows everything; a 5xx answer or no answer at
+all means the site cannot say, so nothing is fetched from it. A Crawl-delay larger than the
+configured delay is honoured (up to a minute).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
 
+from flows import robots
 from flows.http import Policy, fetch
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class HostGate:
         self._allowed = frozenset(h.lower() for h in allowed_hosts)
         self._clock = clock
         self.sleep = sleep
-        self._robots: dict[str, RobotFileParser] = {}
+        self._robots: dict[str, robots.Robots] = {}
         self._last: dict[str, float] = {}  # origin -> end of its last request
         self.robots_errors: dict[str, str] = {}  # origin -> why its robots.txt could not be read
 
@@ -52,7 +53,7 @@ class HostGate:
         return host_of(url) in self._allowed
 
     def robots_allow(self, url: str) -> bool:
-        return self._rules(origin_of(url)).can_fetch(self._policy.user_agent, url)
+        return self._rules(origin_of(url)).allowed(self._policy.user_agent, url)
 
     def admit(self, url: str) -> str | None:
         if not self.allowed_host(url):
@@ -80,26 +81,23 @@ class HostGate:
     def _pause(self, origin: str) -> float:
         rules = self._robots.get(origin)
         crawl_delay = rules.crawl_delay(self._policy.user_agent) if rules else None
-        return max(self._delay, min(float(crawl_delay or 0), _MAX_CRAWL_DELAY))
+        return max(self._delay, min(crawl_delay or 0.0, _MAX_CRAWL_DELAY))
 
-    def _rules(self, origin: str) -> RobotFileParser:
+    def _rules(self, origin: str) -> robots.Robots:
         if origin not in self._robots:
             self._robots[origin] = self._read_robots(origin)
         return self._robots[origin]
 
-    def _read_robots(self, origin: str) -> RobotFileParser:
-        rules = RobotFileParser(origin + "/robots.txt")
+    def _read_robots(self, origin: str) -> robots.Robots:
         policy = Policy(timeout=self._policy.timeout, max_bytes=ROBOTS_MAX_BYTES, retries=self._policy.retries,
                         backoff=self._policy.backoff, user_agent=self._policy.user_agent)
         r = fetch(self._client, origin + "/robots.txt", policy, gate=_Pacing(self), sleep=self.sleep)
         if r.ok:
-            rules.parse((r.data or b"").decode("utf-8", "replace").splitlines())
-        elif r.status is not None and 400 <= r.status < 500:
-            rules.parse([])  # no rules: everything allowed
-        else:
-            rules.parse(["User-agent: *", "Disallow: /"])
-            self.robots_errors[origin] = r.error or f"HTTP {r.status}"
-        return rules
+            return robots.parse((r.data or b"").decode("utf-8", "replace"))
+        if r.status is not None and 400 <= r.status < 500:
+            return robots.Robots.allow_all()  # no robots.txt: no rules
+        self.robots_errors[origin] = r.error or f"HTTP {r.status}"
+        return robots.Robots.disallow_all()
 
 
 class _Pacing:
