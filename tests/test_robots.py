@@ -50,6 +50,12 @@ def test_a_dollar_at_the_end_anchors_the_pattern():
     assert robots.allowed(UA, "/art/2023/list.jspx")
 
 
+def test_the_text_around_a_wildcard_is_matched_by_distinct_characters():
+    robots = rules_for_all("Disallow: /2023*023$")
+    assert robots.allowed(UA, "/2023")
+    assert not robots.allowed(UA, "/2023023")
+
+
 def test_a_dollar_inside_the_pattern_is_an_ordinary_character():
     robots = rules_for_all("Disallow: /price$list")
     assert not robots.allowed(UA, "/price$list.html")
