@@ -1,9 +1,9 @@
 """Prefect flows: `ingest_batch` for many documents, `process_document` for one (ad-hoc reprocessing).
 
-A document goes through five steps, each a Prefect task: detect, extract, reconcile, check, load.
-The tasks run in the flow's process, one thread per document in flight; extract and reconcile, the
-CPU-heavy two, hand their work to worker processes (flows/parallel.py) under the time limit, and
-load goes through the batch's one DuckDB writer (flows/writer.py).
+A document goes through five steps: detect, extract, reconcile, check, load. The flow's process
+keeps one thread per document in flight; the reading steps (detect to check) run in worker processes
+(flows/parallel.py) under the time limit, and load goes through the batch's one DuckDB writer
+(flows/writer.py). The steps are also Prefect tasks, used where each step should be seen (below).
 
 Granularity: a Prefect task run costs about 60 ms of CPU here (15 in this process, the rest in the
 server recording its state events), a fifth of what reading a text PDF costs, and it does not
