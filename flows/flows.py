@@ -5,7 +5,7 @@ keeps one thread per document in flight; the reading steps (detect to check) run
 (flows/parallel.py) under the time limit, and load goes through the batch's one DuckDB writer
 (flows/writer.py). The steps are also Prefect tasks, used where each step should be seen (below).
 
-Granularity: a Prefect task run costs about 60 ms of CPU here (15 in this process, the rest in the
+Granularity: a Prefect task run costs 60-75 ms of CPU here (10-15 in this process, the rest in the
 server recording its state events), a fifth of what reading a text PDF costs, and it does not
 parallelise: on 2 cores it takes the second worker's share. A batch is many documents and the
 warehouse already records each one's status and reason, so by default `ingest_batch` makes no task
