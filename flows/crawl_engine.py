@@ -278,10 +278,21 @@ class _Crawler:
         for error in unpacked.errors:
             name, _, reason = error.partition(": ")
             self._fail(LogRow(f"{url}#{name}", crawl_log.FAILED, "member", url, error=reason))
+        # members of the archive's earlier version: a changed one replaces its document, one that is
+        # gone has its document retired, so the warehouse holds what the portal now serves
+        earlier = {u: k for u, k in self.known.items() if u.startswith(f"{url}#")}
         for member in unpacked.members:
             source = f"{url}#{member.name}"
+            before = earlier.pop(source, None)
             row = LogRow(source, crawl_log.FETCHED, "member", url, len(member.data), _sha256(member.data))
-            self._load(self._process(member.data, source), member.data, row, replaced=None)
+            if before is not None and before.hash == row.hash:
+                self._log(replace(row, status=crawl_log.UNCHANGED, doc_status=before.doc_status))
+                continue
+            self._load(self._process(member.data, source), member.data, row,
+                       replaced=before.hash if before else None)
+        for gone in earlier.values():
+            crawl_log.retire_document(self.con, gone.hash, gone.url)
+            self._log(LogRow(gone.url, crawl_log.REMOVED, "member", url, hash=gone.hash))
 
     # --- fetching, processing, loading, logging --------------------------------------------------
 

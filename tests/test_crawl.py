@@ -193,6 +193,43 @@ def test_an_article_that_changed_replaces_its_earlier_version(tmp_path: Path):
     assert not _query(db, "SELECT * FROM facts WHERE doc_id = ?", [old])
 
 
+def _archive(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_an_archive_that_changed_replaces_changed_members_and_retires_removed_ones(tmp_path: Path):
+    (a, _), (b, _), (c, _) = seed(0), seed(1), seed(2)
+    site = _mini_site(Resource(article_page("年报", '<a href="/f/nb.zip">附件</a>'), "text/html"))
+    site.resources["/f/nb.zip"] = Resource(_archive({"a.txt": a, "b.txt": b, "c.txt": c}), "application/zip",
+                                           etag='"v1"')
+    db = str(tmp_path / "w.duckdb")
+    with Server(site) as base:
+        crawl([base + "/nb/index.html"], db, FAST)
+        before = dict(_query(db, "SELECT source, doc_id FROM documents"))
+        site.resources["/f/nb.zip"] = Resource(_archive({"a.txt": a + b"\n", "c.txt": c}), "application/zip",
+                                               etag='"v2"')
+        again = crawl([base + "/nb/index.html"], db, FAST)
+        site.resources["/f/nb.zip"] = Resource(_archive({"a.txt": a + b"\n\n", "c.txt": c}), "application/zip",
+                                               etag='"v3"')
+        crawl([base + "/nb/index.html"], db, FAST)
+    zip_url = base + "/f/nb.zip"
+    after = dict(_query(db, "SELECT source, doc_id FROM documents"))
+    assert set(after) == {f"{zip_url}#a.txt", f"{zip_url}#c.txt"}
+    assert after[f"{zip_url}#c.txt"] == before[f"{zip_url}#c.txt"]
+    assert [p.loaded.source for p in again.documents] == [f"{zip_url}#a.txt"]  # c.txt was not read again
+    for gone in (before[f"{zip_url}#a.txt"], before[f"{zip_url}#b.txt"]):
+        assert not _query(db, "SELECT * FROM facts WHERE doc_id = ?", [gone])
+    assert _query(db, "SELECT status, hash FROM crawl_log WHERE url = ? AND status = 'removed'",
+                  [f"{zip_url}#b.txt"]) == [("removed", before[f"{zip_url}#b.txt"])]  # logged once
+
+
 def test_an_article_without_validators_is_fetched_again_but_not_processed_again(tmp_path: Path):
     text, _ = seed(1)
     page = article_page("年报", '<a href="/f/r.txt">附件</a>')

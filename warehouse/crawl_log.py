@@ -31,13 +31,14 @@ KNOWN = "known"  # not requested: an attachment already loaded whose server send
 FAILED = "failed"  # could not be fetched, unpacked or processed: `error` says why
 ROBOTS = "robots"  # not requested: robots.txt disallows it
 OTHER_HOST = "other_host"  # not requested: a report's link to a host the portal's config does not allow
+REMOVED = "removed"  # a ZIP member the archive's new version no longer holds: its document retired
 HAS_CONTENT = (FETCHED, UNCHANGED, NOT_MODIFIED, KNOWN)
 
 DDL = """
 CREATE TABLE IF NOT EXISTS crawl_log (
     url VARCHAR NOT NULL,                -- as linked (ZIP members: URL#path-in-archive)
     referrer VARCHAR,                    -- the page that linked it
-    status VARCHAR NOT NULL,             -- fetched | unchanged | not_modified | known | failed | robots | other_host
+    status VARCHAR NOT NULL,             -- fetched | unchanged | not_modified | known | failed | robots | other_host | removed
     bytes BIGINT,
     hash VARCHAR,                        -- sha256 of the bytes: documents.doc_id when loaded
     fetched_at TIMESTAMP NOT NULL,
@@ -115,13 +116,15 @@ def write(con: duckdb.DuckDBPyConnection, rows: Iterable[LogRow], *, portal: str
 
 
 def known_urls(con: duckdb.DuckDBPyConnection) -> dict[str, Known]:
-    """Each URL's newest row that holds content (a hash), whatever crawl or portal wrote it."""
+    """Each URL's newest row that holds content (a hash), whatever crawl or portal wrote it; none for
+    a URL whose newest such row says it was removed."""
     rows = con.execute(
-        "SELECT url, hash, etag, last_modified, links, doc_status, pages FROM crawl_log"
+        "SELECT url, hash, etag, last_modified, links, doc_status, pages, status FROM crawl_log"
         " WHERE hash IS NOT NULL AND list_contains(?, status)"
-        " QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1", [list(HAS_CONTENT)]).fetchall()
+        " QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1",
+        [[*HAS_CONTENT, REMOVED]]).fetchall()
     return {url: Known(url, h, etag, lm, _tuple(links), doc_status, _tuple(pages))
-            for url, h, etag, lm, links, doc_status, pages in rows}
+            for url, h, etag, lm, links, doc_status, pages, status in rows if status != REMOVED}
 
 
 def _tuple(values: list[str] | None) -> tuple[str, ...] | None:
