@@ -12,7 +12,16 @@ import pytest
 
 from flows.crawl_config import CrawlSettings
 from flows.crawl_engine import CrawlOutcome, crawl
-from tests.fixtures.portal.portal import Resource, Server, article_page, build, listing_page, seed, site_of
+from tests.fixtures.portal.portal import (
+    Resource,
+    Server,
+    article_page,
+    build,
+    listing_page,
+    seed,
+    site_of,
+    zip_of,
+)
 
 START = "/gkml/nb/index.html"
 FAST = CrawlSettings(delay=0.0, timeout=0.5, retries=1, backoff=0.0)
@@ -193,30 +202,19 @@ def test_an_article_that_changed_replaces_its_earlier_version(tmp_path: Path):
     assert not _query(db, "SELECT * FROM facts WHERE doc_id = ?", [old])
 
 
-def _archive(members: dict[str, bytes]) -> bytes:
-    import io
-    import zipfile
-
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return buf.getvalue()
-
-
 def test_an_archive_that_changed_replaces_changed_members_and_retires_removed_ones(tmp_path: Path):
     (a, _), (b, _), (c, _) = seed(0), seed(1), seed(2)
     site = _mini_site(Resource(article_page("年报", '<a href="/f/nb.zip">附件</a>'), "text/html"))
-    site.resources["/f/nb.zip"] = Resource(_archive({"a.txt": a, "b.txt": b, "c.txt": c}), "application/zip",
+    site.resources["/f/nb.zip"] = Resource(zip_of({"a.txt": a, "b.txt": b, "c.txt": c}), "application/zip",
                                            etag='"v1"')
     db = str(tmp_path / "w.duckdb")
     with Server(site) as base:
         crawl([base + "/nb/index.html"], db, FAST)
         before = dict(_query(db, "SELECT source, doc_id FROM documents"))
-        site.resources["/f/nb.zip"] = Resource(_archive({"a.txt": a + b"\n", "c.txt": c}), "application/zip",
+        site.resources["/f/nb.zip"] = Resource(zip_of({"a.txt": a + b"\n", "c.txt": c}), "application/zip",
                                                etag='"v2"')
         again = crawl([base + "/nb/index.html"], db, FAST)
-        site.resources["/f/nb.zip"] = Resource(_archive({"a.txt": a + b"\n\n", "c.txt": c}), "application/zip",
+        site.resources["/f/nb.zip"] = Resource(zip_of({"a.txt": a + b"\n\n", "c.txt": c}), "application/zip",
                                                etag='"v3"')
         crawl([base + "/nb/index.html"], db, FAST)
     zip_url = base + "/f/nb.zip"

@@ -95,10 +95,11 @@ def load(con: duckdb.DuckDBPyConnection, doc: Loaded, report: Report | None, che
     region = resolve(report.agency if report else None)
     con.execute("BEGIN TRANSACTION")
     try:
-        old = con.execute("SELECT agency_key FROM regions WHERE doc_id = ?", [doc.doc_id]).fetchone()
         # a lookup in documents' key index; the DELETEs scan whole tables (50 ms for 18 million facts),
         # so a new document, the common case, skips them: its rows are written only with its documents row
-        if con.execute("SELECT 1 FROM documents WHERE doc_id = ?", [doc.doc_id]).fetchone():
+        old = con.execute("SELECT r.agency_key FROM documents d LEFT JOIN regions r USING (doc_id)"
+                          " WHERE d.doc_id = ?", [doc.doc_id]).fetchone()
+        if old is not None:
             for table in ("regions", "facts", "checks", "prose_facts", "documents"):
                 con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.doc_id])
         con.execute(
