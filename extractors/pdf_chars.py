@@ -23,6 +23,7 @@ class Glyph:
     x1: float
     bottom: float
     size: float
+    conf: float | None = None  # recognition confidence of an OCR glyph; None for a text layer's
 
     @property
     def cx(self) -> float:
@@ -123,7 +124,10 @@ def raw_line_text(glyphs: Sequence[Glyph]) -> str:
 
 def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
     """Glyphs into lines, top to bottom: a glyph joins the line it overlaps vertically by half its
-    height. Numbers printed larger than their labels still land on the label's line."""
+    height. Numbers printed larger than their labels still land on the label's line. The overlap
+    is measured against the line's first glyph, not against everything that joined it: boxes
+    measured from ink (OCR) scatter, and a line grown by each would swallow the next line of a
+    wrapped label."""
     ordered = sorted(glyphs, key=lambda g: (g.top, g.x0))
     bands: list[list] = []  # [top, bottom, glyphs]
     for g in ordered:
@@ -134,7 +138,6 @@ def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
             ov = min(g.bottom, band[1]) - max(g.top, band[0])
             if ov >= 0.5 * min(h, band[1] - band[0]) and ov > 0:
                 band[2].append(g)
-                band[1] = max(band[1], g.bottom)
                 placed = True
                 break
         if not placed:

@@ -16,13 +16,13 @@ from io import BytesIO
 from typing import Any
 
 from extractors.errors import ExtractionError
+from extractors.layout import lay_out
 from extractors.model import Block, Document, Paragraph, Table
-from extractors.pdf_chars import Glyph, Line, glyph_text, group_lines
-from extractors.pdf_furniture import drop_running_lines, in_margin, is_page_number
+from extractors.pdf_chars import Glyph, glyph_text
+from extractors.pdf_furniture import drop_running_lines
 from extractors.pdf_quality import unusable_reason
 from extractors.pdf_ruled import TablePart, fill_grids, find_grids, ruling_edges
 from extractors.pdf_stitch import stitch_pages
-from extractors.pdf_unruled import find_unruled
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,6 @@ def _pasted_picture(page: Any, glyphs: Sequence[Glyph]) -> bool:
     return False
 
 
-def _is_furniture(line: Line, text: str, height: float) -> bool:
-    return in_margin(line.top, line.bottom, height) and is_page_number(text)
-
-
 def read_page(page: Any, number: int) -> _PageRead:
     try:  # pdfminer parses the page's content stream here, the only step that meets broken input
         chars, objects, cover, height = page.chars, page.objects, _image_cover(page), float(page.height)
@@ -95,18 +91,10 @@ def read_page(page: Any, number: int) -> _PageRead:
     parts, free = fill_grids(find_grids(page, edges), glyphs, number) if edges else ([], glyphs)
     if not parts and cover >= _PASTED_COVER and _pasted_picture(page, glyphs):
         return _PageRead(number, height, (), "a large picture with no text over it (a pasted table?)")
-    lines = group_lines(g for g in free if g.text.strip())
-    texts = {id(ln): ln.text for ln in lines}
-    lines = [ln for ln in lines if texts[id(ln)] and not _is_furniture(ln, texts[id(ln)], height)]
-    unruled, lines = find_unruled(lines, number)
-    items: list[tuple[float, Paragraph | TablePart]] = [(p.bbox[1], p) for p in parts + unruled]
-    items += [(ln.top, Paragraph(texts[id(ln)], number, _round(ln.bbox))) for ln in lines]
+    items: list[tuple[float, Paragraph | TablePart]] = [(p.bbox[1], p) for p in parts]
+    items += lay_out(free, number, height)
     items.sort(key=lambda it: it[0])
     return _PageRead(number, height, tuple(it[1] for it in items))
-
-
-def _round(b: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    return (round(b[0], 2), round(b[1], 2), round(b[2], 2), round(b[3], 2))
 
 
 def _open(data: bytes) -> Any:
@@ -156,7 +144,7 @@ def extract_pdf(data: bytes, source: str) -> Document:
         raise ExtractionError("empty file")
     reads, n_pages = _read_all(data)
     bad = [r for r in reads if r.unusable]
-    ocr: dict[int, list[Block]] = {}
+    ocr: dict[int, list[object]] = {}
     if bad:
         ocr = _ocr_pages(data, source, [r.number for r in bad])
     read: list[Sequence[object]] = [ocr.get(r.number, []) if r.unusable else r.items for r in reads]
@@ -167,7 +155,7 @@ def extract_pdf(data: bytes, source: str) -> Document:
     return Document(source, "pdf", method, tuple(blocks), pages=n_pages, warnings=warnings)
 
 
-def _ocr_pages(data: bytes, source: str, pages: list[int]) -> dict[int, list[Block]]:
+def _ocr_pages(data: bytes, source: str, pages: list[int]) -> dict[int, list[object]]:
     try:
         from ocr.pdf import ocr_pdf_pages
     except ImportError:

@@ -65,15 +65,16 @@ def ink_rect(ink: np.ndarray, rect: Rect, min_pixels: int = 12, min_height: int 
     return x0 + xs0, y0 + ys0, x0 + xs1, y0 + ys1
 
 
-def split_on_gaps(ink: np.ndarray, rect: Rect, gap_factor: float = 1.0) -> list[Rect]:
+def split_on_gaps(ink: np.ndarray, rect: Rect, gap_factor: float = 1.0, min_gap_px: int = 0) -> list[Rect]:
     """Cut a one-line box at blank columns wider than `gap_factor` x its height (word or number
-    spacing; the gaps between characters of one word are far narrower)."""
+    spacing; the gaps between characters of one word are far narrower), or than `min_gap_px`
+    where given (a box of several lines)."""
     x0, y0, x1, y1 = rect
     sub = ink[y0:y1, x0:x1]
     if sub.size == 0:
         return []
     cols = np.count_nonzero(sub, axis=0) > 0
-    min_gap = max(4, int((y1 - y0) * gap_factor))
+    min_gap = min_gap_px or max(4, int((y1 - y0) * gap_factor))
     runs: list[list[int]] = []
     gap = 0
     for i, on in enumerate(cols):
@@ -154,7 +155,58 @@ def cell_pieces(ink: np.ndarray, interior: Rect, char_px: float) -> list[Piece]:
     return pieces
 
 
-def crop(gray: np.ndarray, rect: Rect, bounds: Rect | None = None, pad_frac: float = 0.25) -> np.ndarray:
+def _merge_thin(bands: list[tuple[int, int]], thin: float) -> list[tuple[int, int]]:
+    """Bands thinner than a character can be and close to a neighbour (the strokes of 三 or 二)
+    are parts of a line, not lines: each joins its nearer neighbour. A lone 一 a line away from
+    the next line's text stays apart."""
+    out = list(bands)
+    done: set[tuple[int, int]] = set()
+    while len(out) > 1:
+        k = next((i for i, (a, b) in enumerate(out) if b - a < thin and (a, b) not in done), None)
+        if k is None:
+            break
+        up = out[k][0] - out[k - 1][1] if k > 0 else None
+        down = out[k + 1][0] - out[k][1] if k + 1 < len(out) else None
+        near = min(g for g in (up, down) if g is not None)
+        if near > thin:
+            done.add(out[k])
+            continue
+        j = k - 1 if down is None or (up is not None and up <= down) else k + 1
+        a, b = min(out[j][0], out[k][0]), max(out[j][1], out[k][1])
+        out[min(j, k) : max(j, k) + 1] = [(a, b)]
+    return out
+
+
+def line_pieces(ink: np.ndarray, rect: Rect, char_px: float) -> list[Rect]:
+    """Pieces of text inside a detected text region: a detector's box often takes in the line
+    above or below (a label wrapped onto a second line, numbers set between two label lines), and
+    a piece must be one line for the recogniser and for the layout stage. So the region's ink is
+    cut into lines first (blank rows, then over-tall bands at their emptiest row), then each line
+    at wide gaps."""
+    box = ink_rect(ink, rect, min_pixels=8)
+    if box is None:
+        return []
+    core = max(3, int(char_px * 0.3))
+    out: list[Rect] = []
+    # columns first: numbers set between the two lines of a wrapped label would bridge the blank
+    # rows between those lines
+    for col in split_on_gaps(ink, box, min_gap_px=max(4, int(0.8 * char_px))):
+        bands = _merge_thin(text_bands(ink, col, min_gap=1), thin=0.3 * char_px)
+        for a, b in split_tall_bands(ink, col[0], col[2], bands, line_px=char_px):
+            line = ink_rect(ink, (col[0], a, col[2], b), min_pixels=6)
+            if line is None:
+                continue
+            for r in split_on_gaps(ink, line, gap_factor=1.0):
+                # dust beside a digit would stretch its box (and move it off its row); a lone
+                # 一 has no taller core and keeps its own box
+                out.append(ink_rect(ink, r, min_pixels=6, min_height=core) or r)
+    return out
+
+
+CROP_PAD = 0.25  # paper margin around a piece's crop, as a share of its height
+
+
+def crop(gray: np.ndarray, rect: Rect, bounds: Rect | None = None, pad_frac: float = CROP_PAD) -> np.ndarray:
     """The piece with a margin of paper around it (the recogniser was trained on padded lines),
     kept inside `bounds` so no ruling line enters the crop."""
     x0, y0, x1, y1 = rect

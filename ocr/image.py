@@ -10,8 +10,9 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from extractors.errors import ExtractionError
 from extractors.model import Block, Document
+from extractors.pdf_stitch import stitch_pages
 from ocr.engine import Engine, load_engine
-from ocr.page import ocr_image
+from ocr.page import as_blocks, ocr_page
 from ocr.render import MAX_DPI, MIN_DPI
 
 _MIN_DPI, _MAX_DPI = 72.0, 600.0
@@ -63,7 +64,7 @@ def extract_image(data: bytes, source: str, engine: Engine | None = None) -> Doc
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
         raise ExtractionError(f"cannot read image: {exc}") from exc
     eng = engine if engine is not None else load_engine()
-    blocks: list[Block] = []
+    per_page: list[list] = []
     pages = 0
     warnings: list[str] = []
     try:
@@ -73,11 +74,13 @@ def extract_image(data: bytes, source: str, engine: Engine | None = None) -> Doc
             pages = i
             image, dpi, back = _working_resolution(_bgr(frame), _dpi(frame))
             # boxes in the image's own pixels, as the model specifies for images
-            blocks.extend(ocr_image(eng, image, dpi, i, box_scale=back))
+            per_page.append(ocr_page(eng, image, dpi, i, box_scale=back))
     except (OSError, ValueError, IndexError, cv2.error) as exc:
-        if pages <= 1 and not blocks:
+        if pages <= 1 and not any(per_page):
             raise ExtractionError(f"cannot read image: {exc}") from exc
         warnings.append(f"image frames after {pages - 1} unreadable: {exc}")
+    # a table running over frames (pages of a TIFF) is one table, as in a PDF
+    blocks: list[Block] = as_blocks(stitch_pages(per_page))  # type: ignore[arg-type]
     if not blocks:
         warnings.append("no text found in the image")
     return Document(

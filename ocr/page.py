@@ -1,25 +1,31 @@
-"""One page image -> blocks of the shared table model (Paragraph, Table) in reading order.
+"""One page image -> paragraphs and table parts of the shared model, in reading order.
 
 The steps: the page made ready (ocr.prepare); ruling lines -> table grids; inside a cell its ink
 alone gives the pieces of text (the cell bounds them), outside the tables a detection pass at
 100 dpi over the strips that hold ink; every piece recognised in one batched call; the confidence
-policies (ocr.trust); then cells and lines assembled. Boxes go back through the turn and deskew to
-the page as it was given, in PDF points.
+policies (ocr.trust). Ruled cells are assembled from their grid; every other piece becomes glyphs
+(ocr.words) and goes through the layout stage the text layer of a PDF goes through
+(extractors.layout: lines, unruled tables, paragraphs). Boxes go back through the turn and deskew
+to the page as it was given, in PDF points.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
-from extractors.model import Block, Cell, Paragraph, Table
+from extractors.layout import lay_out
+from extractors.model import BBox, Block, Cell, Paragraph, Table
+from extractors.pdf_ruled import TablePart
 from ocr import preprocess as pp
-from ocr.crops import Piece, Rect, cell_pieces, crop, ink_rect, split_on_gaps, stacked_to_line
+from ocr.crops import CROP_PAD, Piece, Rect, cell_pieces, crop, line_pieces, stacked_to_line
 from ocr.engine import Engine, Recognition, TextBox, detect, recognize
 from ocr.grid import GridCell, GridTable, find_tables, ruling_masks
-from ocr.layout import ReadPiece, TextBlock, arrange
 from ocr.prepare import prepare, to_points
 from ocr.trust import as_digits, doubt_under_seal, second_look, strip_strays, under_seal
+from ocr.words import piece_glyphs, snap_sizes
 
 DET_DPI = 100.0  # text detection resolution: finds 9 pt text, a quarter of the work of 200 dpi
 
@@ -80,12 +86,13 @@ def _detect_outside(engine: Engine, clean: np.ndarray, text_ink: np.ndarray, tab
     return boxes
 
 
-def ocr_image(
+def ocr_page(
     engine: Engine, image: np.ndarray, dpi: float, page_no: int | None, box_scale: float | None = None
-) -> list[Block]:
-    """Read one page image (BGR or grey) scanned at `dpi` into blocks. Boxes are in the given
-    image's coordinates times `box_scale`: 72/dpi (PDF points, the default) for a rendered PDF
-    page, 1.0 (pixels) for an image file."""
+) -> list[Paragraph | TablePart]:
+    """Read one page image (BGR or grey) scanned at `dpi` into paragraphs and table parts in
+    reading order (parts of one table on consecutive pages are stitched by the caller). Boxes are
+    in the given image's coordinates times `box_scale`: 72/dpi (PDF points, the default) for a
+    rendered PDF page, 1.0 (pixels) for an image file."""
     prep = prepare(engine, image, dpi)
     gray = prep.gray
     scale = 72.0 / dpi if box_scale is None else box_scale
@@ -125,9 +132,7 @@ def ocr_image(
 
     loose_rects: list[Rect] = []
     for b in _detect_outside(engine, clean, text_ink, tables, dpi):
-        r = ink_rect(text_ink, (b.x0, b.y0, b.x1, b.y1), min_pixels=8)
-        if r is not None:
-            loose_rects.extend(split_on_gaps(text_ink, r, gap_factor=1.0))
+        loose_rects.extend(line_pieces(text_ink, (b.x0, b.y0, b.x1, b.y1), char_px))
     loose_start = len(crops)
     crops.extend(crop(clean, r) for r in loose_rects)
 
@@ -140,7 +145,8 @@ def ocr_image(
         rects.update({loose_start + k: r for k, r in enumerate(loose_rects)})
         recs = [doubt_under_seal(r) if i in rects and under_seal(rects[i], seal) else r for i, r in enumerate(recs)]
 
-    placed: list[tuple[int, Block]] = []
+    to_pt = 72.0 / dpi
+    placed: list[tuple[float, Paragraph | TablePart]] = []
     for t, jobs in table_jobs:
         cells = []
         for cell, pieces, idx in jobs:
@@ -157,29 +163,56 @@ def ocr_image(
                     confidence=round(conf, 4),
                 )
             )
-        placed.append((t.bbox[1], Table(tuple(cells), page=page_no, bbox=to_points(t.bbox, prep.back, scale))))
+        # column boundaries stay in the prepared page's points: what stitching compares with the
+        # next page's table, both pages read level and upright
+        part = TablePart(
+            page_no or 0,
+            to_points(t.bbox, prep.back, scale),
+            tuple(x * to_pt for x in t.xs),
+            tuple(y * to_pt for y in t.ys),
+            tuple(cells),
+            ruled=True,
+        )
+        placed.append((t.bbox[1] * to_pt, part))
 
-    pieces_out = [
-        ReadPiece(r, recs[loose_start + k].text, recs[loose_start + k].min_char_confidence)
-        for k, r in enumerate(loose_rects)
-        if recs[loose_start + k].text.strip()
-    ]
-    for block in arrange(pieces_out):
-        box = to_points(block.rect, prep.back, scale)
-        if isinstance(block, TextBlock):
-            placed.append((block.rect[1], Paragraph(block.text, page=page_no, bbox=box)))
-        else:
-            cells = [
-                Cell(
-                    row=c.row,
-                    col=c.col,
-                    text=c.text,
-                    page=page_no,
-                    bbox=to_points(c.rect, prep.back, scale),
-                    confidence=round(c.confidence, 4),
-                )
-                for c in block.cells
-            ]
-            placed.append((block.rect[1], Table(tuple(cells), page=page_no, bbox=box)))
+    glyphs = []
+    for k, r in enumerate(loose_rects):
+        pad = max(2, int((r[3] - r[1]) * CROP_PAD))
+        glyphs.extend(piece_glyphs(r, recs[loose_start + k], pad, to_pt))
+    back_pt = _points_back(prep.back, dpi, scale)
+    for top, item in lay_out(snap_sizes(glyphs), page_no or 0, gray.shape[0] * to_pt):
+        placed.append((top, _map_back(item, back_pt)))
     placed.sort(key=lambda t: t[0])
     return [b for _, b in placed]
+
+
+def _points_back(back: np.ndarray, dpi: float, scale: float) -> np.ndarray:
+    """2x3 map from prepared-page points to the output's units (original pixels x `scale`)."""
+    m = back.copy() * scale
+    m[:, :2] *= dpi / 72.0
+    return m
+
+
+def _box_back(box: BBox | None, m: np.ndarray) -> BBox | None:
+    if box is None:
+        return None
+    return to_points(box, m, 1.0)  # type: ignore[arg-type]
+
+
+def _map_back(item: Paragraph | TablePart, m: np.ndarray) -> Paragraph | TablePart:
+    """Provenance boxes of a layout item from prepared-page points to the page as given."""
+    if isinstance(item, Paragraph):
+        return replace(item, bbox=_box_back(item.bbox, m))
+    cells = tuple(replace(c, bbox=_box_back(c.bbox, m)) for c in item.cells)
+    return replace(item, bbox=_box_back(item.bbox, m) or item.bbox, cells=cells)
+
+
+def as_blocks(items: list[Paragraph | TablePart]) -> list[Block]:
+    return [Table(i.cells, page=i.page, bbox=i.bbox) if isinstance(i, TablePart) else i for i in items]
+
+
+def ocr_image(
+    engine: Engine, image: np.ndarray, dpi: float, page_no: int | None, box_scale: float | None = None
+) -> list[Block]:
+    """Read one page image into blocks (Paragraph, Table) in reading order; see `ocr_page`."""
+    return as_blocks(ocr_page(engine, image, dpi, page_no, box_scale))
