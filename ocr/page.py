@@ -187,16 +187,15 @@ def ocr_page(
 
 
 def _points_back(back: np.ndarray, dpi: float, scale: float) -> np.ndarray:
-    """2x3 map from prepared-page points to the output's units (original pixels x `scale`)."""
-    m = back.copy() * scale
-    m[:, :2] *= dpi / 72.0
-    return m
+    """3x3 map from prepared-page points to the output's units (original pixels x `scale`)."""
+    to_px = np.diag([dpi / 72.0, dpi / 72.0, 1.0])
+    return np.diag([scale, scale, 1.0]) @ back @ to_px
 
 
 def _box_back(box: BBox | None, m: np.ndarray) -> BBox | None:
     if box is None:
         return None
-    return to_points(box, m, 1.0)  # type: ignore[arg-type]
+    return to_points(box, m, 1.0)
 
 
 def _map_back(item: Paragraph | TablePart, m: np.ndarray) -> Paragraph | TablePart:
