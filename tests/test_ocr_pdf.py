@@ -11,6 +11,7 @@ from PIL import Image
 
 from extractors.errors import ExtractionError
 from extractors.model import Paragraph, Table
+from ocr.page import as_blocks
 from ocr.pdf import ocr_pdf_pages
 from ocr.render import choose_dpi, open_pdf, render_page
 
@@ -55,8 +56,9 @@ def test_a_blank_scanned_page_gives_an_empty_page():
 @pytest.mark.skipif(not HONGZE_SCAN.exists(), reason="../shared is not beside the checkout")
 def test_real_scan_table_three_numbers_land_in_their_rows_and_columns():
     # page 3 of the hongze scan (150 dpi, JPEG q55): the top half of 表三, seven numeric columns
-    ((page, blocks),) = ocr_pdf_pages(HONGZE_SCAN.read_bytes(), HONGZE_SCAN.name, [3])
+    ((page, items),) = ocr_pdf_pages(HONGZE_SCAN.read_bytes(), HONGZE_SCAN.name, [3])
     assert page == 3
+    blocks = as_blocks(items)
     tables = [b for b in blocks if isinstance(b, Table)]
     assert any("收到和处理政府信息公开申请情况" in b.text for b in blocks if isinstance(b, Paragraph))
     t3 = max(tables, key=lambda t: t.n_rows)

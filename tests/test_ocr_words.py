@@ -1,0 +1,70 @@
+"""Recognised pieces -> glyphs (ocr.words) -> the shared layout stage (extractors.layout): what OCR
+reads goes through the same row/column reconstruction as a PDF's text layer."""
+
+from __future__ import annotations
+
+from extractors.layout import lay_out
+from extractors.model import Paragraph
+from extractors.pdf_ruled import TablePart
+from ocr.engine import Recognition
+from ocr.words import piece_glyphs, snap_sizes
+
+DPI = 200.0
+TO_PT = 72.0 / DPI
+H = 30  # ink height of a CJK line in pixels (about 11 pt at 200 dpi)
+
+
+def _rec(text: str, conf: float = 0.99) -> Recognition:
+    n = len(text)
+    return Recognition(text, conf, conf, tuple((k + 0.5) / n for k in range(n)), (conf,) * n)
+
+
+def _glyphs(x0: int, y: int, text: str, conf: float = 0.99, char_w: int = 32):
+    rect = (x0, y, x0 + char_w * len(text), y + H)
+    return piece_glyphs(rect, _rec(text, conf), pad=0, to_pt=TO_PT)
+
+
+def test_the_glyphs_of_one_piece_tile_it_without_gaps():
+    gs = _glyphs(100, 100, "行政许可")
+    assert [g.text for g in gs] == list("行政许可")
+    assert all(abs(a.x1 - b.x0) < 1e-9 for a, b in zip(gs, gs[1:]))
+    assert abs(gs[0].x0 - 100 * TO_PT) < 1e-9 and abs(gs[-1].x1 - 228 * TO_PT) < 1e-9
+
+
+def test_a_cjk_piece_measures_its_font_size_by_its_width():
+    # four characters over 128 px: 32 px an em, whatever the ink height says
+    (g, *_) = _glyphs(100, 100, "行政许可")
+    assert abs(g.size - 32 * TO_PT) < 1e-6
+
+
+def test_sizes_within_the_measuring_error_snap_to_the_pages_typical_size():
+    body = _glyphs(100, 100, "行政许可") + _glyphs(100, 150, "行政处罚")
+    gs = body + _glyphs(100, 200, "规章", char_w=38) + _glyphs(100, 250, "标题", char_w=70)
+    snapped = snap_sizes(gs)
+    typical = 32 * TO_PT
+    assert {round(g.size, 3) for g in snapped[:10]} == {round(typical, 3)}
+    assert snapped[-1].size > 2 * typical  # a heading keeps its own size
+
+
+def test_a_borderless_table_read_by_ocr_becomes_a_table_part_with_its_confidences():
+    glyphs = []
+    rows = [("规章", ("0", "0", "5")), ("规范性文件", ("14", "2", "20")), ("行政许可", ("7", "1", "9"))]
+    for r, (label, nums) in enumerate(rows):
+        y = 100 + r * 50
+        glyphs += _glyphs(100, y, label)
+        for k, n in enumerate(nums):
+            glyphs += piece_glyphs((600 + 200 * k, y + 5, 600 + 200 * k + 16 * len(n), y + 27),
+                                   _rec(n, 0.42 if n == "14" else 0.98), pad=0, to_pt=TO_PT)
+    items = [it for _, it in lay_out(snap_sizes(glyphs), 1, 842.0)]
+    (table,) = [it for it in items if isinstance(it, TablePart)]
+    grid = {(c.row, c.col): c.text for c in table.cells if c.text}
+    assert [grid[(r, c)] for r in range(3) for c in range(4)] == [
+        "规章", "0", "0", "5", "规范性文件", "14", "2", "20", "行政许可", "7", "1", "9"]
+    assert next(c for c in table.cells if c.text == "14").confidence == 0.42
+    assert next(c for c in table.cells if c.text == "规章").confidence == 0.99
+
+
+def test_a_prose_line_with_one_wide_gap_stays_a_paragraph():
+    glyphs = _glyphs(100, 100, "联系电话") + piece_glyphs((700, 100, 950, 130), _rec("0517-1234567"), 0, TO_PT)
+    items = [it for _, it in lay_out(glyphs, 1, 842.0)]
+    assert all(isinstance(it, Paragraph) for it in items)
