@@ -3,6 +3,8 @@ reads goes through the same row/column reconstruction as a PDF's text layer."""
 
 from __future__ import annotations
 
+import itertools
+
 from extractors.layout import lay_out
 from extractors.model import Paragraph
 from extractors.pdf_ruled import TablePart
@@ -27,7 +29,7 @@ def _glyphs(x0: int, y: int, text: str, conf: float = 0.99, char_w: int = 32):
 def test_the_glyphs_of_one_piece_tile_it_without_gaps():
     gs = _glyphs(100, 100, "行政许可")
     assert [g.text for g in gs] == list("行政许可")
-    assert all(abs(a.x1 - b.x0) < 1e-9 for a, b in zip(gs, gs[1:]))
+    assert all(abs(a.x1 - b.x0) < 1e-9 for a, b in itertools.pairwise(gs))
     assert abs(gs[0].x0 - 100 * TO_PT) < 1e-9 and abs(gs[-1].x1 - 228 * TO_PT) < 1e-9
 
 
