@@ -62,3 +62,13 @@ def _refresh_prefect_settings() -> None:
     """Prefect reads its settings from the environment when first imported: tell it they changed."""
     if "prefect.context" in sys.modules:
         sys.modules["prefect.context"].refresh_global_settings_context()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    from goldcheck import SCAN_REPORT
+
+    lines = config.stash.get(SCAN_REPORT, [])
+    if lines:
+        terminalreporter.section("scan corpus, per condition group")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from extractors.report import Report
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -32,3 +34,7 @@ def score(report: Report, gold: dict) -> Score:
     invented = [k for k in got if k in set(gold["missing"])]
     absent = [k for k in cells if k not in got]
     return Score(right / len(cells) if cells else 1.0, wrong, invented, absent)
+
+
+# lines for the terminal summary: per condition group figures of the scan corpus
+SCAN_REPORT = pytest.StashKey[list[str]]()

@@ -1,0 +1,51 @@
+"""Rough scans (every page its own dpi, skew, blur, noise, JPEG loss, paper, seal, rules, photo
+perspective, rotation) read as their text twins: per condition group, recall at least the bar, no
+silent wrong number, nothing invented, every printed rule break caught.
+
+Both sets are scored: `tuning` (seed 1) and `unseen` (seed 2, never looked at while tuning). CI
+reads a sample of each (the first document of every condition group); NIANBAO_SCAN_CORPUS=full
+reads all 60 of each (some 20 minutes on two cores; bench/bench_scans.py prints the same table).
+The per-group table goes into the terminal summary.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from goldcheck import SCAN_REPORT
+from scan_corpus import SETS, make_set, report, sample, score_set
+
+FULL = os.environ.get("NIANBAO_SCAN_CORPUS") == "full"
+RECALL_BAR = 0.98  # per condition group, over the documents read
+
+
+@pytest.fixture(scope="module", params=sorted(SETS))
+def scored(request, tmp_path_factory):
+    name = request.param
+    seed = SETS[name]
+    folder = tmp_path_factory.mktemp(f"scans-{name}")
+    docs = make_set(seed, folder, only=None if FULL else sample(seed, 1))
+    groups = score_set(folder, docs)
+    request.config.stash.setdefault(SCAN_REPORT, []).extend(report(name, groups))
+    return groups
+
+
+def test_no_wrong_number_loads_unwarned(scored):
+    silent = {d.name: d.silent for v in scored.values() for d in v.docs if d.silent}
+    assert silent == {}
+
+
+def test_nothing_is_invented(scored):
+    invented = {d.name: d.invented for v in scored.values() for d in v.docs if d.invented}
+    assert invented == {}
+
+
+def test_every_printed_rule_break_is_caught(scored):
+    missed = [d.name for v in scored.values() for d in v.docs if d.rule_expected and not d.rule_caught]
+    assert missed == []
+
+
+def test_every_condition_group_reads_at_the_bar(scored):
+    low = {g: round(v.recall, 4) for g, v in scored.items() if v.recall < RECALL_BAR}
+    assert low == {}
