@@ -55,14 +55,33 @@ class RulingMasks:
         return cv2.bitwise_or(self.horizontal, self.vertical)
 
 
-def ruling_masks(ink: np.ndarray, dpi: float, min_inches: float = 0.35) -> RulingMasks:
-    """Horizontal and vertical strokes at least `min_inches` long (a large character is ~0.25 in)."""
+def _lines(ink: np.ndarray, n: int, horizontal: bool) -> np.ndarray:
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1) if horizontal else (1, n))
+    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+
+
+def ruling_masks(
+    ink: np.ndarray, dpi: float, min_inches: float = 0.35, heal: bool = False, piece_inches: float = 0.2
+) -> RulingMasks:
+    """Horizontal and vertical strokes at least `min_inches` long (a large character is ~0.25 in).
+
+    With `heal`, a rule broken into pieces (a worn printer, a faint copy, JPEG loss at 120 dpi) is
+    joined first: pieces longer than any character's stroke in table text (`piece_inches`) are kept,
+    gaps up to 0.12 in between them closed, and what is then `min_inches` long is a rule. Closing
+    the raw ink instead would chain the strokes of a run of bold characters into a false rule;
+    pieces this long are rules' own."""
     n = max(15, int(dpi * min_inches))
-    # No closing of small gaps first: it chains the horizontal strokes of a run of bold characters
-    # into a false rule. A line broken by JPEG loss still leaves pieces longer than the kernel.
-    h = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
-    v = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
-    return RulingMasks(h, v)
+    if not heal:
+        return RulingMasks(_lines(ink, n, True), _lines(ink, n, False))
+    piece = max(8, int(dpi * piece_inches))
+    gap = max(3, int(dpi * 0.12))
+    out = []
+    for horizontal in (True, False):
+        pieces = _lines(ink, piece, horizontal)
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1) if horizontal else (1, gap))
+        joined = cv2.morphologyEx(pieces, cv2.MORPH_CLOSE, kernel)
+        out.append(_lines(joined, n, horizontal))
+    return RulingMasks(out[0], out[1])
 
 
 def _cluster(segs: list[tuple[float, int, int]], tol: float, min_gap: float) -> list[int]:
@@ -216,9 +235,9 @@ def _table_from_lines(
 
 def find_tables(ink: np.ndarray, dpi: float) -> list[GridTable]:
     """Ruled tables on a page, top to bottom. `ink` is 255 on strokes, 0 on paper."""
-    masks = ruling_masks(ink, dpi)
+    masks = ruling_masks(ink, dpi, heal=True)
     # edges between lattice cells may be short (a narrow column), so test them on a finer mask
-    edge_masks = ruling_masks(ink, dpi, min_inches=0.1)
+    edge_masks = ruling_masks(ink, dpi, min_inches=0.1, heal=True, piece_inches=0.1)
     joined = cv2.dilate(masks.both, np.ones((5, 5), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     tables = []
@@ -231,3 +250,40 @@ def find_tables(ink: np.ndarray, dpi: float) -> list[GridTable]:
             tables.append(table)
     tables.sort(key=lambda t: t.ys[0])
     return tables
+
+
+def erase_rule_remnants(
+    ink: np.ndarray, text_ink: np.ndarray, gray: np.ndarray, rect: tuple[int, int, int, int], dpi: float
+) -> None:
+    """Take the pieces of broken rules out of a table's area, in place (`text_ink` to 0, `gray` to
+    paper); `ink` is the page's ink with its rules.
+
+    Pieces too short to be found as rules are still straight strokes lined up with each other
+    across most of the table: a column (or row) of pixels where vertical (horizontal) strokes cover
+    over 40% of the table's height (width) is a rule's place. A digit 1 is such a stroke too, but
+    one per row at most, and never over that share of the rows."""
+    x0, y0, x1, y1 = rect
+    sub = ink[y0:y1, x0:x1]
+    if sub.size == 0:
+        return
+    k = max(3, int(dpi * 0.06))
+    text_sub = text_ink[y0:y1, x0:x1]
+    gray_sub = gray[y0:y1, x0:x1]
+    for horizontal in (False, True):
+        strokes = _lines(sub, k, horizontal)
+        axis = 1 if horizontal else 0
+        length = sub.shape[1] if horizontal else sub.shape[0]
+        # a rule one or two pixels off straight after deskew: count over a 5-pixel window
+        profile = np.convolve(np.count_nonzero(strokes, axis=axis), np.ones(5), mode="same") / 5
+        at = profile >= 0.4 * length
+        if not at.any():
+            continue
+        near = np.convolve(at.astype(np.float32), np.ones(7), mode="same") > 0
+        mask = np.zeros(sub.shape, dtype=bool)
+        if horizontal:
+            mask[near, :] = strokes[near, :] > 0
+        else:
+            mask[:, near] = strokes[:, near] > 0
+        mask = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        text_sub[mask] = 0
+        gray_sub[mask] = 255

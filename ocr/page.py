@@ -11,6 +11,7 @@ to the page as it was given, in PDF points.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import cv2
@@ -22,11 +23,12 @@ from extractors.pdf_ruled import TablePart
 from ocr import preprocess as pp
 from ocr.crops import CROP_PAD, Piece, Rect, cell_pieces, crop, line_pieces, stacked_to_line
 from ocr.engine import Engine, Recognition, TextBox, detect, recognize
-from ocr.grid import GridCell, GridTable, find_tables, ruling_masks
+from ocr.grid import GridCell, GridTable, erase_rule_remnants, find_tables, ruling_masks
 from ocr.prepare import prepare, to_points
 from ocr.trust import as_digits, doubt_under_seal, second_look, strip_strays, under_seal
 from ocr.words import piece_glyphs, snap_sizes
 
+_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 DET_DPI = 100.0  # text detection resolution: finds 9 pt text, a quarter of the work of 200 dpi
 
 
@@ -73,6 +75,24 @@ def _bands_outside(text_ink: np.ndarray, tables: list[GridTable], pad: int) -> l
     return [(max(0, a - pad), min(h, b + pad)) for a, b in bands if b - a >= 4]
 
 
+def _grid_broken(jobs: list[tuple[GridCell, list[Piece], list[int]]], recs: list[Recognition]) -> bool:
+    """A cell of a template table holds one number at most: two pieces that each read as a number
+    in one cell mean the grid missed an edge between them."""
+    for _cell, _pieces, idx in jobs:
+        if sum(1 for i in idx if _NUMBER.fullmatch(recs[i].text.strip())) >= 2:
+            return True
+    return False
+
+
+def _detect_in(engine: Engine, clean: np.ndarray, rect: tuple[int, int, int, int], dpi: float) -> list[TextBox]:
+    x0, y0, x1, y1 = rect
+    pad = max(4, int(dpi * 0.05))
+    x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
+    sub = clean[y0 : y1 + pad, x0 : x1 + pad]
+    boxes = detect(engine, sub, scale=min(1.0, DET_DPI / dpi))
+    return [TextBox(b.x0 + x0, b.y0 + y0, b.x1 + x0, b.y1 + y0, b.score) for b in boxes]
+
+
 def _detect_outside(engine: Engine, clean: np.ndarray, text_ink: np.ndarray, tables: list[GridTable], dpi: float) -> list[TextBox]:
     page = clean.copy()
     for t in tables:
@@ -99,7 +119,7 @@ def ocr_page(
     ink = pp.ink_mask(gray)
     tables = find_tables(ink, dpi)
     # only long rules are erased: a finer mask would take the strokes of characters with it
-    rules = cv2.dilate(ruling_masks(ink, dpi).both, np.ones((3, 3), np.uint8))
+    rules = cv2.dilate(ruling_masks(ink, dpi, heal=True).both, np.ones((3, 3), np.uint8))
     text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
     clean = gray.copy()
     clean[rules > 0] = 255
@@ -144,6 +164,22 @@ def ocr_page(
         rects = {i: rc for i, (rc, _) in recheck.items()}
         rects.update({loose_start + k: r for k, r in enumerate(loose_rects)})
         recs = [doubt_under_seal(r) if i in rects and under_seal(rects[i], seal) else r for i, r in enumerate(recs)]
+
+    # A grid whose rules were too broken to find every edge joins cells into one: a "cell" then
+    # holds two numbers. Such a table is read again as words, its rules' remnants erased, by the
+    # layout stage that reads tables printed without rules.
+    broken = [t for t, jobs in table_jobs if _grid_broken(jobs, recs)]
+    if broken:
+        table_jobs = [(t, jobs) for t, jobs in table_jobs if t not in broken]
+        for t in broken:
+            erase_rule_remnants(ink, text_ink, clean, t.bbox, dpi)
+        extra = [r for t in broken for b in _detect_in(engine, clean, t.bbox, dpi)
+                 for r in line_pieces(text_ink, (b.x0, b.y0, b.x1, b.y1), char_px)]
+        extra_recs = recognize(engine, [crop(clean, r) for r in extra]) if extra else []
+        if seal is not None:
+            extra_recs = [doubt_under_seal(rc) if under_seal(r, seal) else rc for r, rc in zip(extra, extra_recs)]
+        recs = recs[:loose_start] + [recs[loose_start + k] for k in range(len(loose_rects))] + extra_recs
+        loose_rects = loose_rects + extra
 
     to_pt = 72.0 / dpi
     placed: list[tuple[float, Paragraph | TablePart]] = []
