@@ -20,6 +20,7 @@ import numpy as np
 from extractors.layout import lay_out
 from extractors.model import BBox, Block, Cell, Paragraph, Table
 from extractors.pdf_ruled import TablePart
+from extractors.pdf_stitch import starts_item
 from ocr import preprocess as pp
 from ocr.crops import CROP_PAD, Piece, Rect, cell_pieces, crop, line_pieces, stacked_to_line
 from ocr.engine import Engine, Recognition, TextBox, detect, recognize
@@ -57,6 +58,42 @@ def _cell_text(pieces: list[Piece], recs: list[Recognition]) -> tuple[str, float
     text = "".join(parts).strip()
     conf = min(r.min_char_confidence for _, r in items)
     return text, conf
+
+
+def _split_items(
+    t: GridTable, cell: GridCell, pieces: list[Piece], idx: list[int], recs: list[Recognition]
+) -> list[tuple[GridCell, list[Piece], list[int]]]:
+    """A label cell spanning rows because a faint rule between them was not found holds the labels
+    of both rows, each a list item (4、… and 5、…) sitting in its own row's band. Such a cell is
+    cut back into one cell per item, at the rows the items sit in. A label merely wrapped inside a
+    merged cell ((三)不予 / 公开) does not open a new item on its second line and stays whole."""
+    if cell.row_span < 2 or len(pieces) < 2:
+        return [(cell, pieces, idx)]
+    lines: list[list[int]] = []  # positions in pieces, line by line
+    for k in sorted(range(len(pieces)), key=lambda k: pieces[k].rect[1]):
+        cy = (pieces[k].rect[1] + pieces[k].rect[3]) / 2
+        if lines and pieces[lines[-1][-1]].rect[1] <= cy <= pieces[lines[-1][-1]].rect[3]:
+            lines[-1].append(k)
+        else:
+            lines.append([k])
+    if len(lines) < 2:
+        return [(cell, pieces, idx)]
+    texts = ["".join(recs[idx[k]].text for k in sorted(ln, key=lambda k: pieces[k].rect[0])) for ln in lines]
+    if not all(starts_item(x.strip()) for x in texts):
+        return [(cell, pieces, idx)]
+    rows = []
+    for ln in lines:
+        cy = sum((pieces[k].rect[1] + pieces[k].rect[3]) / 2 for k in ln) / len(ln)
+        rows.append(next((r for r in range(cell.row, cell.row + cell.row_span) if t.ys[r] <= cy < t.ys[r + 1]), -1))
+    if -1 in rows or len(set(rows)) != len(rows) or rows != sorted(rows):
+        return [(cell, pieces, idx)]
+    out = []
+    for n, (ln, r0) in enumerate(zip(lines, rows)):
+        r1 = rows[n + 1] if n + 1 < len(rows) else cell.row + cell.row_span
+        r0 = cell.row if n == 0 else r0
+        part = GridCell(r0, cell.col, r1 - r0, cell.col_span, cell.x0, t.ys[r0], cell.x1, t.ys[r1])
+        out.append((part, [pieces[k] for k in ln], [idx[k] for k in ln]))
+    return out
 
 
 def _bands_outside(text_ink: np.ndarray, tables: list[GridTable], pad: int) -> list[tuple[int, int]]:
@@ -185,20 +222,21 @@ def ocr_page(
     placed: list[tuple[float, Paragraph | TablePart]] = []
     for t, jobs in table_jobs:
         cells = []
-        for cell, pieces, idx in jobs:
-            text, conf = as_digits(*_cell_text(pieces, [recs[i] for i in idx]))
-            cells.append(
-                Cell(
-                    row=cell.row,
-                    col=cell.col,
-                    text=text,
-                    row_span=cell.row_span,
-                    col_span=cell.col_span,
-                    page=page_no,
-                    bbox=to_points((cell.x0, cell.y0, cell.x1, cell.y1), prep.back, scale),
-                    confidence=round(conf, 4),
+        for grid_cell, all_pieces, all_idx in jobs:
+            for cell, pieces, idx in _split_items(t, grid_cell, all_pieces, all_idx, recs):
+                text, conf = as_digits(*_cell_text(pieces, [recs[i] for i in idx]))
+                cells.append(
+                    Cell(
+                        row=cell.row,
+                        col=cell.col,
+                        text=text,
+                        row_span=cell.row_span,
+                        col_span=cell.col_span,
+                        page=page_no,
+                        bbox=to_points((cell.x0, cell.y0, cell.x1, cell.y1), prep.back, scale),
+                        confidence=round(conf, 4),
+                    )
                 )
-            )
         # column boundaries stay in the prepared page's points: what stitching compares with the
         # next page's table, both pages read level and upright
         part = TablePart(
