@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import replace
 from itertools import pairwise
 
+import numpy as np
+
 from extractors.pdf_chars import Glyph
 from ocr.crops import Rect
 from ocr.engine import Recognition
@@ -79,13 +81,34 @@ def piece_glyphs(rect: Rect, rec: Recognition, pad: int, to_pt: float) -> list[G
 
 
 def snap_sizes(glyphs: list[Glyph], tolerance: float = 0.3) -> list[Glyph]:
-    """Font sizes measured from ink heights scatter by a fifth from piece to piece (brackets reach
-    higher than digits, a JPEG blurs edges), where a text layer states them exactly; the layout
-    stage tells table rows from headings partly by size. So every glyph whose size is within
-    `tolerance` of the page's typical size takes that size; headings and titles keep theirs."""
+    """Font sizes measured from ink scatter by a fifth from piece to piece (brackets reach higher
+    than digits, a JPEG blurs edges), where a text layer states them exactly; the layout stage
+    tells a table's rows from a heading or from the prose around it partly by size. A page is set
+    in a few sizes (title, headings, body, table): those are the peaks of its glyphs' sizes, and
+    every glyph takes the nearest peak within `tolerance` (headings and titles keep their own)."""
     if not glyphs:
         return glyphs
-    sizes = sorted(g.size for g in glyphs)
-    typical = sizes[len(sizes) // 2]
-    lo, hi = typical * (1 - tolerance), typical * (1 + tolerance)
-    return [replace(g, size=typical) if lo <= g.size <= hi else g for g in glyphs]
+    logs = np.log(np.array([g.size for g in glyphs]))
+    step = 0.04
+    lo = float(logs.min())
+    bins = np.floor((logs - lo) / step).astype(int)
+    counts = np.bincount(bins).astype(float)
+    smooth = np.convolve(counts, np.ones(5), mode="same")
+    peaks: list[float] = []
+    suppress = int(np.log(1 + tolerance) / step)
+    for _ in range(4):  # title, heading, body, table: a page has no more sizes worth keeping apart
+        k = int(np.argmax(smooth))
+        if smooth[k] < max(3.0, 0.05 * len(glyphs)):
+            break
+        near = np.abs(bins - k) <= 2
+        peaks.append(float(np.median(logs[near])) if near.any() else lo + (k + 0.5) * step)
+        smooth[max(0, k - suppress) : k + suppress + 1] = 0
+    if not peaks:
+        return glyphs
+    centres = np.array(peaks)
+    nearest = np.abs(logs[:, None] - centres[None, :]).argmin(axis=1)
+    out = []
+    for g, x, k in zip(glyphs, logs, nearest):
+        ok = abs(x - centres[k]) <= np.log(1 + tolerance)
+        out.append(replace(g, size=float(np.exp(centres[k]))) if ok else g)
+    return out
