@@ -42,7 +42,7 @@ def sum_rules(template: Template, values: dict[str, float] | set[str]) -> list[t
     cols = list(apps.cols)
     rows = [r.id for r in apps.rows]
     outcome = rows[rows.index("granted") : rows.index("total_processed")]
-    if any(f"applications.other_processing.{c}" in values for c in cols):
+    if "other_processing" not in rows and any(f"applications.other_processing.{c}" in values for c in cols):
         outcome = [r for r in outcome if not r.startswith("other_")] + ["other_processing"]
         rows.append("other_processing")
     rules = [("applications.row_total", f"applications.{r}.total", [f"applications.{r}.{c}" for c in cols[:-1]])
@@ -80,7 +80,8 @@ def run_checks(
         if c:
             checks.append(c)
 
-    bad = [f for f in read if f.value < 0 or (f.col_id != "amount" and not float(f.value).is_integer())]
+    bad = [f for f in read if (f.value < 0 and f.cell_id not in template.signed)
+           or (f.col_id != "amount" and not float(f.value).is_integer())]
     if read:
         checks.append(Check("nonnegative", not bad, "; ".join(f"{f.cell_id}={f.raw_text}" for f in bad)))
     for f in bad:
@@ -113,5 +114,10 @@ def _covered_by_variant(cell_id: str, values: dict[str, float]) -> bool:
 def check_report(report: Report, template: Template) -> list[Check]:
     """All checks of one document: the template's rules, doubted cells, prose against the tables."""
     from extractors.prose import prose_checks
+    from extractors.template import load_template
 
+    if report.template_version is None:
+        return prose_checks(report.prose, report.facts)  # before the 2019 format: no template rules
+    if report.template_version != template.version:
+        template = load_template(report.template_version)  # the version the report was read with
     return run_checks(report.facts, template, report.doubts) + prose_checks(report.prose, report.facts)

@@ -32,6 +32,7 @@ from extractors.numbers import is_blank, normalize, parse_number, split_numbers
 from extractors.prose import prose_facts
 from extractors.report import Fact, Report
 from extractors.template import Template, load_template
+from extractors.versions import detect_version, header_version
 
 Kind = Literal["label", "num", "blank"]
 
@@ -93,7 +94,7 @@ class _Walk:
     pending: Match | None = None
     run: list[Token] = field(default_factory=list)
     run_start: int = 0
-    old_layout: bool = False  # 表二 printed with the pre-2021 columns: its rows are not this template's
+    foreign_header: bool = False  # 表二's columns as another template version prints them: not this one's cells
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,12 +191,6 @@ def _heading(line: Line) -> tuple[bool, str | None]:
     return False, None
 
 
-# column headers of the pre-2021 表二 (本年新制作数量, 对外公开总数量, 上一年项目数量, 本年增/减):
-# numbers under them mean something else than the 2021 template's cells
-_OLD_COLUMNS = re.compile(r"新制作数量|新公开数量|对外公开总数量|上一年项目数量|本年增减")
-_NEW_COLUMNS = re.compile(r"本年制发件数|现行有效件数|本年处理决定数量|本年收费金额")
-
-
 def _is_prose(label: str) -> bool:
     return "。" in label or len(label_key(label)) > 70
 
@@ -260,7 +255,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         is_heading, opens = _heading(line)
         if is_heading:
             flush_run()
-            st.table, st.pending, st.old_layout = opens, None, False
+            st.table, st.pending, st.foreign_header = opens, None, False
             st.seen_applications |= opens == "applications"
             continue
         label = line.label
@@ -271,11 +266,13 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         nums = [t for t in tail if t.kind == "num"]
         if label and not nums:
             flush_run()
-            if _OLD_COLUMNS.search(label_key(label)):
-                st.old_layout = True
+            # a 表二 header of another template version: numbers under it mean other things
+            header = header_version(label)
+            if header is not None and header != template.version:
+                st.foreign_header = True
                 continue
-            if _NEW_COLUMNS.search(label_key(label)):
-                st.old_layout = False
+            if header == template.version:
+                st.foreign_header = False
             m = match_label(label, template)
             if m:
                 st.pending = m
@@ -312,7 +309,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         st.table = m.table_id
         st.seen_applications |= m.table_id == "applications"
         st.pending = None
-        if st.old_layout and m.table_id == "active_disclosure":
+        if st.foreign_header and m.table_id == "active_disclosure":
             continue
         n = _row_width(template, m.table_id, m.row_id)
         fitted = _fit(tail, n)
@@ -332,7 +329,8 @@ def _row_order(template: Template, table_id: str, groups: list[Group]) -> list[s
     t = template.table(table_id)
     rows = [r.id for r in t.rows]
     strong = {g.strong.row_id for g in groups if g.strong}
-    if "other_processing" in strong and not strong & {"other_no_correction", "other_unpaid_fee"}:
+    if ("other_processing" in strong and "other_no_correction" in rows
+            and not strong & {"other_no_correction", "other_unpaid_fee"}):
         i = rows.index("other_no_correction")
         rows[i : i + 3] = ["other_processing"]
     return rows
@@ -433,9 +431,19 @@ def facts_of(assigned: list[Assigned], template: Template, method: str) -> tuple
 
 
 def reconcile(doc: Document, template: Template | None = None) -> Report:
-    template = template or load_template()
+    """The template facts of a document, read with the template version it prints (`template`, when
+    given, is used only if it is that version)."""
     lines = linearize(doc)
     agency, year = find_metadata([_line_text(ln) for ln in lines[:40]])
+    prose = prose_facts([(b.text, b.page) for b in doc.blocks if isinstance(b, Paragraph)])
+    version = detect_version([ln.label for ln in lines if ln.label and not _is_prose(ln.label)], year)
+    if version is None and agency is not None:
+        # titled as a report of a year before 2019 and printing neither format: other tables
+        return Report(agency, year, (), notes=(f"a {year} report: before the 2019 format, no template tables",),
+                      prose=tuple(prose), template_version=None)
+    version = version or load_template().version
+    if template is None or template.version != version:
+        template = load_template(version)
     groups = find_groups(lines, template)
     assigned, notes = align(groups, template)
     facts, doubts = facts_of(assigned, template, doc.method)
@@ -443,8 +451,7 @@ def reconcile(doc: Document, template: Template | None = None) -> Report:
     order = {cid: k for k, cid in enumerate(template.cell_ids())}
     facts.sort(key=lambda f: order.get(f.cell_id, len(order)))
     tables = tuple(t.id for t in template.tables if any(f.table_id == t.id for f in facts))
-    prose = prose_facts([(b.text, b.page) for b in doc.blocks if isinstance(b, Paragraph)])
-    return Report(agency, year, tuple(facts), tables, tuple(notes), tuple(doubts), tuple(prose))
+    return Report(agency, year, tuple(facts), tables, tuple(notes), tuple(doubts), tuple(prose), template.version)
 
 
 def _line_text(line: Line) -> str:

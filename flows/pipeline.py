@@ -136,6 +136,6 @@ def guarded(data: bytes, source: str, fmt: str | None, read: Callable[[], Proces
 
 
 def processed_of(data: bytes, source: str, doc: Document, report: Report, checks: list[Check]) -> Processed:
-    status = "ok" if report.facts else "no_template_tables"
+    status = "ok" if report.facts else "no_template_tables" if report.template_version else "old_format"
     loaded = Loaded(doc_id_of(data), source, status, doc.format, doc.method, doc.pages, size_bytes=len(data))
     return Processed(loaded, report, checks)
