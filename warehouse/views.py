@@ -81,6 +81,7 @@ SELECT host, province, city, county, agency_key,
     count(*) AS documents,
     count(*) FILTER (WHERE status = 'ok') AS ok,
     count(*) FILTER (WHERE status = 'no_template_tables') AS no_template_tables,
+    count(*) FILTER (WHERE status = 'old_format') AS old_format,
     count(*) FILTER (WHERE status = 'failed') AS failed,
     list(source ORDER BY source) FILTER (WHERE status = 'failed') AS failed_sources,
     list(source ORDER BY source) AS sources
