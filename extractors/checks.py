@@ -11,6 +11,9 @@ from extractors.template import Template
 
 _EPS = 1e-6
 
+# 表三's 勾稽关系, per column: these rows on the left add up to those on the right
+BALANCE = (("new_received", "carried_over"), ("total_processed", "carried_forward"))
+
 
 def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
@@ -70,9 +73,9 @@ def run_checks(
     def a(r: str, c: str) -> str:
         return f"applications.{r}.{c}"
 
+    left, right = BALANCE
     results: dict[str, list[str | None]] = {"applications.balance": [
-        _sum_check_pair(values, [a("new_received", c), a("carried_over", c)],
-                        [a("total_processed", c), a("carried_forward", c)]) for c in app_cols]}
+        _sum_check_pair(values, [a(r, c) for r in left], [a(r, c) for r in right]) for c in app_cols]}
     for rule_id, total, parts in sum_rules(template, values):
         results.setdefault(rule_id, []).append(_sum_check(values, total, parts))
     for rule_id, outcomes in results.items():
@@ -120,4 +123,6 @@ def check_report(report: Report, template: Template) -> list[Check]:
         return prose_checks(report.prose, report.facts)  # before the 2019 format: no template rules
     if report.template_version != template.version:
         template = load_template(report.template_version)  # the version the report was read with
-    return run_checks(report.facts, template, report.doubts) + prose_checks(report.prose, report.facts)
+    glued = [Check("glued_digits", not report.unsplit, "; ".join(report.unsplit) or
+                   f"{report.split_rows} runs split")] if report.unsplit or report.split_rows else []
+    return run_checks(report.facts, template, report.doubts) + glued + prose_checks(report.prose, report.facts)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
 
+from extractors.glued import split_glued
 from extractors.infer import infer_missing
 from extractors.labels import Match, label_key, match_label
 from extractors.metadata import find_metadata
@@ -447,11 +448,16 @@ def reconcile(doc: Document, template: Template | None = None) -> Report:
     groups = find_groups(lines, template)
     assigned, notes = align(groups, template)
     facts, doubts = facts_of(assigned, template, doc.method)
+    # rows whose cells' digits ran together (prose sentences aside): split back by the rules
+    split, unsplit = split_glued([(" ".join(t.text for t in ln.tokens), ln.tokens[0].page, ln.tokens[0].bbox)
+                                  for ln in lines if "。" not in ln.label], template, facts)
+    facts += split
     facts += infer_missing(facts, template)
     order = {cid: k for k, cid in enumerate(template.cell_ids())}
     facts.sort(key=lambda f: order.get(f.cell_id, len(order)))
     tables = tuple(t.id for t in template.tables if any(f.table_id == t.id for f in facts))
-    return Report(agency, year, tuple(facts), tables, tuple(notes), tuple(doubts), tuple(prose), template.version)
+    return Report(agency, year, tuple(facts), tables, tuple(notes), tuple(doubts), tuple(prose), template.version,
+                  tuple(str(u) for u in unsplit), len({(f.table_id, f.raw_text) for f in split}))
 
 
 def _line_text(line: Line) -> str:
