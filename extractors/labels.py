@@ -105,3 +105,30 @@ def _fuzzy(key: str, label: str) -> float:
     matched = sum(b.size for b in m.get_matching_blocks())
     # a label cut short by a wrap covers most of the key; a typo drops a character or two
     return matched / max(len(key), min(len(window), len(key) + 2))
+
+
+@cache
+def _column_keys(template: Template) -> tuple[tuple[str, str, str], ...]:
+    """(table id, column id, key) of every column label, 表二's per-cell labels included."""
+    out: list[tuple[str, str, str]] = []
+    for t in template.tables:
+        for col, text in zip(t.cols, t.col_labels):
+            out.append((t.id, col, label_key(text)))
+    return tuple((t, c, k) for t, c, k in dict.fromkeys(out) if k)
+
+
+def match_column(text: str, template: Template, table_id: str) -> str | None:
+    """The column of a template table a printed header names (本年制发件数, 本年度止件数 misspelt,
+    自然人), or None when it names none or is ambiguous."""
+    label = label_key(text)
+    if len(label) < 2:
+        return None
+    keys = [(c, k) for t, c, k in _column_keys(template) if t == table_id]
+    exact = [(len(k), c) for c, k in keys if k == label or (len(k) >= 4 and k in label)]
+    if exact:
+        return max(exact)[1]
+    scored = sorted(((_fuzzy(k, label), c) for c, k in keys if len(k) >= 4 and abs(len(k) - len(label)) <= 2),
+                    reverse=True)
+    if scored and scored[0][0] >= 0.8 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.12):
+        return scored[0][1]
+    return None

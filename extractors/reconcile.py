@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
 
+from extractors.arrange import untranspose
 from extractors.glued import split_glued
 from extractors.infer import infer_missing
-from extractors.labels import Match, label_key, match_label
+from extractors.labels import Match, label_key, match_column, match_label
 from extractors.metadata import find_metadata
 from extractors.model import BBox, Cell, Document, Paragraph, Table
 from extractors.numbers import is_blank, normalize, parse_number, split_numbers
@@ -76,6 +77,7 @@ class Group:
     strong: Match | None = None  # label on the same line (or just before a run of bare numbers)
     weak: Match | None = None  # a detached label line somewhere before
     partial: bool = False  # fewer numbers than columns: first and last column only, doubted
+    cols: tuple[str, ...] = ()  # the columns the values are, where the line named them (one cell per row)
 
 
 @dataclass(frozen=True)
@@ -299,6 +301,13 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             continue
         # a label with numbers after it
         flush_run()
+        cell = _one_cell(line, template)
+        if cell is not None:
+            m, col = cell
+            st.table = m.table_id
+            st.pending = None
+            groups.append(Group(m.table_id, tuple(nums), i, strong=m, cols=(col,)))
+            continue
         m = match_label(label, template)
         if m is None:
             if st.table is not None:
@@ -320,6 +329,26 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             groups.append(Group(m.table_id, tuple(nums), i, strong=m, partial=True))
     flush_run()
     return groups
+
+
+def _one_cell(line: Line, template: Template) -> tuple[Match, str] | None:
+    """A line that names a row and a column and holds one number (`规章 | 本年制发件数 | 0`): one
+    cell of a table printed one cell per line."""
+    labels = [t.text for t in line.tokens if t.kind == "label"]
+    nums = [t for t in line.tokens if t.kind == "num"]
+    if len(labels) < 2 or len(nums) != 1 or line.tokens[-1].kind != "num":
+        return None
+    for k in range(len(labels)):
+        rest = labels[:k] + labels[k + 1 :]
+        m = match_label("".join(rest), template)
+        if m is None:
+            continue
+        col = match_column(labels[k], template, m.table_id)
+        if col is not None and (m.row_id, col) in set(template.table(m.table_id).cells) | {
+                (m.row_id, c) for r in template.table(m.table_id).variant_rows if r.id == m.row_id
+                for c in template.table(m.table_id).cols}:
+            return m, col
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -344,6 +373,10 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
         mine = [g for g in groups if g.table_id == t.id]
         if not mine:
             continue
+        # cells printed one per line name their row and column: taken as named, first reading first
+        cells = {(g.strong.row_id, g.cols): g for g in reversed(mine) if g.cols and g.strong}
+        assigned.extend(Assigned(t.id, row, g, "label") for (row, _), g in reversed(cells.items()))
+        mine = [g for g in mine if not g.cols]
         order = _row_order(template, t.id, mine)
         index = {r: k for k, r in enumerate(order)}
         labelled = [g for g in mine if g.strong and g.strong.row_id in index]
@@ -409,7 +442,8 @@ def facts_of(assigned: list[Assigned], template: Template, method: str) -> tuple
     facts: dict[str, Fact] = {}
     doubts: list[tuple[str, str]] = []
     for a in assigned:
-        cols = [c for r, c in template.table(a.table_id).cells if r == a.row_id] or list(template.table(a.table_id).cols)
+        cols = list(a.group.cols) or [c for r, c in template.table(a.table_id).cells if r == a.row_id] or list(
+            template.table(a.table_id).cols)
         pairs = list(zip(cols, a.group.values))
         if a.group.partial:
             pairs = [(cols[0], a.group.values[0]), (cols[-1], a.group.values[-1])]
@@ -445,6 +479,9 @@ def reconcile(doc: Document, template: Template | None = None) -> Report:
     version = version or load_template().version
     if template is None or template.version != version:
         template = load_template(version)
+    turned = untranspose(doc, template)
+    if turned is not doc:
+        lines = linearize(turned)
     groups = find_groups(lines, template)
     assigned, notes = align(groups, template)
     facts, doubts = facts_of(assigned, template, doc.method)
