@@ -19,7 +19,8 @@ from flows.settings import MAX_PAGES
 from warehouse.load import Loaded, doc_id_of
 
 _SUFFIX = {"pdf": ".pdf", "html": ".html", "docx": ".docx", "doc": ".doc", "wps": ".wps", "odt": ".odt",
-           "rtf": ".rtf", "text": ".txt", "image": ".img", "zip": ".zip"}
+           "rtf": ".rtf", "text": ".txt", "image": ".img", "zip": ".zip", "xlsx": ".xlsx", "xls": ".xls",
+           "ods": ".ods", "ofd": ".ofd"}
 
 
 @dataclass(frozen=True)
