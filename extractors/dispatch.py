@@ -37,6 +37,10 @@ def extract(data: bytes, source: str, resolve: Callable[[str], bytes | None] | N
         from extractors.office import extract_office
 
         return extract_office(data, source, fmt)
+    if fmt == "ofd":
+        from extractors.ofd import extract_ofd
+
+        return extract_ofd(data, source)
     if fmt in ("xlsx", "xls", "ods"):
         from extractors.xlsx import extract_spreadsheet
 
