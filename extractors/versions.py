@@ -28,10 +28,10 @@ def _keys(template: Template, columns_only: bool) -> set[str]:
 
 
 @cache
-def distinctive(columns_only: bool = False) -> dict[str, frozenset[str]]:
-    """Per version, the label keys no other version prints (nor a key containing or contained in
-    them: 规范性文件 and 行政规范性文件 tell nothing apart)."""
-    keys = {v: _keys(load_template(v), columns_only) for v in VERSIONS}
+def distinctive() -> dict[str, frozenset[str]]:
+    """Per version, the label keys (表二's column headers, every row label) no other version prints,
+    nor a key containing or contained in them: 规范性文件 and 行政规范性文件 tell nothing apart."""
+    keys = {v: _keys(load_template(v), columns_only=False) for v in VERSIONS}
     out = {}
     for v, mine in keys.items():
         others = set().union(*(k for o, k in keys.items() if o != v))
