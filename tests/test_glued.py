@@ -96,3 +96,17 @@ def test_table_two_is_never_split_by_guessing():
     assert [v[f"active_disclosure.regulations.{c}"] for c in ("issued", "repealed", "in_force")] == [0, 0, 0]
     assert not any(k.startswith("active_disclosure.normative_documents") for k in v)
     assert any("normative_documents: 2031 not split" in u for u in report.unsplit)
+
+
+def test_the_rows_as_a_flattened_portal_page_printed_them():
+    runs = find_runs([("一、本年新收政府信息公开申请数量21710000218", None, None),
+                      ("5.属于三类内部事务信息3200000326.属于四类过程性信息0000000", None, None)], T)
+    assert [(r.rows, r.digits) for r in runs] == [(("new_received",), "21710000218"),
+                                                  (("withheld_internal_affairs",), "320000032"),
+                                                  (("withheld_process_information",), "0000000")]
+    facts, unsplit = solve(runs, {}, T)
+    assert not unsplit
+    cells = {(f.row_id, f.col_id): f.value for f in facts}
+    cols = T.table("applications").cols
+    assert [cells[("new_received", c)] for c in cols] == [217, 1, 0, 0, 0, 0, 218]
+    assert [cells[("withheld_internal_affairs", c)] for c in cols] == [32, 0, 0, 0, 0, 0, 32]
