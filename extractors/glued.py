@@ -89,7 +89,7 @@ def find_runs(lines: list[tuple[str, int | None, BBox | None]], template: Templa
             if rows is None:
                 continue
             table_id, row_ids = rows
-            run = _without_numbering(run, after, template)
+            run = _without_numbering(run, after if gap == "end" else gap, template)
             width = len(_cols(template, table_id, row_ids[0]))
             if run and (len(run) >= width * len(row_ids) or width == 1):
                 runs.append(GluedRun(table_id, row_ids, run, page, bbox))
@@ -110,7 +110,8 @@ def _rows_named(label: str, template: Template) -> tuple[str, tuple[str, ...]] |
 
 
 def _without_numbering(digits: str, after: str, template: Template) -> str:
-    """A run followed by `.属于四类过程性信息` ends with that row's numbering (6): drop it."""
+    """A run followed by `.属于四类过程性信息` (the text up to the next digits) ends with that row's
+    numbering (6): drop it."""
     if not re.match(r"^[.、．]", after):
         return digits
     m = match_label(after, template)
