@@ -90,7 +90,7 @@ def find_runs(lines: list[tuple[str, int | None, BBox | None]], template: Templa
                 continue
             table_id, row_ids = rows
             run = _without_numbering(run, after if gap == "end" else gap, template)
-            width = len(_cols(template, table_id, row_ids[0]))
+            width = len(template.table(table_id).row_cols(row_ids[0]))
             if run and (len(run) >= width * len(row_ids) or width == 1):
                 runs.append(GluedRun(table_id, row_ids, run, page, bbox))
         label_line = ""
@@ -126,12 +126,6 @@ def _without_numbering(digits: str, after: str, template: Template) -> str:
 # splitting
 
 
-def _cols(template: Template, table_id: str, row_id: str) -> list[str]:
-    """The columns a row prints (表二's rows differ; a variant row has every column)."""
-    t = template.table(table_id)
-    return [c for r, c in t.cells if r == row_id] or list(t.cols)
-
-
 def _row_rule(template: Template, table_id: str) -> tuple[int | None, tuple[int, ...]]:
     """A table's row-total rule as (total column index, part column indices); None where it has none."""
     cols = template.table(table_id).cols
@@ -157,7 +151,7 @@ def candidates(run: GluedRun, template: Template) -> list[tuple[Values, ...]]:
     """The splits of a run into its rows' cells (no number with a leading zero) that satisfy each
     row's own total where the table has one."""
     total, parts = _row_rule(template, run.table_id)
-    n = len(_cols(template, run.table_id, run.rows[0]))
+    n = len(template.table(run.table_id).row_cols(run.rows[0]))
     if not run.digits.isdigit() or len(run.digits) > _MAX_DIGITS * n * len(run.rows):
         return []
     out = []
@@ -203,7 +197,7 @@ def solve(runs: list[GluedRun], fixed: dict[str, dict[str, float]], template: Te
     unsplit: list[Unsplit] = []
     units: list[tuple[GluedRun, list[tuple[Values, ...]]]] = []
     for run in runs:
-        cols = _cols(template, run.table_id, run.rows[0])
+        cols = template.table(run.table_id).row_cols(run.rows[0])
         if len(cols) == 1 and len(run.rows) == 1:
             # one cell: nothing to split (行政许可17773, 行政事业性收费8294.59)
             value = parse_number(run.digits)
@@ -230,7 +224,7 @@ def solve(runs: list[GluedRun], fixed: dict[str, dict[str, float]], template: Te
                    f"not split: {len(ok)} splits satisfy the rules")
             unsplit.append(Unsplit(run.table_id, run.rows, run.digits, why))
             continue
-        cols = _cols(template, run.table_id, run.rows[0])
+        cols = template.table(run.table_id).row_cols(run.rows[0])
         for row_id, values in zip(run.rows, ok[0]):
             facts += [Fact(run.table_id, row_id, c, float(v), METHOD, run.digits, run.page, run.bbox)
                       for c, v in zip(cols, values)]

@@ -199,7 +199,7 @@ def _is_prose(label: str) -> bool:
 
 
 def _row_width(template: Template, table_id: str, row_id: str) -> int:
-    return sum(1 for r, _ in template.table(table_id).cells if r == row_id) or len(template.table(table_id).cols)
+    return len(template.table(table_id).row_cols(row_id))
 
 
 def _fit(tail: list[Token], n: int) -> tuple[Token, ...] | None:
@@ -344,9 +344,7 @@ def _one_cell(line: Line, template: Template) -> tuple[Match, str] | None:
         if m is None:
             continue
         col = match_column(labels[k], template, m.table_id)
-        if col is not None and (m.row_id, col) in set(template.table(m.table_id).cells) | {
-                (m.row_id, c) for r in template.table(m.table_id).variant_rows if r.id == m.row_id
-                for c in template.table(m.table_id).cols}:
+        if col is not None and col in template.table(m.table_id).row_cols(m.row_id):
             return m, col
     return None
 
@@ -442,8 +440,7 @@ def facts_of(assigned: list[Assigned], template: Template, method: str) -> tuple
     facts: dict[str, Fact] = {}
     doubts: list[tuple[str, str]] = []
     for a in assigned:
-        cols = list(a.group.cols) or [c for r, c in template.table(a.table_id).cells if r == a.row_id] or list(
-            template.table(a.table_id).cols)
+        cols = a.group.cols or template.table(a.table_id).row_cols(a.row_id)
         pairs = list(zip(cols, a.group.values))
         if a.group.partial:
             pairs = [(cols[0], a.group.values[0]), (cols[-1], a.group.values[-1])]

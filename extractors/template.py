@@ -31,6 +31,10 @@ class TemplateTable:
     cells: tuple[tuple[str, str], ...]  # (row_id, col_id) of every statistical cell, printed order
     variant_rows: tuple[TemplateRow, ...] = ()
 
+    def row_cols(self, row_id: str) -> tuple[str, ...]:
+        """The columns a row prints, in order (表二's rows differ; a variant row has every column)."""
+        return tuple(c for r, c in self.cells if r == row_id) or self.cols
+
 
 @dataclass(frozen=True)
 class Rule:
