@@ -91,7 +91,10 @@ def find_runs(lines: list[tuple[str, int | None, BBox | None]], template: Templa
             table_id, row_ids = rows
             run = _without_numbering(run, after if gap == "end" else gap, template)
             width = len(template.table(table_id).row_cols(row_ids[0]))
-            if run and (len(run) >= width * len(row_ids) or width == 1):
+            # a one-cell row's number is glued only when it touches its label (行政许可17773); set
+            # apart (行政许可 7) it is a number as printed, read (or left) by the usual reading
+            touching = not before[-1:].isspace()
+            if run and (len(run) >= width * len(row_ids) if width > 1 else touching):
                 runs.append(GluedRun(table_id, row_ids, run, page, bbox))
         label_line = ""
     return runs

@@ -110,3 +110,8 @@ def test_the_rows_as_a_flattened_portal_page_printed_them():
     cols = T.table("applications").cols
     assert [cells[("new_received", c)] for c in cols] == [217, 1, 0, 0, 0, 0, 218]
     assert [cells[("withheld_internal_affairs", c)] for c in cols] == [32, 0, 0, 0, 0, 0, 32]
+
+
+def test_a_one_cell_row_is_glued_only_where_its_number_touches_the_label():
+    runs = find_runs([("行政许可17773", None, None), ("行政处罚 9", None, None)], T)
+    assert [(r.rows, r.digits) for r in runs] == [(("administrative_licensing",), "17773")]
