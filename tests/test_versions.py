@@ -120,3 +120,15 @@ def test_warehouse_carries_the_version_and_runs_cross_year_across_the_switch(tmp
     assert ("applications_received", GOLD["v07_old_2017.txt"]["prose"]["applications_received"]) in prose
     assert con.execute("SELECT count(*) FROM facts JOIN documents USING (doc_id)"
                        " WHERE source = 'v07_old_2017.txt'").fetchone() == (0,)
+
+
+def test_the_review_page_lays_a_report_out_in_its_own_format(tmp_path):
+    from warehouse.inspect import build_page
+
+    con = connect(tmp_path / "w.duckdb", load_template())
+    name = "v02_city_2020.docx"
+    p = process((FOLDER / name).read_bytes(), name, load_template())
+    load(con, p.loaded, p.report, p.checks)
+    page = build_page(con, p.loaded.doc_id, load_template(), with_crops=False)
+    assert "政府集中采购" in page and "采购总金额" in page
+    assert "本年收费金额" not in page
