@@ -26,24 +26,23 @@ def _names_column(text: str, template: Template) -> bool:
 
 
 def is_transposed(table: Table, template: Template) -> bool:
-    rows = table.rows()
-    named_rows: set[str] = set()  # template tables whose rows head the columns
-    column_rows = 0  # rows that are a template column's label followed by numbers
+    rows = [row for row in table.rows() if row]
+    numbered = [row for row in rows if any(_is_number(c.text) for c in row)]
+    # rows that are a template column's label followed by numbers: looked for first, being cheap
+    heads = [row[0].text for row in numbered if not _is_number(row[0].text) and not is_blank(row[0].text)]
+    if not any(_names_column(h, template) for h in heads):
+        return False
+    if any(match_label(h, template) is not None for h in heads if not _names_column(h, template)):
+        return False  # a template row with its numbers: printed the usual way
+    # template rows heading the columns, in a row of labels only (after its first cell)
     for row in rows:
-        labels = [c for c in row if not _is_number(c.text) and not is_blank(c.text)]
-        numbers = [c for c in row if _is_number(c.text)]
-        # the row's first cell (a heading spanning the rows on the left may stand before it)
-        if numbers and labels and labels[0] is row[0]:
-            if _names_column(labels[0].text, template):
-                column_rows += 1
-            elif match_label(labels[0].text, template) is not None:
-                return False  # a template row with its numbers: printed the usual way
-        elif not numbers:
-            for c in labels[1:]:
-                m = match_label(c.text, template)
-                if m is not None and not _names_column(c.text, template):
-                    named_rows.add(m.table_id)
-    return column_rows >= 1 and bool(named_rows)
+        if row in numbered:
+            continue
+        for c in row[1:]:
+            m = match_label(c.text, template)
+            if m is not None and not _names_column(c.text, template):
+                return True
+    return False
 
 
 def transpose(table: Table) -> Table:

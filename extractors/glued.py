@@ -83,8 +83,9 @@ def find_runs(lines: list[tuple[str, int | None, BBox | None]], template: Templa
             # glued: the label's only number, with text (or the line's end) after it; numbers
             # separated by spaces are not glued and are read as such
             gap = text[m.start() + len(run) : matches[k + 1].start()] if k + 1 < len(matches) else "end"
-            if _UNIT_AFTER.match(after) or not before.strip() or not gap.strip():
-                continue
+            touching = not before[-1:].isspace()
+            if _UNIT_AFTER.match(after) or not before.strip() or not gap.strip() or (len(run) < 2 and not touching):
+                continue  # (a lone digit set apart from its label is no run of several cells)
             rows = _rows_named(before, template)
             if rows is None:
                 continue
@@ -93,7 +94,6 @@ def find_runs(lines: list[tuple[str, int | None, BBox | None]], template: Templa
             width = len(template.table(table_id).row_cols(row_ids[0]))
             # a one-cell row's number is glued only when it touches its label (行政许可17773); set
             # apart (行政许可 7) it is a number as printed, read (or left) by the usual reading
-            touching = not before[-1:].isspace()
             if run and (len(run) >= width * len(row_ids) if width > 1 else touching):
                 runs.append(GluedRun(table_id, row_ids, run, page, bbox))
         label_line = ""

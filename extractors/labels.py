@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 
 from extractors.numbers import normalize
 from extractors.template import Template
@@ -63,6 +63,7 @@ def row_keys(template: Template) -> tuple[RowKey, ...]:
     return tuple(k for k in keys if k.key)
 
 
+@lru_cache(maxsize=16384)  # the same printed labels come back in every report and on every pass
 def match_label(text: str, template: Template, table_id: str | None = None) -> Match | None:
     """The template row a printed label names, or None when it names none or is ambiguous."""
     label = label_key(text)
@@ -117,6 +118,7 @@ def _column_keys(template: Template) -> tuple[tuple[str, str, str], ...]:
     return tuple((t, c, k) for t, c, k in dict.fromkeys(out) if k)
 
 
+@lru_cache(maxsize=16384)
 def match_column(text: str, template: Template, table_id: str) -> str | None:
     """The column of a template table a printed header names (本年制发件数, 本年度止件数 misspelt,
     自然人), or None when it names none or is ambiguous."""
