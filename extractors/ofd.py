@@ -4,8 +4,8 @@ An OFD file is a ZIP: OFD.xml names each document's root (Doc_0/Document.xml), w
 pages (Pages/Page_N/Content.xml) and the page area. A page's layers hold TextObjects (a Boundary box,
 a font size, and TextCodes: a run of characters at X/Y, the baseline, with DeltaX the advance from
 one character to the next, `g N d` repeating d N times) and PathObjects (a Boundary and
-AbbreviatedData: M/L/B/Q/A/C drawing commands; the table rules). Units are millimetres from the
-page's top-left corner.
+AbbreviatedData: M/L/B/Q/A/C drawing commands; the table rules); either may carry a CTM from its
+own coordinates to its Boundary's. Units are millimetres from the page's top-left corner.
 
 Characters become positioned glyphs (extractors.pdf_chars.Glyph) and stroked straight segments
 become ruling edges, in PDF points; from there the page is read by exactly the stages of a text PDF
@@ -90,22 +90,40 @@ class EdgePage:
         return TableFinder(self, TableSettings.resolve(settings)).tables  # type: ignore[arg-type]
 
 
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _ctm(obj: etree._Element) -> Matrix:
+    """The object's CTM (a b c d e f: object space to its Boundary's space), identity if absent."""
+    v = _floats(obj.get("CTM"))
+    return (v[0], v[1], v[2], v[3], v[4], v[5]) if len(v) == 6 else _IDENTITY
+
+
+def _at(m: Matrix, box: _Box, x: float, y: float) -> tuple[float, float]:
+    return box.x + m[0] * x + m[2] * y + m[4], box.y + m[1] * x + m[3] * y + m[5]
+
+
 def _glyphs(obj: etree._Element) -> list[Glyph]:
     box = _Box.parse(obj.get("Boundary"))
+    m = _ctm(obj)
     size = float(obj.get("Size") or 3.5)
+    height = size * (abs(m[3]) or 1.0)  # the glyphs' size on the page
     out: list[Glyph] = []
     for code in obj:
         if _local(code.tag) != "TextCode":
             continue
         text = code.text or ""
-        x = box.x + float(code.get("X") or 0)
-        baseline = box.y + float(code.get("Y") or size)
+        x = float(code.get("X") or 0)
+        y = float(code.get("Y") or size)
         dx = _deltas(code.get("DeltaX"))
         for i, ch in enumerate(text):
             width = dx[i] if i < len(dx) else (size if ord(ch) > 0x2E80 else size / 2)
-            out.append(Glyph(glyph_text(ch), x * PT_PER_MM, (baseline - size * 0.88) * PT_PER_MM,
-                             (x + min(width, size)) * PT_PER_MM, (baseline + size * 0.12) * PT_PER_MM,
-                             size * PT_PER_MM))
+            left, baseline = _at(m, box, x, y)
+            right = _at(m, box, x + min(width, size), y)[0]
+            out.append(Glyph(glyph_text(ch), left * PT_PER_MM, (baseline - height * 0.88) * PT_PER_MM,
+                             max(left, right) * PT_PER_MM, (baseline + height * 0.12) * PT_PER_MM,
+                             height * PT_PER_MM))
             x += width
     return out
 
@@ -115,6 +133,7 @@ def _segments(obj: etree._Element) -> list[dict]:
     if (obj.get("Stroke") or "true").lower() == "false":
         return []
     box = _Box.parse(obj.get("Boundary"))
+    m = _ctm(obj)
     data = next((c.text for c in obj if _local(c.tag) == "AbbreviatedData"), "") or ""
     tokens = data.split()
     out: list[dict] = []
@@ -128,16 +147,16 @@ def _segments(obj: etree._Element) -> list[dict]:
             args.append(float(tokens[i]))
             i += 1
         if op in ("M", "S") and len(args) >= 2:
-            start = cur = (box.x + args[0], box.y + args[1])
+            start = cur = _at(m, box, args[0], args[1])
         elif op == "L" and len(args) >= 2 and cur is not None:
-            nxt = (box.x + args[0], box.y + args[1])
+            nxt = _at(m, box, args[0], args[1])
             out.append(_line(cur, nxt))
             cur = nxt
         elif op == "C" and cur is not None and start is not None:
             out.append(_line(cur, start))
             cur = start
         elif op in ("B", "Q", "A") and len(args) >= 2:
-            cur = (box.x + args[-2], box.y + args[-1])  # a curve is no table rule
+            cur = _at(m, box, args[-2], args[-1])  # a curve is no table rule
     return out
 
 

@@ -64,3 +64,14 @@ def test_an_ofd_without_its_document_is_one_clear_error():
                               "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>")
     with pytest.raises(ExtractionError, match="Doc_0/Document.xml is missing"):
         extract_ofd(buf.getvalue(), "x.ofd")
+
+
+def test_a_ctm_scales_and_moves_an_objects_coordinates():
+    # text written at 10x its size and scaled down by its CTM lands where it is seen
+    obj = etree.fromstring(
+        '<ofd:TextObject xmlns:ofd="http://www.ofdspec.org/2016" Boundary="10 20 50 5" Size="40" '
+        'CTM="0.1 0 0 0.1 0 0"><ofd:TextCode X="10" Y="40" DeltaX="40">规章</ofd:TextCode></ofd:TextObject>')
+    glyphs = _glyphs(obj)
+    assert [round(g.x0 / PT_PER_MM, 3) for g in glyphs] == [11, 15]
+    assert round(glyphs[0].size / PT_PER_MM, 3) == 4
+    assert round(glyphs[0].bottom / PT_PER_MM, 3) == round(24 + 4 * 0.12, 3)
