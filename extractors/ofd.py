@@ -10,14 +10,17 @@ own coordinates to its Boundary's. Units are millimetres from the page's top-lef
 Characters become positioned glyphs (extractors.pdf_chars.Glyph) and stroked straight segments
 become ruling edges, in PDF points; from there the page is read by exactly the stages of a text PDF
 (extractors.pdf_text.layout_page: ruled grids, unruled columns, paragraphs; then running lines and
-tables over page breaks). This module only knows the format.
+tables over page breaks). A page that holds a picture and no text (a scan published as OFD) has its
+largest picture (an ImageObject's MultiMedia resource) read by OCR. This module only knows the
+format.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from io import BytesIO
 from posixpath import dirname, join, normpath
 from typing import Any
@@ -25,7 +28,7 @@ from typing import Any
 from lxml import etree
 
 from extractors.errors import ExtractionError
-from extractors.model import Document
+from extractors.model import Block, Document, Table
 from extractors.pdf_chars import Glyph, glyph_text
 from extractors.pdf_ruled import ruling_edges
 from extractors.pdf_text import assemble, layout_page
@@ -190,7 +193,43 @@ def _page_size(doc: etree._Element) -> tuple[float, float]:
     return b.w or 210.0, b.h or 297.0
 
 
-def extract_ofd(data: bytes, source: str) -> Document:
+# reads one scanned page's picture into blocks (the picture's bytes, its page number)
+PageReader = Callable[[bytes, int], list[Block]]
+
+
+def _media(archive: zipfile.ZipFile, doc_path: str, doc: etree._Element) -> dict[str, str]:
+    """MultiMedia resource id -> the file's path in the archive, from the document's resource files."""
+    out: dict[str, str] = {}
+    for name in ("PublicRes", "DocumentRes"):
+        for ref in (el for el in doc.iter() if _local(el.tag) == name and (el.text or "").strip()):
+            res_path = normpath(join(dirname(doc_path), (ref.text or "").strip().lstrip("/")))
+            if res_path not in archive.namelist():
+                continue
+            res = _xml(archive, res_path)
+            base = join(dirname(res_path), res.get("BaseLoc", ""))
+            for mm in (el for el in res.iter() if _local(el.tag) == "MultiMedia"):
+                file = _first(mm, "MediaFile")
+                if mm.get("ID") and file is not None and (file.text or "").strip():
+                    out[mm.get("ID", "")] = normpath(join(base, (file.text or "").strip()))
+    return out
+
+
+def _ocr_picture(data: bytes, number: int) -> list[Block]:
+    """A scanned page's picture read by OCR, its blocks moved to the page they are on."""
+    from ocr.image import extract_image
+
+    blocks = extract_image(data, f"page {number}").blocks
+    return [_on_page(b, number) for b in blocks]
+
+
+def _on_page(block: Block, number: int) -> Block:
+    if isinstance(block, Table):
+        return replace(block, page=number, cells=tuple(replace(c, page=number) for c in block.cells))
+    return replace(block, page=number)
+
+
+def extract_ofd(data: bytes, source: str, read_picture: PageReader = _ocr_picture) -> Document:
+    """`read_picture` reads a page that holds a picture and no text (a scan published as OFD)."""
     try:
         archive = zipfile.ZipFile(BytesIO(data))
     except zipfile.BadZipFile:
@@ -199,7 +238,7 @@ def extract_ofd(data: bytes, source: str) -> Document:
     doc_root = _first(root, "DocRoot")
     if doc_root is None or not (doc_root.text or "").strip():
         raise ExtractionError("not a readable OFD: OFD.xml names no document")
-    doc_path = normpath(doc_root.text.strip().lstrip("/"))
+    doc_path = normpath((doc_root.text or "").strip().lstrip("/"))
     doc = _xml(archive, doc_path)
     width, height = _page_size(doc)
     pages = [p for p in doc.iter() if _local(p.tag) == "Page" and p.get("BaseLoc")]
@@ -207,24 +246,40 @@ def extract_ofd(data: bytes, source: str) -> Document:
         raise ExtractionError("not a readable OFD: no pages")
     if len(pages) > _MAX_PAGES:
         raise ExtractionError(f"too many pages ({len(pages)}, limit {_MAX_PAGES})")
+    media: dict[str, str] | None = None
     items: list[tuple[object, ...]] = []
     heights: list[float] = []
+    scanned = 0
     for number, page in enumerate(pages, start=1):
         loc = page.get("BaseLoc", "").lstrip("/")
         content = _xml(archive, normpath(join(dirname(doc_path), loc)))
         glyphs: list[Glyph] = []
         lines: list[dict] = []
+        pictures: list[tuple[float, str]] = []  # (area, resource id)
         for obj in content.iter():
             kind = _local(obj.tag)
             if kind == "TextObject":
                 glyphs += _glyphs(obj)
             elif kind == "PathObject":
                 lines += _segments(obj)
+            elif kind == "ImageObject" and obj.get("ResourceID"):
+                b = _Box.parse(obj.get("Boundary"))
+                pictures.append((b.w * b.h, obj.get("ResourceID", "")))
         w, h = width * PT_PER_MM, height * PT_PER_MM
+        heights.append(h)
+        if pictures and not any(g.text.strip() for g in glyphs):
+            media = _media(archive, doc_path, doc) if media is None else media
+            path = media.get(max(pictures)[1])
+            if path is None or path not in archive.namelist():
+                raise ExtractionError(f"not a readable OFD: the picture on page {number} is missing")
+            items.append(tuple(read_picture(archive.read(path), number)))
+            scanned += 1
+            continue
         _, page_items = layout_page(EdgePage(w, h), glyphs, ruling_edges(lines, [], []), number, h)
         items.append(page_items)
-        heights.append(h)
     blocks = assemble(items, heights)
     if not blocks:
         raise ExtractionError("OFD holds no text")
-    return Document(source, "ofd", "text", tuple(blocks), pages=len(pages))
+    method = "ocr" if scanned == len(pages) else "text"
+    warnings = (f"{scanned} of {len(pages)} pages are pictures, read by OCR",) if scanned else ()
+    return Document(source, "ofd", method, tuple(blocks), pages=len(pages), warnings=warnings)

@@ -75,3 +75,23 @@ def test_a_ctm_scales_and_moves_an_objects_coordinates():
     assert [round(g.x0 / PT_PER_MM, 3) for g in glyphs] == [11, 15]
     assert round(glyphs[0].size / PT_PER_MM, 3) == 4
     assert round(glyphs[0].bottom / PT_PER_MM, 3) == round(24 + 4 * 0.12, 3)
+
+
+def test_a_page_that_is_only_a_picture_is_read_by_ocr_on_its_page():
+    import sys
+
+    sys.path.insert(0, str(FOLDER.parent))
+    from gen_ofd import picture_ofd
+
+    from extractors.model import Paragraph
+
+    seen: list[tuple[bytes, int]] = []
+
+    def read(picture: bytes, number: int) -> list:
+        seen.append((picture, number))
+        return [Paragraph(f"第{number}页的文字", number)]
+
+    doc = extract_ofd(picture_ofd([b"first picture", b"second picture"]), "scan.ofd", read_picture=read)
+    assert seen == [(b"first picture", 1), (b"second picture", 2)]
+    assert [(b.text, b.page) for b in doc.blocks if isinstance(b, Paragraph)] == [("第1页的文字", 1), ("第2页的文字", 2)]
+    assert doc.method == "ocr" and doc.pages == 2 and doc.warnings
