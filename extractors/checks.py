@@ -124,5 +124,5 @@ def check_report(report: Report, template: Template) -> list[Check]:
     if report.template_version != template.version:
         template = load_template(report.template_version)  # the version the report was read with
     glued = [Check("glued_digits", not report.unsplit, "; ".join(report.unsplit) or
-                   f"{report.split_rows} runs split")] if report.unsplit or report.split_rows else []
+                   f"{report.split_rows} rows split from glued digits")] if report.unsplit or report.split_rows else []
     return run_checks(report.facts, template, report.doubts) + glued + prose_checks(report.prose, report.facts)

@@ -491,7 +491,7 @@ def reconcile(doc: Document, template: Template | None = None) -> Report:
     facts.sort(key=lambda f: order.get(f.cell_id, len(order)))
     tables = tuple(t.id for t in template.tables if any(f.table_id == t.id for f in facts))
     return Report(agency, year, tuple(facts), tables, tuple(notes), tuple(doubts), tuple(prose), template.version,
-                  tuple(str(u) for u in unsplit), len({(f.table_id, f.raw_text) for f in split}))
+                  tuple(str(u) for u in unsplit), len({(f.table_id, f.row_id) for f in split}))
 
 
 def _line_text(line: Line) -> str:

@@ -51,7 +51,7 @@ class Report:
     template_version: str | None = "2021"
     # runs of glued digits left unsplit, with why (extractors/glued.py); empty when none or all split
     unsplit: tuple[str, ...] = ()
-    split_rows: int = 0  # glued runs split back into cells (their facts have method 'split')
+    split_rows: int = 0  # template rows split back into cells from glued digits (method 'split')
 
     def values(self) -> dict[str, float]:
         return {f.cell_id: f.value for f in self.facts if f.method != "inferred"}
