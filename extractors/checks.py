@@ -11,6 +11,9 @@ from extractors.template import Template
 
 _EPS = 1e-6
 
+# 表三's 勾稽关系, per column: these rows on the left add up to those on the right
+BALANCE = (("new_received", "carried_over"), ("total_processed", "carried_forward"))
+
 
 def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
@@ -42,7 +45,7 @@ def sum_rules(template: Template, values: dict[str, float] | set[str]) -> list[t
     cols = list(apps.cols)
     rows = [r.id for r in apps.rows]
     outcome = rows[rows.index("granted") : rows.index("total_processed")]
-    if any(f"applications.other_processing.{c}" in values for c in cols):
+    if "other_processing" not in rows and any(f"applications.other_processing.{c}" in values for c in cols):
         outcome = [r for r in outcome if not r.startswith("other_")] + ["other_processing"]
         rows.append("other_processing")
     rules = [("applications.row_total", f"applications.{r}.total", [f"applications.{r}.{c}" for c in cols[:-1]])
@@ -70,9 +73,9 @@ def run_checks(
     def a(r: str, c: str) -> str:
         return f"applications.{r}.{c}"
 
+    left, right = BALANCE
     results: dict[str, list[str | None]] = {"applications.balance": [
-        _sum_check_pair(values, [a("new_received", c), a("carried_over", c)],
-                        [a("total_processed", c), a("carried_forward", c)]) for c in app_cols]}
+        _sum_check_pair(values, [a(r, c) for r in left], [a(r, c) for r in right]) for c in app_cols]}
     for rule_id, total, parts in sum_rules(template, values):
         results.setdefault(rule_id, []).append(_sum_check(values, total, parts))
     for rule_id, outcomes in results.items():
@@ -80,7 +83,8 @@ def run_checks(
         if c:
             checks.append(c)
 
-    bad = [f for f in read if f.value < 0 or (f.col_id != "amount" and not float(f.value).is_integer())]
+    bad = [f for f in read if (f.value < 0 and f.cell_id not in template.signed)
+           or (f.col_id != "amount" and not float(f.value).is_integer())]
     if read:
         checks.append(Check("nonnegative", not bad, "; ".join(f"{f.cell_id}={f.raw_text}" for f in bad)))
     for f in bad:
@@ -113,5 +117,12 @@ def _covered_by_variant(cell_id: str, values: dict[str, float]) -> bool:
 def check_report(report: Report, template: Template) -> list[Check]:
     """All checks of one document: the template's rules, doubted cells, prose against the tables."""
     from extractors.prose import prose_checks
+    from extractors.template import load_template
 
-    return run_checks(report.facts, template, report.doubts) + prose_checks(report.prose, report.facts)
+    if report.template_version is None:
+        return prose_checks(report.prose, report.facts)  # before the 2019 format: no template rules
+    if report.template_version != template.version:
+        template = load_template(report.template_version)  # the version the report was read with
+    glued = [Check("glued_digits", not report.unsplit, "; ".join(report.unsplit) or
+                   f"{report.split_rows} rows split from glued digits")] if report.unsplit or report.split_rows else []
+    return run_checks(report.facts, template, report.doubts) + glued + prose_checks(report.prose, report.facts)

@@ -38,8 +38,8 @@ _HTML_WEAK = re.compile(rb"<(table|tr|td|div|p|span|font|br|center|h[1-6]|strong
 
 
 def detect_format(data: bytes, source: str = "") -> str:
-    """One of pdf, docx, odt, doc, wps, rtf, image, html, text, zip, ofd, xls, ppt, encrypted, empty,
-    binary. `source` is only for messages by callers; the answer depends on the bytes alone."""
+    """One of pdf, docx, odt, doc, wps, rtf, image, html, text, zip, ofd, xlsx, xls, ods, ppt,
+    encrypted, empty, binary. `source` is only for messages by callers; the answer depends on the bytes alone."""
     if not data.strip():
         return "empty"
     head = data[:8192]
@@ -84,6 +84,8 @@ def _zip_kind(data: bytes) -> str:
         names = set(archive.namelist())
         if "word/document.xml" in names:
             return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
         if "[Content_Types].xml" in names:
             types = archive.read("[Content_Types].xml")[:65536]
             if b"wordprocessingml.document.main+xml" in types or b"ms-word.document" in types:
@@ -92,6 +94,8 @@ def _zip_kind(data: bytes) -> str:
             mimetype = archive.read("mimetype")[:100].strip()
             if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
                 return "odt"
+            if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+                return "ods"
         if "OFD.xml" in names:
             return "ofd"
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError, ValueError):

@@ -37,6 +37,14 @@ def extract(data: bytes, source: str, resolve: Callable[[str], bytes | None] | N
         from extractors.office import extract_office
 
         return extract_office(data, source, fmt)
+    if fmt == "ofd":
+        from extractors.ofd import extract_ofd
+
+        return extract_ofd(data, source)
+    if fmt in ("xlsx", "xls", "ods"):
+        from extractors.xlsx import extract_spreadsheet
+
+        return extract_spreadsheet(data, source, fmt)
     if fmt == "image":
         from ocr.image import extract_image
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 
 from extractors.numbers import normalize
 from extractors.template import Template
@@ -63,6 +63,7 @@ def row_keys(template: Template) -> tuple[RowKey, ...]:
     return tuple(k for k in keys if k.key)
 
 
+@lru_cache(maxsize=16384)  # the same printed labels come back in every report and on every pass
 def match_label(text: str, template: Template, table_id: str | None = None) -> Match | None:
     """The template row a printed label names, or None when it names none or is ambiguous."""
     label = label_key(text)
@@ -105,3 +106,31 @@ def _fuzzy(key: str, label: str) -> float:
     matched = sum(b.size for b in m.get_matching_blocks())
     # a label cut short by a wrap covers most of the key; a typo drops a character or two
     return matched / max(len(key), min(len(window), len(key) + 2))
+
+
+@cache
+def _column_keys(template: Template) -> tuple[tuple[str, str, str], ...]:
+    """(table id, column id, key) of every column label, 表二's per-cell labels included."""
+    out: list[tuple[str, str, str]] = []
+    for t in template.tables:
+        for col, text in zip(t.cols, t.col_labels):
+            out.append((t.id, col, label_key(text)))
+    return tuple((t, c, k) for t, c, k in dict.fromkeys(out) if k)
+
+
+@lru_cache(maxsize=16384)
+def match_column(text: str, template: Template, table_id: str) -> str | None:
+    """The column of a template table a printed header names (本年制发件数, 本年度止件数 misspelt,
+    自然人), or None when it names none or is ambiguous."""
+    label = label_key(text)
+    if len(label) < 2:
+        return None
+    keys = [(c, k) for t, c, k in _column_keys(template) if t == table_id]
+    exact = [(len(k), c) for c, k in keys if k == label or (len(k) >= 4 and k in label)]
+    if exact:
+        return max(exact)[1]
+    scored = sorted(((_fuzzy(k, label), c) for c, k in keys if len(k) >= 4 and abs(len(k) - len(label)) <= 2),
+                    reverse=True)
+    if scored and scored[0][0] >= 0.8 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.12):
+        return scored[0][1]
+    return None

@@ -25,6 +25,24 @@ _PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日")
 _PREFIX = re.compile(r"^(?:正文|首页|标题|附件\d*|关于)+")
 
 
+# the labels of a portal's metadata box (名称 / 索引号 / 发布机构 / 发文日期 / 公开日期 ...): a title
+# found across lines never runs through one, and 发布机构 and the dates are read from the box
+_FIELD_LABELS = ("名称", "标题", "索引号", "发布机构", "发文机关", "发文机构", "发文日期", "公开日期", "发布日期",
+                 "成文日期", "生成日期", "主题分类", "主题词", "文号", "信息来源", "来源", "发布时间", "所属机构")
+_FIELD = re.compile("|".join(r"\s*".join(label) for label in _FIELD_LABELS))
+_PUBLISHER = re.compile(r"(?:发\s*布\s*机\s*构|发文机[关构])\s*[:：]?\s*([\u4e00-\u9fff（）()]{2,40})")
+_DATE = re.compile(r"(?:发文|公开|发布|成文|生成)日期\s*[:：]?\s*((?:19|20)\d{2})\s*[-年./]")
+
+
+def portal_fields(lines: list[str]) -> tuple[str | None, int | None]:
+    """The publishing body and the publication year a portal's metadata box states, if any."""
+    text = "\n".join(normalize(x) for x in lines[:40])
+    m = _PUBLISHER.search(text)
+    years = [int(y) for y in _DATE.findall(text)]
+    publisher = _FIELD.split(m.group(1))[0].replace("(", "（").replace(")", "）") if m else ""
+    return (publisher if len(publisher) >= 2 else None), (min(years) if years else None)
+
+
 _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 
 
@@ -41,6 +59,7 @@ def find_metadata(lines: list[str]) -> tuple[str | None, int | None]:
     over lines), so a breadcrumb or a heading above the title never glues onto the agency's name.
     """
     head = [_compact(x) for x in lines[:40]]
+    publisher, published = portal_fields(lines)
     for i in range(len(head)):
         for span in (1, 2, 3):
             text = "".join(head[i : i + span])
@@ -50,11 +69,13 @@ def find_metadata(lines: list[str]) -> tuple[str | None, int | None]:
                     agency = _clean_agency(m.group("agency"))
                     if agency:
                         return agency, int(m.group("year"))
-    return None, _fallback_year("".join(head)[:3000])
+    # a title that names no agency (2023年政府信息公开工作年度报告): the portal's box says who published
+    # it; a report is published in the year after the one it reports on
+    return publisher, _fallback_year("".join(head)[:3000], published - 1 if published else None)
 
 
 def _clean_agency(raw: str) -> str | None:
-    a = _PREFIX.sub("", raw)
+    a = _FIELD.split(_PREFIX.sub("", raw))[-1]  # a metadata box's label glued before the name
     # a title like 关于XX2023年... or a preceding line glued on: keep the name's last clause
     for sep in ("关于", "转发", "年报", "年度报告", "政务公开", "信息公开", "当前位置", "首页"):
         if sep in a:
@@ -63,9 +84,11 @@ def _clean_agency(raw: str) -> str | None:
     return a if len(a) >= 2 else None
 
 
-def _fallback_year(text: str) -> int | None:
+def _fallback_year(text: str, published_for: int | None = None) -> int | None:
     m = _PERIOD.search(text)
     if m:
         return int(m.group(1))
+    if published_for:
+        return published_for
     years = Counter(re.findall(r"((?:19|20)\d{2})年", text))
     return int(years.most_common(1)[0][0]) if years else None

@@ -7,6 +7,8 @@ import unicodedata
 
 _BLANK = {"", "-", "--", "—", "——", "/", "\\", "无", "空", "－", "–"}
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# a signed change (本年增/减 of the 2019 format): +3, -2
+_SIGNED = re.compile(r"[+-]\d+")
 # a count or amount printed with its unit in the cell: 550件, 7730.28万元
 _UNIT = re.compile(r"(\d+(?:\.\d+)?)(?:件|万元|元|条|个|次|项|人次)")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
@@ -31,7 +33,7 @@ def parse_number(text: str) -> float | None:
         return None
     if _GROUPED.fullmatch(t):
         t = t.replace(",", "")
-    if _NUMBER.fullmatch(t):
+    if _NUMBER.fullmatch(t) or _SIGNED.fullmatch(t):
         return float(t)
     m = _UNIT.fullmatch(t)
     if m:

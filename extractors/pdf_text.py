@@ -88,13 +88,29 @@ def read_page(page: Any, number: int) -> _PageRead:
     if why:
         return _PageRead(number, height, (), why)
     edges = ruling_edges(objects.get("line", []), objects.get("rect", []), curves)
-    parts, free = fill_grids(find_grids(page, edges), glyphs, number) if edges else ([], glyphs)
-    if not parts and cover >= _PASTED_COVER and _pasted_picture(page, glyphs):
+    ruled, items = layout_page(page, glyphs, edges, number, height)
+    if not ruled and cover >= _PASTED_COVER and _pasted_picture(page, glyphs):
         return _PageRead(number, height, (), "a large picture with no text over it (a pasted table?)")
+    return _PageRead(number, height, items)
+
+
+def layout_page(page: Any, glyphs: Sequence[Glyph], edges: list[dict], number: int, height: float,
+                ) -> tuple[list[TablePart], tuple[Paragraph | TablePart, ...]]:
+    """A page's positioned glyphs and ruling edges to its ruled tables, and all its items (tables and
+    paragraphs) top to bottom. `page` answers pdfplumber's `find_tables` (a pdfplumber page, or any
+    fixed-layout page that lends it its edges: see extractors/ofd.py). The glyphs outside the ruled
+    tables go through the one layout stage (extractors/layout.py) OCR text goes through too."""
+    parts, free = fill_grids(find_grids(page, edges), glyphs, number) if edges else ([], list(glyphs))
     items: list[tuple[float, Paragraph | TablePart]] = [(p.bbox[1], p) for p in parts]
     items += lay_out(free, number, height)
     items.sort(key=lambda it: it[0])
-    return _PageRead(number, height, tuple(it[1] for it in items))
+    return parts, tuple(it[1] for it in items)
+
+
+def assemble(pages: Sequence[Sequence[object]], heights: Sequence[float]) -> list[Block]:
+    """Pages' items to the document's blocks: running headers dropped, tables stitched over breaks."""
+    per_page = drop_running_lines(pages, heights)
+    return [_to_table(b) if isinstance(b, TablePart) else b for b in stitch_pages(per_page)]  # type: ignore[misc]
 
 
 def _open(data: bytes) -> Any:
@@ -148,8 +164,7 @@ def extract_pdf(data: bytes, source: str) -> Document:
     if bad:
         ocr = _ocr_pages(data, source, [r.number for r in bad])
     read: list[Sequence[object]] = [ocr.get(r.number, []) if r.unusable else r.items for r in reads]
-    per_page = drop_running_lines(read, [r.height for r in reads])
-    blocks: list[Block] = [_to_table(b) if isinstance(b, TablePart) else b for b in stitch_pages(per_page)]  # type: ignore[misc]
+    blocks = assemble(read, [r.height for r in reads])
     warnings = tuple(f"page {r.number}: {r.unusable}, read by OCR" for r in bad)
     method = "ocr" if len(bad) == len(reads) else "text"
     return Document(source, "pdf", method, tuple(blocks), pages=n_pages, warnings=warnings)

@@ -24,14 +24,17 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
 
+from extractors.arrange import untranspose
+from extractors.glued import split_glued
 from extractors.infer import infer_missing
-from extractors.labels import Match, label_key, match_label
+from extractors.labels import Match, label_key, match_column, match_label
 from extractors.metadata import find_metadata
 from extractors.model import BBox, Cell, Document, Paragraph, Table
 from extractors.numbers import is_blank, normalize, parse_number, split_numbers
 from extractors.prose import prose_facts
 from extractors.report import Fact, Report
 from extractors.template import Template, load_template
+from extractors.versions import detect_version, header_version
 
 Kind = Literal["label", "num", "blank"]
 
@@ -74,6 +77,7 @@ class Group:
     strong: Match | None = None  # label on the same line (or just before a run of bare numbers)
     weak: Match | None = None  # a detached label line somewhere before
     partial: bool = False  # fewer numbers than columns: first and last column only, doubted
+    cols: tuple[str, ...] = ()  # the columns the values are, where the line named them (one cell per row)
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ class _Walk:
     pending: Match | None = None
     run: list[Token] = field(default_factory=list)
     run_start: int = 0
-    old_layout: bool = False  # 表二 printed with the pre-2021 columns: its rows are not this template's
+    foreign_header: bool = False  # 表二's columns as another template version prints them: not this one's cells
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,18 +194,12 @@ def _heading(line: Line) -> tuple[bool, str | None]:
     return False, None
 
 
-# column headers of the pre-2021 表二 (本年新制作数量, 对外公开总数量, 上一年项目数量, 本年增/减):
-# numbers under them mean something else than the 2021 template's cells
-_OLD_COLUMNS = re.compile(r"新制作数量|新公开数量|对外公开总数量|上一年项目数量|本年增减")
-_NEW_COLUMNS = re.compile(r"本年制发件数|现行有效件数|本年处理决定数量|本年收费金额")
-
-
 def _is_prose(label: str) -> bool:
     return "。" in label or len(label_key(label)) > 70
 
 
 def _row_width(template: Template, table_id: str, row_id: str) -> int:
-    return sum(1 for r, _ in template.table(table_id).cells if r == row_id) or len(template.table(table_id).cols)
+    return len(template.table(table_id).row_cols(row_id))
 
 
 def _fit(tail: list[Token], n: int) -> tuple[Token, ...] | None:
@@ -260,7 +258,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         is_heading, opens = _heading(line)
         if is_heading:
             flush_run()
-            st.table, st.pending, st.old_layout = opens, None, False
+            st.table, st.pending, st.foreign_header = opens, None, False
             st.seen_applications |= opens == "applications"
             continue
         label = line.label
@@ -271,11 +269,13 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         nums = [t for t in tail if t.kind == "num"]
         if label and not nums:
             flush_run()
-            if _OLD_COLUMNS.search(label_key(label)):
-                st.old_layout = True
+            # a 表二 header of another template version: numbers under it mean other things
+            header = header_version(label)
+            if header is not None and header != template.version:
+                st.foreign_header = True
                 continue
-            if _NEW_COLUMNS.search(label_key(label)):
-                st.old_layout = False
+            if header == template.version:
+                st.foreign_header = False
             m = match_label(label, template)
             if m:
                 st.pending = m
@@ -301,6 +301,13 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             continue
         # a label with numbers after it
         flush_run()
+        cell = _one_cell(line, template)
+        if cell is not None:
+            m, col = cell
+            st.table = m.table_id
+            st.pending = None
+            groups.append(Group(m.table_id, tuple(nums), i, strong=m, cols=(col,)))
+            continue
         m = match_label(label, template)
         if m is None:
             if st.table is not None:
@@ -312,7 +319,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         st.table = m.table_id
         st.seen_applications |= m.table_id == "applications"
         st.pending = None
-        if st.old_layout and m.table_id == "active_disclosure":
+        if st.foreign_header and m.table_id == "active_disclosure":
             continue
         n = _row_width(template, m.table_id, m.row_id)
         fitted = _fit(tail, n)
@@ -324,6 +331,24 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
     return groups
 
 
+def _one_cell(line: Line, template: Template) -> tuple[Match, str] | None:
+    """A line that names a row and a column and holds one number (`规章 | 本年制发件数 | 0`): one
+    cell of a table printed one cell per line."""
+    labels = [t.text for t in line.tokens if t.kind == "label"]
+    nums = [t for t in line.tokens if t.kind == "num"]
+    if len(labels) < 2 or len(nums) != 1 or line.tokens[-1].kind != "num":
+        return None
+    for k in range(len(labels)):
+        rest = labels[:k] + labels[k + 1 :]
+        m = match_label("".join(rest), template)
+        if m is None:
+            continue
+        col = match_column(labels[k], template, m.table_id)
+        if col is not None and col in template.table(m.table_id).row_cols(m.row_id):
+            return m, col
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # 3. align
 
@@ -332,7 +357,8 @@ def _row_order(template: Template, table_id: str, groups: list[Group]) -> list[s
     t = template.table(table_id)
     rows = [r.id for r in t.rows]
     strong = {g.strong.row_id for g in groups if g.strong}
-    if "other_processing" in strong and not strong & {"other_no_correction", "other_unpaid_fee"}:
+    if ("other_processing" in strong and "other_no_correction" in rows
+            and not strong & {"other_no_correction", "other_unpaid_fee"}):
         i = rows.index("other_no_correction")
         rows[i : i + 3] = ["other_processing"]
     return rows
@@ -345,6 +371,10 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
         mine = [g for g in groups if g.table_id == t.id]
         if not mine:
             continue
+        # cells printed one per line name their row and column: taken as named, first reading first
+        cells = {(g.strong.row_id, g.cols): g for g in reversed(mine) if g.cols and g.strong}
+        assigned.extend(Assigned(t.id, row, g, "label") for (row, _), g in reversed(cells.items()))
+        mine = [g for g in mine if not g.cols]
         order = _row_order(template, t.id, mine)
         index = {r: k for k, r in enumerate(order)}
         labelled = [g for g in mine if g.strong and g.strong.row_id in index]
@@ -410,7 +440,7 @@ def facts_of(assigned: list[Assigned], template: Template, method: str) -> tuple
     facts: dict[str, Fact] = {}
     doubts: list[tuple[str, str]] = []
     for a in assigned:
-        cols = [c for r, c in template.table(a.table_id).cells if r == a.row_id] or list(template.table(a.table_id).cols)
+        cols = a.group.cols or template.table(a.table_id).row_cols(a.row_id)
         pairs = list(zip(cols, a.group.values))
         if a.group.partial:
             pairs = [(cols[0], a.group.values[0]), (cols[-1], a.group.values[-1])]
@@ -433,18 +463,35 @@ def facts_of(assigned: list[Assigned], template: Template, method: str) -> tuple
 
 
 def reconcile(doc: Document, template: Template | None = None) -> Report:
-    template = template or load_template()
+    """The template facts of a document, read with the template version it prints (`template`, when
+    given, is used only if it is that version)."""
     lines = linearize(doc)
     agency, year = find_metadata([_line_text(ln) for ln in lines[:40]])
+    prose = prose_facts([(b.text, b.page) for b in doc.blocks if isinstance(b, Paragraph)])
+    version = detect_version([ln.label for ln in lines if ln.label and not _is_prose(ln.label)], year)
+    if version is None and agency is not None:
+        # titled as a report of a year before 2019 and printing neither format: other tables
+        return Report(agency, year, (), notes=(f"a {year} report: before the 2019 format, no template tables",),
+                      prose=tuple(prose), template_version=None)
+    version = version or load_template().version
+    if template is None or template.version != version:
+        template = load_template(version)
+    turned = untranspose(doc, template)
+    if turned is not doc:
+        lines = linearize(turned)
     groups = find_groups(lines, template)
     assigned, notes = align(groups, template)
     facts, doubts = facts_of(assigned, template, doc.method)
+    # rows whose cells' digits ran together (prose sentences aside): split back by the rules
+    split, unsplit = split_glued([(" ".join(t.text for t in ln.tokens), ln.tokens[0].page, ln.tokens[0].bbox)
+                                  for ln in lines if "。" not in ln.label], template, facts)
+    facts += split
     facts += infer_missing(facts, template)
     order = {cid: k for k, cid in enumerate(template.cell_ids())}
     facts.sort(key=lambda f: order.get(f.cell_id, len(order)))
     tables = tuple(t.id for t in template.tables if any(f.table_id == t.id for f in facts))
-    prose = prose_facts([(b.text, b.page) for b in doc.blocks if isinstance(b, Paragraph)])
-    return Report(agency, year, tuple(facts), tables, tuple(notes), tuple(doubts), tuple(prose))
+    return Report(agency, year, tuple(facts), tables, tuple(notes), tuple(doubts), tuple(prose), template.version,
+                  tuple(str(u) for u in unsplit), len({(f.table_id, f.row_id) for f in split}))
 
 
 def _line_text(line: Line) -> str:

@@ -46,6 +46,12 @@ class Report:
     notes: tuple[str, ...] = field(default=())
     doubts: tuple[tuple[str, str], ...] = ()  # (cell id, why) for cells read but not trusted
     prose: tuple[ProseFact, ...] = ()  # figures the report states in its prose
+    # the template version the report follows (extractors/versions.py); None for a report of a year
+    # before 2019 that prints neither version (loaded with status old_format, its prose figures only)
+    template_version: str | None = "2021"
+    # runs of glued digits left unsplit, with why (extractors/glued.py); empty when none or all split
+    unsplit: tuple[str, ...] = ()
+    split_rows: int = 0  # template rows split back into cells from glued digits (method 'split')
 
     def values(self) -> dict[str, float]:
         return {f.cell_id: f.value for f in self.facts if f.method != "inferred"}

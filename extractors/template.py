@@ -1,5 +1,10 @@
-"""The national template (国办公开办函〔2021〕30号): cell ids, labels and rules, read from the JSON the
-project ships (a copy of ../shared/template/gip_annual_report_2021.json)."""
+"""The national template's versions: cell ids, labels and rules, read from the JSON the project ships.
+
+`2021` is 国办公开办函〔2021〕30号 (a copy of ../shared/template/gip_annual_report_2021.json), used
+for the reports of 2021 on; `2019` is the earlier format (国办公开办函〔2019〕60号), used for the
+reports of 2019 and 2020. Cells that mean the same in both carry the same id, so series run across
+the change; which version a report follows is decided from its printed headers (extractors/versions.py).
+"""
 
 from __future__ import annotations
 
@@ -26,6 +31,10 @@ class TemplateTable:
     cells: tuple[tuple[str, str], ...]  # (row_id, col_id) of every statistical cell, printed order
     variant_rows: tuple[TemplateRow, ...] = ()
 
+    def row_cols(self, row_id: str) -> tuple[str, ...]:
+        """The columns a row prints, in order (表二's rows differ; a variant row has every column)."""
+        return tuple(c for r, c in self.cells if r == row_id) or self.cols
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -38,6 +47,8 @@ class Template:
     name: str
     tables: tuple[TemplateTable, ...]
     rules: tuple[Rule, ...]
+    version: str = "2021"
+    signed: frozenset[str] = frozenset()  # cell ids that may be negative (本年增/减)
 
     def table(self, table_id: str) -> TemplateTable:
         return next(t for t in self.tables if t.id == table_id)
@@ -73,11 +84,28 @@ def _table(raw: dict) -> TemplateTable:
     )
 
 
+# every version, newest first; the first is the default
+VERSIONS = ("2021", "2019")
+
+
 @cache
-def load_template() -> Template:
-    raw = json.loads(resources.files("extractors").joinpath("data/gip_annual_report_2021.json").read_text("utf-8"))
+def raw_template(version: str = VERSIONS[0]) -> dict:
+    """The JSON of one version as shipped (units and column groups, which the dataclasses leave out)."""
+    if version not in VERSIONS:
+        raise ValueError(f"no template version {version!r} (known: {', '.join(VERSIONS)})")
+    path = f"data/gip_annual_report_{version}.json"
+    return json.loads(resources.files("extractors").joinpath(path).read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+@cache
+def load_template(version: str = VERSIONS[0]) -> Template:
+    raw = raw_template(version)
+    signed = frozenset(f"{t['id']}.{c['row']}.{c['col']}" for t in raw["tables"]
+                       for c in t.get("cells", []) if c.get("signed"))
     return Template(
         raw["name"],
         tuple(_table(t) for t in raw["tables"]),
         tuple(Rule(r["id"], r["text"]) for r in raw["rules"]),
+        version,
+        signed,
     )

@@ -17,7 +17,8 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 from extractors.encoding import squeeze_cjk_spaces
 
 ATTACHMENT_EXTENSIONS = frozenset(
-    ["pdf", "doc", "docx", "wps", "odt", "rtf", "txt", "zip", "jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "webp"])
+    ["pdf", "doc", "docx", "wps", "odt", "rtf", "txt", "zip", "jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "webp",
+     "xls", "xlsx", "et", "ods", "ofd"])
 
 _REPORT = (
     re.compile(r"(政府信息|政务信息|政务|信息)公开.{0,12}?(年度报告|年报)"),

@@ -19,7 +19,8 @@ from flows.settings import MAX_PAGES
 from warehouse.load import Loaded, doc_id_of
 
 _SUFFIX = {"pdf": ".pdf", "html": ".html", "docx": ".docx", "doc": ".doc", "wps": ".wps", "odt": ".odt",
-           "rtf": ".rtf", "text": ".txt", "image": ".img", "zip": ".zip"}
+           "rtf": ".rtf", "text": ".txt", "image": ".img", "zip": ".zip", "xlsx": ".xlsx", "xls": ".xls",
+           "ods": ".ods", "ofd": ".ofd"}
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,6 @@ def guarded(data: bytes, source: str, fmt: str | None, read: Callable[[], Proces
 
 
 def processed_of(data: bytes, source: str, doc: Document, report: Report, checks: list[Check]) -> Processed:
-    status = "ok" if report.facts else "no_template_tables"
+    status = "ok" if report.facts else "no_template_tables" if report.template_version else "old_format"
     loaded = Loaded(doc_id_of(data), source, status, doc.format, doc.method, doc.pages, size_bytes=len(data))
     return Processed(loaded, report, checks)

@@ -105,6 +105,8 @@ def test_script_pager_pages_are_listed():
     ("附件一.pdf", "/files/download.jsp?id=3"),
     ("年报（压缩包）.zip", "/files/a.zip"),
     ("", "/files/a.wps"),
+    ("附件：统计表.xlsx", "/files/t.xlsx"),
+    ("下载OFD版", "/files/a.ofd"),
 ])
 def test_report_attachments_are_taken(text, href):
     [link] = _links(f'<a href="{href}">{text}</a>')

@@ -56,7 +56,13 @@ def test_odt_is_told_from_other_opendocument_files_by_its_mimetype() -> None:
         == "odt"
     )
     sheet = zip_of({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b""})
-    assert detect_format(sheet) == "zip"
+    assert detect_format(sheet) == "ods"  # a spreadsheet: read by extractors/xlsx.py
+    slides = zip_of({"mimetype": b"application/vnd.oasis.opendocument.presentation", "content.xml": b""})
+    assert detect_format(slides) == "zip"
+
+
+def test_xlsx_is_told_by_its_workbook_part() -> None:
+    assert detect_format(zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"})) == "xlsx"
 
 
 def test_ofd_and_plain_zip_archives() -> None:

@@ -86,13 +86,19 @@ def test_partial_row_is_read_but_doubted():
     assert "active_disclosure.regulations.in_force" in doubted
 
 
-def test_pre_2021_table_two_columns_are_not_read_as_this_template():
+def test_a_table_two_header_of_the_other_version_is_not_read_as_this_one():
     from extractors.model import Cell, Document, Table
 
+    # a 2021-format report (its 表二 says 本年制发件数 / 现行有效件数 / 本年收费金额) with one sub-table
+    # printed under the 2019 format's columns: those numbers are no 2021 cell
     rows = [["第二十条第（一）项"], ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
-            ["规章", "13", "13", "524"], ["第二十条第（五）项"], ["信息内容", "本年处理决定数量"], ["行政许可", "7"]]
+            ["规章", "13", "13", "524"], ["第二十条第（五）项"], ["信息内容", "本年处理决定数量"], ["行政许可", "7"],
+            ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["第二十条第（八）项"],
+            ["信息内容", "本年收费金额（单位：万元）"], ["行政事业性收费", "3.5"]]
     table = Table(tuple(Cell(r, c, t) for r, row in enumerate(rows) for c, t in enumerate(row)))
-    v = reconcile(Document("x", "html", "html", (table,))).values()
+    report = reconcile(Document("x", "html", "html", (table,)))
+    assert report.template_version == "2021"
+    v = report.values()
     assert "active_disclosure.regulations.issued" not in v
     assert v["active_disclosure.administrative_licensing.decisions"] == 7
 

@@ -182,10 +182,23 @@ def test_the_dictionary_lists_every_template_cell_and_variant_with_chinese_label
     ids = {r["cell_id"] for r in rows}
     assert set(load_template().cell_ids()) <= ids
     assert {f"applications.other_processing.{c}" for c in COLS} <= ids
-    assert len(ids) == 207
+    assert set(load_template("2019").cell_ids()) <= ids
+    # 207 of the 2021 template and its variant row, 17 only the 2019 format has
+    assert len(ids) == 207 + 17
     for r in rows:
         assert re.search(r"[\u4e00-\u9fff]", r["row_label"]) and re.search(r"[\u4e00-\u9fff]", r["col_label"])
         assert r["column_name"] == f"{r['row_id']}__{r['col_id']}"
+
+
+def test_the_dictionary_says_which_versions_have_a_cell_and_how_the_earlier_one_words_it(con):
+    rows = {r["cell_id"]: r for r in _rows(con, "SELECT * FROM dictionary")}
+    assert rows["applications.new_received.total"]["versions"] == "2019 2021"
+    assert rows["active_disclosure.regulations.in_force"]["versions"] == "2021"
+    procurement = rows["active_disclosure.government_procurement.amount"]
+    assert procurement["versions"] == "2019"
+    assert (procurement["row_label"], procurement["col_label"]) == ("政府集中采购", "采购总金额")
+    assert "本年新制作数量" in rows["active_disclosure.regulations.issued"]["earlier_label"]
+    assert rows["applications.new_received.total"]["earlier_label"] is None
 
 
 def test_every_cell_column_of_the_wide_views_carries_its_labels_as_a_comment(con):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from extractors.template import Template, TemplateRow, TemplateTable
+from extractors.template import Template, TemplateRow, TemplateTable, load_template
 from warehouse.crops import Box, CropError, crops
 from warehouse.render import cell_text
 from warehouse.views import raw_template_table
@@ -271,6 +271,8 @@ def build_page(con: duckdb.DuckDBPyConnection, doc_id: str, template: Template, 
     if row is None:
         raise NotFound(f"{doc_id}: no such document in the warehouse")
     doc = dict(zip(names, row))
+    if doc.get("template_version") and doc["template_version"] != template.version:
+        template = load_template(doc["template_version"])  # laid out as the format the report prints
     facts = _load_facts(con, doc_id)
     failed, missing = _load_checks(con, doc_id, template)
     flags: dict[str, list[str]] = {}

@@ -25,7 +25,7 @@ class Loaded:
 
     doc_id: str
     source: str
-    status: str  # ok | no_template_tables | failed
+    status: str  # ok | no_template_tables | old_format | failed
     format: str | None = None
     method: str | None = None
     pages: int | None = None
@@ -104,11 +104,11 @@ def load(con: duckdb.DuckDBPyConnection, doc: Loaded, report: Report | None, che
                 con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.doc_id])
         con.execute(
             "INSERT INTO documents (doc_id, source, agency, year, status, format, method, pages, n_facts,"
-            " n_failed_checks, error, original_path, size_bytes, pipeline_version)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " n_failed_checks, error, original_path, size_bytes, pipeline_version, template_version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [doc.doc_id, doc.source, report.agency if report else None, report.year if report else None,
              doc.status, doc.format, doc.method, doc.pages, sum(f.method != "inferred" for f in facts), failed, doc.error,
-             doc.original_path, doc.size_bytes, PIPELINE_VERSION],
+             doc.original_path, doc.size_bytes, PIPELINE_VERSION, report.template_version if report else None],
         )
         insert_rows(con, "facts", [
             [doc.doc_id, f.table_id, f.row_id, f.col_id, f.value, f.method, f.raw_text, f.page,

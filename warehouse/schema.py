@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS documents (
     source VARCHAR NOT NULL,             -- path or URL as given
     agency VARCHAR,                      -- publishing body as printed in the title
     year INTEGER,                        -- report year
-    status VARCHAR NOT NULL,             -- ok | no_template_tables | failed
+    status VARCHAR NOT NULL,             -- ok | no_template_tables | old_format | failed
     format VARCHAR,                      -- what the bytes are: pdf, html, docx, text, image
     method VARCHAR,                      -- how text was obtained: text, ocr, html, docx
     pages INTEGER,
@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS documents (
     original_path VARCHAR,               -- the stored copy of the bytes, for reprocessing
     size_bytes BIGINT,
     pipeline_version VARCHAR,
-    ingested_at TIMESTAMP DEFAULT current_timestamp
+    ingested_at TIMESTAMP DEFAULT current_timestamp,
+    template_version VARCHAR             -- 2021 | 2019: the format of the tables the report prints
 );
 CREATE TABLE IF NOT EXISTS facts (
     doc_id VARCHAR NOT NULL,
@@ -75,5 +76,7 @@ CREATE TABLE IF NOT EXISTS checks (
 def create(con: duckdb.DuckDBPyConnection, template: Template, views: bool = True) -> None:
     """The tables, and unless views=False (the caller ensures them itself) the dictionary and views."""
     con.execute(TABLES)
+    # a warehouse made before template versions existed
+    con.execute("ALTER TABLE documents ADD COLUMN IF NOT EXISTS template_version VARCHAR")
     if views:
         ensure_views(con, template)

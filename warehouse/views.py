@@ -9,14 +9,12 @@ warehouse stays cheap and a read of an unchanged warehouse never writes.
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
 
 import duckdb
 
-from extractors.template import Template, TemplateTable
+from extractors.template import VERSIONS, Template, TemplateTable, load_template, raw_template
 from warehouse.rows import insert_rows
 
 META = """
@@ -34,7 +32,9 @@ CREATE TABLE IF NOT EXISTS dictionary (
     col_group VARCHAR,                   -- the column's group heading (申请人情况 / 法人或其他组织)
     col_label VARCHAR NOT NULL,
     unit VARCHAR,
-    variant BOOLEAN NOT NULL             -- a row some reports print instead of others (（六）其他处理)
+    variant BOOLEAN NOT NULL,            -- a row some reports print instead of others (（六）其他处理)
+    versions VARCHAR,                    -- the template versions that have the cell: '2019 2021', '2019'
+    earlier_label VARCHAR                -- the 2019 format's wording of a shared cell, where it differs
 );
 CREATE TABLE IF NOT EXISTS rules (
     rule_id VARCHAR PRIMARY KEY,         -- as in checks.rule_id
@@ -50,7 +50,7 @@ SELECT d.doc_id, d.agency, d.year, d.status, d.source,
     r.province, r.province_code, r.city, r.city_code, r.county, r.county_code, r.town, r.adcode,
     r.status AS region_status, r.agency_key,
     d.format, d.method, d.pages, d.n_facts, d.n_failed_checks, d.error, d.original_path,
-    d.pipeline_version, d.ingested_at
+    d.pipeline_version, d.ingested_at, d.template_version
 FROM documents d LEFT JOIN regions r USING (doc_id)
 """
 
@@ -81,6 +81,7 @@ SELECT host, province, city, county, agency_key,
     count(*) AS documents,
     count(*) FILTER (WHERE status = 'ok') AS ok,
     count(*) FILTER (WHERE status = 'no_template_tables') AS no_template_tables,
+    count(*) FILTER (WHERE status = 'old_format') AS old_format,
     count(*) FILTER (WHERE status = 'failed') AS failed,
     list(source ORDER BY source) FILTER (WHERE status = 'failed') AS failed_sources,
     list(source ORDER BY source) AS sources
@@ -134,6 +135,8 @@ class Entry:
     col_label: str
     unit: str | None
     variant: bool
+    versions: str = ""
+    earlier_label: str | None = None
 
     def comment(self) -> str:
         parts = [self.row_group, self.row_label, self.col_group, self.col_label]
@@ -145,14 +148,8 @@ def column_name(row_id: str, col_id: str) -> str:
     return f"{row_id}__{col_id}"
 
 
-@cache
-def _raw_template() -> dict:
-    """Units and column groups, which the Template dataclasses leave out."""
-    return json.loads(resources.files("extractors").joinpath("data/gip_annual_report_2021.json").read_text("utf-8"))
-
-
-def raw_template_table(table_id: str) -> dict:
-    return next(t for t in _raw_template()["tables"] if t["id"] == table_id)
+def raw_template_table(table_id: str, version: str = VERSIONS[0]) -> dict:
+    return next(t for t in raw_template(version)["tables"] if t["id"] == table_id)
 
 
 def _col_groups(raw_groups: dict[str, list[str]] | None, col_id: str) -> str | None:
@@ -164,8 +161,29 @@ def _col_groups(raw_groups: dict[str, list[str]] | None, col_id: str) -> str | N
 
 
 def dictionary(template: Template) -> list[Entry]:
-    """Every statistical cell of the template, variant rows included, in printed order."""
-    raw = {t["id"]: t for t in _raw_template()["tables"]}
+    """Every statistical cell of every template version, variant rows included: `template`'s cells
+    in printed order, then per table the cells only another version has. A cell both versions have
+    is one entry, with the versions that have it and the other version's wording where it differs."""
+    entries = {e.cell_id: e for e in _entries(template)}
+    for v in VERSIONS:
+        if v == template.version:
+            continue
+        for e in _entries(load_template(v)):
+            if e.cell_id in entries:
+                mine = entries[e.cell_id]
+                earlier = e.comment() if (e.row_label, e.col_label) != (mine.row_label, mine.col_label) else None
+                entries[e.cell_id] = replace(mine, versions=" ".join(sorted({*mine.versions.split(), v})),
+                                             earlier_label=earlier)
+            else:
+                last = max((x.position for x in entries.values() if x.table_id == e.table_id), default=-1)
+                entries[e.cell_id] = replace(e, position=last + 1)
+    order = {t.id: k for k, t in enumerate(template.tables)}
+    return sorted(entries.values(), key=lambda e: (order.get(e.table_id, len(order)), e.position))
+
+
+def _entries(template: Template) -> list[Entry]:
+    """The cells of one version, in printed order."""
+    raw = {t["id"]: t for t in raw_template(template.version)["tables"]}
     out: list[Entry] = []
     for t in template.tables:
         rt = raw[t.id]
@@ -177,7 +195,7 @@ def dictionary(template: Template) -> list[Entry]:
             out.append(Entry(
                 f"{t.id}.{r}.{c}", t.id, r, c, column_name(r, c), pos, t.section, rows[r].parent, rows[r].label,
                 _col_groups(rt.get("column_groups"), c), t.col_labels[t.cols.index(c)],
-                units.get((r, c)) or rt.get("unit"), r in variant_ids,
+                units.get((r, c)) or rt.get("unit"), r in variant_ids, template.version,
             ))
     return out
 
@@ -218,8 +236,22 @@ def statements(template: Template) -> list[str]:
 @cache
 def digest(template: Template) -> str:
     """Names this code's dictionary, rules and views; stored in warehouse_meta when they are built."""
-    parts = statements(template) + [repr(e) for e in dictionary(template)] + [repr(template.rules)]
+    parts = statements(template) + [repr(e) for e in dictionary(template)] + [repr(rule_texts(template))]
     return hashlib.sha256("\n;\n".join(parts).encode()).hexdigest()
+
+
+def rule_texts(template: Template) -> dict[str, str]:
+    """Each rule's text; where another version words a rule otherwise, its wording follows."""
+    texts = {r.id: r.text for r in template.rules}
+    for v in VERSIONS:
+        if v == template.version:
+            continue
+        for r in load_template(v).rules:
+            if r.id not in texts:
+                texts[r.id] = f"{v} format: {r.text}"
+            elif r.text != texts[r.id].split(" | ")[0]:
+                texts[r.id] += f" | {v} format: {r.text}"
+    return texts
 
 
 def is_current(con: duckdb.DuckDBPyConnection, template: Template) -> bool:
@@ -233,12 +265,14 @@ def is_current(con: duckdb.DuckDBPyConnection, template: Template) -> bool:
 def ensure(con: duckdb.DuckDBPyConnection, template: Template) -> None:
     """Create the dictionary and views where they are missing or their definition changed."""
     con.execute(META)
+    for column in ("versions", "earlier_label"):  # a warehouse made before template versions existed
+        con.execute(f"ALTER TABLE dictionary ADD COLUMN IF NOT EXISTS {column} VARCHAR")
     if is_current(con, template):
         return
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM rules")
-        insert_rows(con, "rules", [[r.id, r.text] for r in template.rules])
+        insert_rows(con, "rules", [[rule_id, text] for rule_id, text in rule_texts(template).items()])
         con.execute("DELETE FROM dictionary")
         insert_rows(con, "dictionary", [list(e.__dict__.values()) for e in dictionary(template)])
         for s in statements(template):
