@@ -24,7 +24,7 @@ from extractors.pdf_stitch import starts_item
 from ocr import preprocess as pp
 from ocr.crops import CROP_PAD, Piece, Rect, cell_pieces, crop, line_pieces, stacked_to_line
 from ocr.engine import Engine, Recognition, TextBox, detect, recognize
-from ocr.grid import GridCell, GridTable, erase_rule_remnants, find_tables, ruling_masks
+from ocr.grid import GridCell, GridTable, erase_rule_remnants, find_tables, ruling_masks, widen_to_text
 from ocr.prepare import prepare, to_points
 from ocr.trust import as_digits, doubt_under_seal, second_look, strip_strays, under_seal
 from ocr.words import piece_glyphs, snap_sizes
@@ -158,6 +158,7 @@ def ocr_page(
     # only long rules are erased: a finer mask would take the strokes of characters with it
     rules = cv2.dilate(ruling_masks(ink, dpi, heal=True).both, np.ones((3, 3), np.uint8))
     text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
+    tables = [widen_to_text(t, text_ink, dpi) for t in tables]
     clean = gray.copy()
     clean[rules > 0] = 255
     # a seal printed in grey cannot be taken out by colour; where it lies, keep only what is darker
