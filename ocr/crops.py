@@ -155,11 +155,13 @@ def cell_pieces(ink: np.ndarray, interior: Rect, char_px: float) -> list[Piece]:
     return pieces
 
 
-def _merge_thin(bands: list[tuple[int, int]], thin: float) -> list[tuple[int, int]]:
-    """Bands thinner than a character can be and close to a neighbour (the strokes of 三 or 二)
-    are parts of a line, not lines: each joins its nearer neighbour. A lone 一 a line away from
-    the next line's text stays apart."""
+def _merge_thin(bands: list[tuple[int, int]], thin: float, char_px: float) -> list[tuple[int, int]]:
+    """Bands thinner than a character can be (the strokes of 三 or 二) are parts of a line, not
+    lines: each joins its nearer neighbour where the two together are no taller than a character.
+    A lone 一 beside the next line's text would make a band taller than that, and stays apart."""
     out = list(bands)
+    tallest = max((b - a for a, b in out), default=0)
+    one_char = max(1.25 * char_px, 1.2 * tallest)
     done: set[tuple[int, int]] = set()
     while len(out) > 1:
         k = next((i for i, (a, b) in enumerate(out) if b - a < thin and (a, b) not in done), None)
@@ -167,12 +169,11 @@ def _merge_thin(bands: list[tuple[int, int]], thin: float) -> list[tuple[int, in
             break
         up = out[k][0] - out[k - 1][1] if k > 0 else None
         down = out[k + 1][0] - out[k][1] if k + 1 < len(out) else None
-        near = min(g for g in (up, down) if g is not None)
-        if near > thin:
-            done.add(out[k])
-            continue
         j = k - 1 if down is None or (up is not None and up <= down) else k + 1
         a, b = min(out[j][0], out[k][0]), max(out[j][1], out[k][1])
+        if b - a > one_char:
+            done.add(out[k])
+            continue
         out[min(j, k) : max(j, k) + 1] = [(a, b)]
     # two parts of one large character (生 over 口 in 告) stand closer than two lines ever do
     k = 0
@@ -199,7 +200,7 @@ def line_pieces(ink: np.ndarray, rect: Rect, char_px: float) -> list[Rect]:
     # columns first: numbers set between the two lines of a wrapped label would bridge the blank
     # rows between those lines
     for col in split_on_gaps(ink, box, min_gap_px=max(4, int(0.8 * char_px))):
-        bands = _merge_thin(text_bands(ink, col, min_gap=1), thin=0.3 * char_px)
+        bands = _merge_thin(text_bands(ink, col, min_gap=1), 0.3 * char_px, char_px)
         for a, b in split_tall_bands(ink, col[0], col[2], bands, line_px=char_px):
             line = ink_rect(ink, (col[0], a, col[2], b), min_pixels=6)
             if line is None:

@@ -299,8 +299,11 @@ def widen_to_text(table: GridTable, text_ink: np.ndarray, dpi: float) -> GridTab
     reach = int(dpi * 3.0)  # the widest label column
     gap = int(dpi * 0.4)  # text starts this close to the lost rule
     out = table
+    rule = max(3, int(dpi * 0.03))  # the grid's own outer rule and its blur are not text beside it
     for side in ("left", "right"):
-        a, b = (max(0, x0 - reach), x0) if side == "left" else (x1, min(w, x1 + reach))
+        a, b = (max(0, x0 - reach), x0 - rule) if side == "left" else (x1 + rule, min(w, x1 + reach))
+        if b <= a:
+            continue
         band = text_ink[y0:y1, a:b]
         cols = np.flatnonzero(np.count_nonzero(band, axis=0) > 0)
         if cols.size == 0:

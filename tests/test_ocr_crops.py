@@ -60,3 +60,27 @@ def test_a_crop_never_reaches_past_its_bounds():
     out = crop(gray, (40, 40, 60, 60), bounds=(35, 35, 65, 65), pad_frac=1.0)
     assert out.shape == (60, 60)
     assert (out == 255).sum() == 60 * 60 - 30 * 30
+
+
+def _blocks(img: np.ndarray, rects: list[tuple[int, int, int, int]]) -> np.ndarray:
+    for x0, y0, x1, y1 in rects:
+        cv2.rectangle(img, (x0, y0), (x1, y1), 0, -1)
+    return ink_mask(img)
+
+
+def test_a_detected_region_holding_a_wrapped_label_and_its_numbers_is_cut_into_lines():
+    from ocr.crops import line_pieces
+
+    # a label on two lines (20 px tall each, 8 px apart) and numbers set between them, further right
+    ink = _blocks(np.full((200, 900), 255, np.uint8), [(20, 40, 300, 60), (20, 68, 60, 88), (500, 54, 512, 74)])
+    pieces = sorted(line_pieces(ink, (0, 30, 900, 100), char_px=24))
+    assert len(pieces) == 3
+    assert {(p[1], p[3]) for p in pieces if p[0] < 100} == {(40, 61), (68, 89)}
+
+
+def test_the_strokes_of_one_character_stay_one_line():
+    from ocr.crops import line_pieces
+
+    # 三: three thin strokes 6 px apart, one character's height in all
+    ink = _blocks(np.full((120, 300), 255, np.uint8), [(20, 40, 44, 42), (22, 49, 42, 51), (18, 60, 46, 63)])
+    assert len(line_pieces(ink, (0, 30, 300, 80), char_px=24)) == 1

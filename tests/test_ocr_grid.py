@@ -104,3 +104,49 @@ def test_a_box_ruled_only_across_is_left_to_the_text_layout():
     for x in xs:
         cv2.line(img, (x, ys[0]), (x, ys[-1]), 0, 2)
     assert find_tables(ink_mask(img), DPI) == []
+
+
+def _broken(img: np.ndarray, rng: np.random.Generator, every: int = 40, gap: int = 4) -> None:
+    """Break every rule: a blank gap of `gap` pixels at random places, one per `every` pixels."""
+    h, w = img.shape
+    for _ in range(h * w // (every * every)):
+        y, x = int(rng.integers(0, h)), int(rng.integers(0, w))
+        img[max(0, y - gap // 2) : y + gap // 2 + 1, max(0, x - gap // 2) : x + gap // 2 + 1] = 255
+
+
+def test_rules_broken_by_small_gaps_still_give_the_whole_lattice():
+    img = _page()
+    xs, ys = [100, 300, 400, 500, 600, 700], [100, 150, 200, 250, 300, 350]
+    _rule_grid(img, xs, ys)
+    _broken(img, np.random.default_rng(1))
+    (t,) = find_tables(ink_mask(img), DPI)
+    assert (len(t.xs), len(t.ys)) == (len(xs), len(ys))
+    assert all(c.row_span == 1 and c.col_span == 1 for c in t.cells)
+
+
+def test_a_lost_left_rule_gives_its_column_back_from_the_text_beside_the_grid():
+    from ocr.grid import widen_to_text
+
+    img = _page()
+    xs, ys = [300, 420, 540], [100, 150, 200, 250]
+    _rule_grid(img, xs, ys)
+    for y in (115, 165, 215):  # labels left of the first rule, where the table's own left rule was
+        cv2.rectangle(img, (120, y), (280, y + 20), 0, -1)
+    ink = ink_mask(img)
+    (t,) = find_tables(ink, DPI)
+    assert len(t.xs) == 3
+    wide = widen_to_text(t, ink, DPI)
+    assert len(wide.xs) == 4 and wide.xs[0] < 120
+    assert sorted((c.row, c.col) for c in wide.cells) == [(r, c) for r in range(3) for c in range(3)]
+
+
+def test_text_far_from_the_grid_is_no_column_of_it():
+    from ocr.grid import widen_to_text
+
+    img = _page()
+    _rule_grid(img, [500, 620, 740], [100, 150, 200, 250])
+    for y in (115, 165, 215):
+        cv2.rectangle(img, (20, y), (100, y + 20), 0, -1)  # a margin note 2.7 in away
+    ink = ink_mask(img)
+    (t,) = find_tables(ink, DPI)
+    assert widen_to_text(t, ink, DPI) == t
