@@ -18,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from extractors.template import load_template
 from flows.pipeline import Processed, process
 from warehouse.load import connect, doc_id_of, load
+from warehouse.read_copy import Publisher
 from warehouse.schema import PIPELINE_VERSION
 
 SCOPES = ("all", "older")
@@ -83,10 +84,13 @@ def reprocess_document(db: str, doc: Stored) -> Outcome:
     processed = process(data, doc.source, template)
     loaded = replace(processed.loaded, original_path=doc.original_path)
     con = connect(db, template)
+    publisher = Publisher(db)
     try:
         load(con, loaded, processed.report, processed.checks)
+        publisher.publish(con)  # readers that find the warehouse held read this copy
     finally:
         con.close()
+        publisher.close()
     return Outcome(doc, replace(processed, loaded=loaded))
 
 

@@ -1,0 +1,118 @@
+"""Reading while an ingest writes: query latency during a 500-document ingest, how far behind the
+ingest the readers are, and what publishing the read copy costs the ingest.
+
+    uv run python bench/bench_concurrent.py [--docs 500] [--workers 2] [--every 0.5]
+
+The documents are the text dumps in ../shared/seeds, each copied --docs / 5 times with bytes of its
+own (blank lines appended), so every copy is a document of its own to the warehouse. The ingest runs
+twice into a new warehouse each time, as `nianbao ingest FOLDER` (a process of its own,
+NIANBAO_WARM=0): with the read copy (the default), while this process opens the warehouse the way
+`nianbao sql` does every --every seconds and counts its documents; then with NIANBAO_READ_COPY=0,
+without readers, for the ingest's own speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from warehouse.readonly import WarehouseError, open_read_only
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def make_documents(folder: Path, n: int) -> None:
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for i in range(n):
+        seed = seeds[i % len(seeds)]
+        (folder / f"{i:04d}_{seed.name}").write_bytes(seed.read_bytes() + b"\n" * (i // len(seeds) + 1))
+
+
+def ingest(folder: Path, db: Path, workers: int, read_copy: bool) -> tuple[subprocess.Popen[str], list[float]]:
+    env = dict(os.environ, NIANBAO_WARM="0", NIANBAO_READ_COPY="1" if read_copy else "0")
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "ingest", str(folder), "--db", str(db),
+                             "--workers", str(workers)], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    done: list[float] = []  # when each document's line came
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for _ in proc.stdout:
+            done.append(time.monotonic())
+
+    threading.Thread(target=read, daemon=True).start()
+    return proc, done
+
+
+def query(db: Path) -> tuple[float, int] | None:
+    started = time.monotonic()
+    try:
+        con = open_read_only(db)
+    except WarehouseError:
+        return None
+    try:
+        row = con.execute("SELECT count(*) FROM documents").fetchone()
+    finally:
+        con.close()
+    return time.monotonic() - started, int(row[0]) if row else 0
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--docs", type=int, default=500)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--every", type=float, default=0.5, help="seconds between queries")
+    args = p.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-concurrent-"))
+    docs = tmp / "docs"
+    docs.mkdir()
+    make_documents(docs, args.docs)
+
+    db = tmp / "with" / "w.duckdb"
+    started = time.monotonic()
+    proc, done = ingest(docs, db, args.workers, read_copy=True)
+    latencies: list[float] = []
+    behind: list[int] = []  # documents whose line was printed a second before the query, not yet seen
+    failed = 0
+    while proc.poll() is None:
+        time.sleep(args.every)
+        if not db.exists():
+            continue
+        asked = time.monotonic()
+        printed = sum(1 for t in list(done) if t < asked - 1.0)
+        got = query(db)
+        if got is None:
+            failed += 1
+            continue
+        latencies.append(got[0])
+        behind.append(max(0, printed - got[1]))
+    with_copy = time.monotonic() - started
+
+    started = time.monotonic()
+    proc, _ = ingest(docs, tmp / "without" / "w.duckdb", args.workers, read_copy=False)
+    proc.wait()
+    without = time.monotonic() - started
+
+    size = (tmp / "with" / "w.duckdb").stat().st_size / 1e6
+    print(f"{args.docs} documents, {args.workers} workers, warehouse {size:.1f} MB at the end:")
+    if latencies:
+        q = statistics.quantiles(latencies, n=20)
+        print(f"  {len(latencies)} queries during the ingest (open + count): median {statistics.median(latencies) * 1000:.0f} ms,"
+              f" 95th percentile {q[18] * 1000:.0f} ms, slowest {max(latencies) * 1000:.0f} ms; {failed} refused")
+        print(f"  documents printed a second before a query but not seen by it: at most {max(behind)}")
+    print(f"  ingest with the read copy {with_copy:.1f} s ({args.docs / with_copy:.1f} documents/s), without "
+          f"{without:.1f} s ({args.docs / without:.1f} documents/s): {100 * (with_copy / without - 1):+.1f}%")
+
+
+if __name__ == "__main__":
+    main()
