@@ -47,6 +47,7 @@ def open_read_only(db: str | Path) -> duckdb.DuckDBPyConnection:
 def _open(path: Path) -> tuple[duckdb.DuckDBPyConnection, bool]:
     """The warehouse, or its read copy while a writer holds it; True when it is the warehouse."""
     deadline = time.monotonic() + FIRST_COPY_WAIT_S
+    held: duckdb.Error
     while True:
         try:
             return _connect(path), True
