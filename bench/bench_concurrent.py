@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -72,7 +73,7 @@ def main() -> None:
     p.add_argument("--docs", type=int, default=500)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--every", type=float, default=0.5, help="seconds between queries")
-    p.add_argument("--rounds", type=int, default=2, help="runs of the ingest alone, with and without the read copy")
+    p.add_argument("--rounds", type=int, default=3, help="runs of the ingest alone, with and without the read copy")
     args = p.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-concurrent-"))
     docs = tmp / "docs"
@@ -99,11 +100,16 @@ def main() -> None:
         behind.append(max(0, printed - got[1]))
     with_copy = time.monotonic() - started
 
-    def alone(name: str, read_copy: bool) -> float:
+    def alone(name: str, read_copy: bool) -> tuple[float, float]:
+        """Wall seconds, and CPU seconds of the ingest and its workers (less swayed by what else
+        the machine runs)."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
         proc, _ = ingest(docs, tmp / name / "w.duckdb", args.workers, read_copy=read_copy)
         proc.wait()
-        return time.monotonic() - started
+        wall = time.monotonic() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
     # in turn, so that a drift of the machine's speed falls on both alike
     alone_copy, without = [], []
@@ -119,9 +125,13 @@ def main() -> None:
               f" 95th percentile {q[18] * 1000:.0f} ms, slowest {max(latencies) * 1000:.0f} ms; {failed} refused")
         print(f"  documents printed a second before a query but not seen by it: at most {max(behind)}")
     print(f"  ingest while queried: {with_copy:.1f} s ({args.docs / with_copy:.1f} documents/s)")
-    a, b = statistics.median(alone_copy), statistics.median(without)
-    print(f"  ingest alone (median of {args.rounds}), publishing the read copy: {a:.1f} s ({args.docs / a:.1f} documents/s);"
-          f" NIANBAO_READ_COPY=0: {b:.1f} s ({args.docs / b:.1f} documents/s): {100 * (a / b - 1):+.1f}%")
+    a, b = statistics.median(w for w, _ in alone_copy), statistics.median(w for w, _ in without)
+    ca, cb = statistics.median(c for _, c in alone_copy), statistics.median(c for _, c in without)
+    print(f"  ingest alone (median of {args.rounds}), publishing the read copy: {a:.1f} s ({args.docs / a:.1f} documents/s),"
+          f" {ca:.1f} s of CPU; NIANBAO_READ_COPY=0: {b:.1f} s ({args.docs / b:.1f} documents/s), {cb:.1f} s of CPU:"
+          f" {100 * (a / b - 1):+.1f}% wall, {100 * (ca / cb - 1):+.1f}% CPU")
+    print("  rounds (wall s, CPU s): with " + ", ".join(f"({w:.0f}, {c:.0f})" for w, c in alone_copy)
+          + "; without " + ", ".join(f"({w:.0f}, {c:.0f})" for w, c in without))
 
 
 if __name__ == "__main__":
