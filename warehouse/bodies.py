@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import comments
 from warehouse.regions import resolve
 from warehouse.rows import insert_rows
 
@@ -93,6 +94,7 @@ def read_csv(path: Path) -> list[Body]:
 
 def create(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(TABLE)
+    comments.apply(con, only=("bodies",))
 
 
 def store(con: duckdb.DuckDBPyConnection, bodies: list[Body]) -> None:

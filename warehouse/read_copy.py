@@ -83,6 +83,10 @@ def _copy(fd: int, dst: Path) -> None:
             if n == 0:
                 break
             done += n
+        # written out here, in the publish's own time: left to the kernel, the copy's pages would be
+        # flushed by the writer's next commit (its fsync takes the file system's journal along)
+        out.flush()
+        os.fsync(out.fileno())
 
 
 class Publisher:
