@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -37,6 +38,29 @@ def make_documents(folder: Path, n: int) -> None:
     for i in range(n):
         seed = seeds[i % len(seeds)]
         (folder / f"{i:04d}_{seed.name}").write_bytes(seed.read_bytes() + b"\n" * (i // len(seeds) + 1))
+
+
+def prefilled(tmp: Path, n: int) -> Path | None:
+    """A warehouse holding n synthetic documents (bench_load.fill), copied to each run's path."""
+    if not n:
+        return None
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_load import fill
+
+    from flows.writer import Writer
+
+    db = tmp / "prefilled" / "w.duckdb"
+    with Writer(db, read_copy=False) as writer:
+        if writer._views is not None:  # bench only: the views first, as bench_load does
+            writer._views.join()
+        fill(writer, n)
+    return db
+
+
+def start_from(prefill: Path | None, db: Path) -> None:
+    db.parent.mkdir(parents=True, exist_ok=True)
+    if prefill is not None:
+        shutil.copyfile(prefill, db)
 
 
 def ingest(folder: Path, db: Path, workers: int, read_copy: bool) -> tuple[subprocess.Popen[str], list[float]]:
@@ -72,15 +96,19 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--docs", type=int, default=500)
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--every", type=float, default=0.5, help="seconds between queries")
+    p.add_argument("--every", type=float, default=0.25, help="seconds between queries")
+    p.add_argument("--prefill", type=int, default=0,
+                   help="synthetic documents in the warehouse before the ingest (a large warehouse: a larger copy)")
     p.add_argument("--rounds", type=int, default=3, help="runs of the ingest alone, with and without the read copy")
     args = p.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-concurrent-"))
     docs = tmp / "docs"
     docs.mkdir()
     make_documents(docs, args.docs)
+    prefill = prefilled(tmp, args.prefill)
 
     db = tmp / "with" / "w.duckdb"
+    start_from(prefill, db)
     started = time.monotonic()
     proc, done = ingest(docs, db, args.workers, read_copy=True)
     latencies: list[float] = []
@@ -103,6 +131,7 @@ def main() -> None:
     def alone(name: str, read_copy: bool) -> tuple[float, float]:
         """Wall seconds, and CPU seconds of the ingest and its workers (less swayed by what else
         the machine runs)."""
+        start_from(prefill, tmp / name / "w.duckdb")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
         proc, _ = ingest(docs, tmp / name / "w.duckdb", args.workers, read_copy=read_copy)
@@ -118,7 +147,8 @@ def main() -> None:
         without.append(alone(f"without{len(without)}", False))
 
     size = (tmp / "with" / "w.duckdb").stat().st_size / 1e6
-    print(f"{args.docs} documents, {args.workers} workers, warehouse {size:.1f} MB at the end:")
+    print(f"{args.docs} documents, {args.workers} workers, into a warehouse of {args.prefill} documents;"
+          f" {size:.1f} MB at the end:")
     if latencies:
         q = statistics.quantiles(latencies, n=20)
         print(f"  {len(latencies)} queries during the ingest (open + count): median {statistics.median(latencies) * 1000:.0f} ms,"

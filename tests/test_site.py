@@ -253,3 +253,33 @@ def test_the_pages_render_in_chromium(site: Path, page: str, tmp_path: Path) -> 
         colors = im.convert("RGB").getcolors(maxcolors=1 << 20) or []
     # a blank page is one or two colours; a page of tables and charts, hundreds
     assert len(colors) > 200
+
+
+def test_serve_hands_out_the_site(warehouse: Path, tmp_path: Path) -> None:
+    import os
+    import socket
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = tmp_path / "site"
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "site", "--out", str(out), "--db", str(warehouse),
+                             "--no-crops", "--serve", "--port", str(port)], cwd=ROOT, env=dict(os.environ),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/coverage.html", timeout=5)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.stderr else ""
+                time.sleep(0.2)
+        assert r.status_code == 200 and "覆盖情况" in r.text
+    finally:
+        proc.kill()
+        proc.wait()
