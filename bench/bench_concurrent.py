@@ -125,7 +125,7 @@ def main() -> None:
             failed += 1
             continue
         latencies.append(got[0])
-        behind.append(max(0, printed - got[1]))
+        behind.append(max(0, printed - (got[1] - args.prefill)))
     with_copy = time.monotonic() - started
 
     def alone(name: str, read_copy: bool) -> tuple[float, float]:

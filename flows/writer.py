@@ -20,6 +20,7 @@ from warehouse.load import connect, load, store_original
 from warehouse.read_copy import Publisher
 from warehouse.schema import PIPELINE_VERSION
 from warehouse.views import ensure as ensure_views
+from warehouse.views import is_current
 
 
 class Writer:
@@ -41,13 +42,21 @@ class Writer:
         # one document's rows are a few hundred: DuckDB's parallel operators cost more than they save,
         # and the cores belong to the workers
         self._con.execute("SET threads = 1")
+        if self._read_copy:
+            self._publisher = Publisher(self.db)
+            if self._publisher.pending:
+                # no read copy yet (a new warehouse), or an old one (a writer killed before it published):
+                # readers get this one now, not after the views below and the workers' start-up
+                self._publisher.publish(self._con)
+        views_current = is_current(self._con, template)
         # a new warehouse's dictionary and views take a third of a second: built on a connection of
         # their own while the first documents are read, instead of before
         self._views = threading.Thread(target=self._ensure_views, args=(self._con.cursor(), template),
                                        name="nianbao-views", daemon=True)
         self._views.start()
-        if self._read_copy:
-            self._publisher = Publisher(self.db)
+        if self._publisher is not None:
+            if not views_current:
+                self._publisher.pending = True  # the views, once built
             self._publishing = threading.Thread(target=self._publish_when_due, name="nianbao-read-copy", daemon=True)
             self._publishing.start()
         return self
