@@ -83,15 +83,24 @@ def reprocess_document(db: str, doc: Stored) -> Outcome:
     template = load_template()
     processed = process(data, doc.source, template)
     loaded = replace(processed.loaded, original_path=doc.original_path)
+    # held only while loading: readers open the warehouse itself in between (its read copy is
+    # published once, at the end of the run, not at the cost of a copy per document)
     con = connect(db, template)
-    publisher = Publisher(db)
     try:
         load(con, loaded, processed.report, processed.checks)
-        publisher.publish(con)  # readers that find the warehouse held read this copy
+    finally:
+        con.close()
+    return Outcome(doc, replace(processed, loaded=loaded))
+
+
+def publish_read_copy(db: str) -> None:
+    con = connect(db, load_template())
+    publisher = Publisher(db)
+    try:
+        publisher.publish(con)
     finally:
         con.close()
         publisher.close()
-    return Outcome(doc, replace(processed, loaded=loaded))
 
 
 @flow(name="reprocess", log_prints=False)
@@ -103,4 +112,6 @@ def reprocess(db: str, scope: str = "older", on_done: Callable[[Outcome], None] 
         outcomes.append(outcome)
         if on_done:
             on_done(outcome)
+    if outcomes:
+        publish_read_copy(db)
     return outcomes

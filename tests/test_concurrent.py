@@ -125,6 +125,8 @@ def test_sql_answers_during_a_long_ingest_and_a_second_ingest_waits_its_turn(
         assert sql.returncode == 0, sql.stderr
         assert took < 5, f"sql took {took:.1f} s"
         assert int(sql.stdout.splitlines()[1]) == LAST
+        assert sql.stderr.startswith(f"nianbao: {db} is being written by PID {ingest.pid} (nianbao ingest ")
+        assert "reading its copy as of" in sql.stderr
         assert ingest.poll() is None, "the first ingest should still be running"
 
         later = nianbao("ingest", *second, "--db", str(db), "--workers", "1")

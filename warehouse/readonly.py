@@ -8,6 +8,8 @@ a reader waits a few seconds for it."""
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
 import time
 from pathlib import Path
 
@@ -60,9 +62,13 @@ def _open(path: Path) -> tuple[duckdb.DuckDBPyConnection, bool]:
         copy = read_copy_of(path)
         if copy.is_file():
             try:
-                return _connect(copy), False
+                con = _connect(copy)
             except duckdb.Error as e:  # a copy is whole or absent; anything else is worth a line
                 raise WarehouseError(f"{copy}: cannot open the read copy: {str(e).splitlines()[0]}") from e
+            when = dt.datetime.fromtimestamp(copy.stat().st_mtime).strftime("%H:%M:%S")
+            print(f"nianbao: {path} is being written by {holder_of(held)}: reading its copy as of {when}",
+                  file=sys.stderr, flush=True)
+            return con, False
         if time.monotonic() > deadline:
             raise WarehouseError(f"{path}: in use by {holder_of(held)}, which has not published a read copy yet")
         time.sleep(0.1)
