@@ -150,7 +150,7 @@ def main() -> None:
     print(f"{args.docs} documents, {args.workers} workers, into a warehouse of {args.prefill} documents;"
           f" {size:.1f} MB at the end:")
     if latencies:
-        q = statistics.quantiles(latencies, n=20)
+        q = statistics.quantiles(latencies, n=20, method="inclusive")
         print(f"  {len(latencies)} queries during the ingest (open + count): median {statistics.median(latencies) * 1000:.0f} ms,"
               f" 95th percentile {q[18] * 1000:.0f} ms, slowest {max(latencies) * 1000:.0f} ms; {failed} refused")
         print(f"  documents printed a second before a query but not seen by it: at most {max(behind)}")
