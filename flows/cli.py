@@ -17,6 +17,8 @@ COMMANDS = [
     "flows.cmd_export",
     "flows.cmd_reprocess",
     "flows.cmd_inspect",
+    "flows.cmd_site",
+    "flows.cmd_bodies",
     "flows.cmd_crawl",
     "flows.cmd_serve",
     "flows.cmd_server",

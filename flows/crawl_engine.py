@@ -44,11 +44,11 @@ if TYPE_CHECKING:
 
     from extractors.template import Template
     from flows.pipeline import Processed
+    from warehouse.read_copy import Publisher
 
 # An article that only lists other reports (a year's index of departments' reports) leads to them;
 # they are not followed further than this, so "related reports" links cannot walk a whole site.
 _MAX_INDEX_DEPTH = 2
-_LOCK_RETRIES = 60  # seconds to wait for another process (an analyst's session, another crawl) to let go
 
 
 @dataclass(frozen=True)
@@ -82,34 +82,31 @@ def crawl(start_urls: list[str], db: str, settings: CrawlSettings | None = None,
     policy = settings.policy()
     hosts = {host_of(u) for u in start_urls} | {h.lower() for h in settings.extra_hosts}
     template = load_template()
-    with make_client(policy) as client, _warehouse(db, template, sleep) as con:
+    with make_client(policy) as client, _warehouse(db, template) as (con, publisher):
         gate = HostGate(client, policy, delay=settings.delay, allowed_hosts=hosts, sleep=sleep)
-        crawler = _Crawler(db, con, settings, template, client, gate, portal, on_document)
+        crawler = _Crawler(db, con, settings, template, client, gate, portal, on_document, publisher)
         return crawler.run(start_urls)
 
 
 @contextmanager
-def _warehouse(db: str, template: Template, sleep: Callable[[float], None]) -> Iterator[duckdb.DuckDBPyConnection]:
+def _warehouse(db: str, template: Template) -> Iterator[tuple[duckdb.DuckDBPyConnection, Publisher]]:
     """The warehouse for the whole crawl. Every row is committed as soon as it is written, so an
-    interrupted crawl keeps what it did; DuckDB takes one writing process, so a crawl waits a
-    while for another one (or an analyst's session) to let go."""
-    import duckdb
-
+    interrupted crawl keeps what it did; DuckDB takes one writing process, so a crawl waits for
+    another writer to finish (saying so). Readers read the copy it publishes after its documents."""
     from warehouse.load import connect
+    from warehouse.read_copy import Publisher
 
-    for attempt in range(_LOCK_RETRIES + 1):
-        try:
-            con = connect(db, template)
-            break
-        except duckdb.IOException as e:
-            if "lock" not in str(e).lower() or attempt == _LOCK_RETRIES:
-                raise
-            sleep(1.0)
+    con = connect(db, template)
+    publisher = Publisher(db)
     try:
         crawl_log.create_crawl_log(con)
-        yield con
+        yield con, publisher
+        publisher.pending = True  # the crawl log's last rows
     finally:
+        if publisher.pending:
+            publisher.publish(con)
         con.close()
+        publisher.close()
 
 
 class _Crawler:
@@ -117,7 +114,7 @@ class _Crawler:
 
     def __init__(self, db: str, con: duckdb.DuckDBPyConnection, settings: CrawlSettings, template: Template,
                  client: httpx.Client, gate: HostGate, portal: str | None,
-                 on_document: Callable[[Processed], None] | None) -> None:
+                 on_document: Callable[[Processed], None] | None, publisher: Publisher | None = None) -> None:
         self.db = db
         self.con = con
         self.settings = settings
@@ -127,6 +124,7 @@ class _Crawler:
         self.gate = gate
         self.portal = portal
         self.on_document = on_document
+        self.publisher = publisher
         self.crawl_id = uuid.uuid4().hex[:12]
         self.seen: set[str] = set()
         self.documents: list[Processed] = []
@@ -336,6 +334,8 @@ class _Crawler:
             crawl_log.retire_document(self.con, replaced, loaded.source)
         load(self.con, loaded, processed.report, processed.checks)
         self._log(row)
+        if self.publisher is not None:
+            self.publisher.committed(self.con)
         self.documents.append(replace(processed, loaded=loaded))
         if loaded.status == "failed":
             self.failures.append(Failure(row.url, loaded.error or "could not be processed"))

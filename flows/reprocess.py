@@ -18,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from extractors.template import load_template
 from flows.pipeline import Processed, process
 from warehouse.load import connect, doc_id_of, load
+from warehouse.read_copy import Publisher
 from warehouse.schema import PIPELINE_VERSION
 
 SCOPES = ("all", "older")
@@ -82,12 +83,24 @@ def reprocess_document(db: str, doc: Stored) -> Outcome:
     template = load_template()
     processed = process(data, doc.source, template)
     loaded = replace(processed.loaded, original_path=doc.original_path)
+    # held only while loading: readers open the warehouse itself in between (its read copy is
+    # published once, at the end of the run, not at the cost of a copy per document)
     con = connect(db, template)
     try:
         load(con, loaded, processed.report, processed.checks)
     finally:
         con.close()
     return Outcome(doc, replace(processed, loaded=loaded))
+
+
+def publish_read_copy(db: str) -> None:
+    con = connect(db, load_template())
+    publisher = Publisher(db)
+    try:
+        publisher.publish(con)
+    finally:
+        con.close()
+        publisher.close()
 
 
 @flow(name="reprocess", log_prints=False)
@@ -99,4 +112,6 @@ def reprocess(db: str, scope: str = "older", on_done: Callable[[Outcome], None] 
         outcomes.append(outcome)
         if on_done:
             on_done(outcome)
+    if outcomes:
+        publish_read_copy(db)
     return outcomes

@@ -40,6 +40,7 @@ from flows.fetch import read
 from flows.pipeline import Processed, failed, process, suffix_of
 from flows.settings import DEFAULT_TIMEOUT_S
 from warehouse.load import connect, doc_id_of, load, store_original
+from warehouse.read_copy import Publisher
 
 _HEX = re.compile(r"[0-9a-f]{64}")
 ORIGINAL = "original.bin"
@@ -114,6 +115,7 @@ def merge_parquet(folders: Iterable[str | Path], db: str | Path) -> int:
     """Load documents' Parquet folders into the warehouse, one transaction each; returns how many."""
     template = load_template()
     con = connect(db, template)
+    publisher = Publisher(db)
     n = 0
     try:
         tables = per_document_tables(con)
@@ -142,8 +144,10 @@ def merge_parquet(folders: Iterable[str | Path], db: str | Path) -> int:
             touched.update(_agency_keys(con, doc_id))
             n += 1
         _refresh_cross_document_rules(con, touched, template)
+        publisher.publish(con)  # readers that find the warehouse held read this copy
     finally:
         con.close()
+        publisher.close()
     return n
 
 

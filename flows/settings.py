@@ -22,6 +22,9 @@ ENV_WARM = "NIANBAO_WARM"
 ENV_SERVER_IDLE_S = "NIANBAO_SERVER_IDLE_S"  # the local server stops after this long unused (0: never)
 ENV_WARM_IDLE_S = "NIANBAO_WARM_IDLE_S"  # the pre-loaded process exits after this long unused
 ENV_WORKER_MEMORY_MB = "NIANBAO_WORKER_MEMORY_MB"  # 0: no limit
+# NIANBAO_READ_COPY: "1" (default) an ingest publishes the read copy readers open while it writes
+# (warehouse/read_copy.py); "0" does not (readers then wait for the ingest to end)
+ENV_READ_COPY = "NIANBAO_READ_COPY"
 
 
 def default_workers() -> int:
@@ -45,6 +48,10 @@ def prefect_mode() -> str:
 
 def warm_enabled() -> bool:
     return os.environ.get(ENV_WARM, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def read_copy_enabled() -> bool:
+    return os.environ.get(ENV_READ_COPY, "1").strip().lower() not in ("0", "false", "no", "off")
 
 
 def prefect_env() -> None:

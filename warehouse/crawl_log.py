@@ -23,6 +23,8 @@ from datetime import datetime
 
 import duckdb
 
+from warehouse import comments
+
 # status values, what happened to the URL in this crawl
 FETCHED = "fetched"  # downloaded and new: processed (a document) or parsed (a listing)
 UNCHANGED = "unchanged"  # downloaded, same bytes as before: not processed again
@@ -99,6 +101,7 @@ def create_crawl_log(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
     con.execute("ALTER TABLE crawl_log ADD COLUMN IF NOT EXISTS pages VARCHAR[]")  # logs made before it
     con.execute(VIEW)
+    comments.apply(con, only=("crawl_log", "crawl_latest"))  # the view, replaced, lost its comments
 
 
 _COLUMNS = ("url", "referrer", "status", "bytes", "hash", "fetched_at", "error", "etag", "last_modified", "kind",

@@ -14,6 +14,7 @@ import duckdb
 from extractors.report import Check, Report
 from extractors.template import Template, load_template
 from warehouse import cross_year
+from warehouse.holder import open_for_writing
 from warehouse.regions import Region, resolve
 from warehouse.rows import insert_rows
 from warehouse.schema import PIPELINE_VERSION, create
@@ -38,11 +39,12 @@ def doc_id_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def connect(db: str | Path, template: Template, views: bool = True) -> duckdb.DuckDBPyConnection:
+def connect(db: str | Path, template: Template, views: bool = True, wait: bool = True) -> duckdb.DuckDBPyConnection:
     """The warehouse, its tables created where missing; views=False leaves the dictionary and views
-    (a third of a second to build in a new warehouse) to the caller."""
+    (a third of a second to build in a new warehouse) to the caller. While another process writes
+    it, wait (saying so once on stderr), unless wait=False: then DuckDB's lock error."""
     Path(db).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db))
+    con = open_for_writing(db, wait)
     create(con, template, views)
     _backfill_regions(con, template)
     return con

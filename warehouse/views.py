@@ -15,6 +15,7 @@ from functools import cache
 import duckdb
 
 from extractors.template import VERSIONS, Template, TemplateTable, load_template, raw_template
+from warehouse import comments
 from warehouse.rows import insert_rows
 
 META = """
@@ -237,6 +238,7 @@ def statements(template: Template) -> list[str]:
 def digest(template: Template) -> str:
     """Names this code's dictionary, rules and views; stored in warehouse_meta when they are built."""
     parts = statements(template) + [repr(e) for e in dictionary(template)] + [repr(rule_texts(template))]
+    parts += [repr(comments.COLUMN), repr(comments.TABLES)]
     return hashlib.sha256("\n;\n".join(parts).encode()).hexdigest()
 
 
@@ -277,6 +279,7 @@ def ensure(con: duckdb.DuckDBPyConnection, template: Template) -> None:
         insert_rows(con, "dictionary", [list(e.__dict__.values()) for e in dictionary(template)])
         for s in statements(template):
             con.execute(s)
+        comments.apply(con)
         con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('views', ?)", [digest(template)])
         con.execute("COMMIT")
     except BaseException:
