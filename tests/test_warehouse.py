@@ -188,6 +188,27 @@ def test_the_dictionary_lists_every_template_cell_and_variant_with_chinese_label
         assert r["column_name"] == f"{r['row_id']}__{r['col_id']}"
 
 
+def test_the_dictionary_names_the_rules_protecting_each_cell_and_leaves_table_two_unprotected(con):
+    rules = dict(con.execute("SELECT cell_id, rules FROM dictionary").fetchall())
+    assert all(rules[c] == [] for c in rules if c.startswith("active_disclosure."))
+    assert set(rules["applications.granted.natural_person"]) == {"applications.row_total",
+                                                                 "applications.outcome_total"}
+    assert set(rules["applications.new_received.total"]) == {"applications.row_total", "applications.balance"}
+    assert rules["applications.other_processing.total"]  # the variant row's rules too
+    assert all(rules[c] for c in rules if not c.startswith("active_disclosure."))
+
+
+def test_each_fact_records_its_label_match_and_the_rules_evaluated_on_it(con):
+    rows = _rows(con, "SELECT f.method, f.label_score, f.rules_evaluated FROM facts f JOIN documents d USING (doc_id)"
+                      " WHERE d.agency = '嘉祥县金屯镇人民政府' AND f.table_id = 'applications' AND f.row_id = 'granted'"
+                      " AND f.col_id = 'natural_person'")
+    assert rows and rows[0]["label_score"] == 1.0
+    # its row adds up; its column's outcome total lacks a cell the report leaves blank (（六）2)
+    assert rows[0]["rules_evaluated"] == ["applications.row_total"]
+    assert con.execute("SELECT count(*) FROM facts WHERE method <> 'inferred' AND table_id = 'active_disclosure'"
+                       " AND rules_evaluated <> []").fetchone() == (0,)
+
+
 def test_every_cell_column_of_the_wide_views_carries_its_labels_as_a_comment(con):
     comments = {(t, c): m for t, c, m in con.execute(
         "SELECT table_name, column_name, comment FROM duckdb_columns()").fetchall()}

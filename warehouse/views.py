@@ -16,6 +16,7 @@ from importlib import resources
 
 import duckdb
 
+from extractors.rules import protection
 from extractors.template import Template, TemplateTable
 from warehouse.rows import insert_rows
 
@@ -34,8 +35,10 @@ CREATE TABLE IF NOT EXISTS dictionary (
     col_group VARCHAR,                   -- the column's group heading (申请人情况 / 法人或其他组织)
     col_label VARCHAR NOT NULL,
     unit VARCHAR,
-    variant BOOLEAN NOT NULL             -- a row some reports print instead of others (（六）其他处理)
+    variant BOOLEAN NOT NULL,            -- a row some reports print instead of others (（六）其他处理)
+    rules VARCHAR[]                      -- the template rules that protect the cell; [] for none (表二)
 );
+ALTER TABLE dictionary ADD COLUMN IF NOT EXISTS rules VARCHAR[];
 CREATE TABLE IF NOT EXISTS rules (
     rule_id VARCHAR PRIMARY KEY,         -- as in checks.rule_id
     text VARCHAR NOT NULL
@@ -60,6 +63,7 @@ SELECT f.doc_id, p.agency, p.year, p.province, p.city, p.county, p.town, p.adcod
     f.table_id, f.row_id, f.col_id, k.cell_id, f.value, f.method, f.method = 'inferred' AS inferred,
     k.table_label, k.row_group, k.row_label, k.col_group, k.col_label, k.unit,
     f.raw_text, f.page, f.x0, f.top, f.x1, f.bottom, f.confidence, f.pipeline_version,
+    f.label_score, f.rules_evaluated, k.rules AS rules_protecting,
     p.source, p.original_path
 FROM facts f
 JOIN reports p USING (doc_id)
@@ -134,6 +138,7 @@ class Entry:
     col_label: str
     unit: str | None
     variant: bool
+    rules: tuple[str, ...] = ()  # the rules that protect the cell (extractors/rules.py)
 
     def comment(self) -> str:
         parts = [self.row_group, self.row_label, self.col_group, self.col_label]
@@ -166,6 +171,7 @@ def _col_groups(raw_groups: dict[str, list[str]] | None, col_id: str) -> str | N
 def dictionary(template: Template) -> list[Entry]:
     """Every statistical cell of the template, variant rows included, in printed order."""
     raw = {t["id"]: t for t in _raw_template()["tables"]}
+    protected = protection(template)
     out: list[Entry] = []
     for t in template.tables:
         rt = raw[t.id]
@@ -177,7 +183,7 @@ def dictionary(template: Template) -> list[Entry]:
             out.append(Entry(
                 f"{t.id}.{r}.{c}", t.id, r, c, column_name(r, c), pos, t.section, rows[r].parent, rows[r].label,
                 _col_groups(rt.get("column_groups"), c), t.col_labels[t.cols.index(c)],
-                units.get((r, c)) or rt.get("unit"), r in variant_ids,
+                units.get((r, c)) or rt.get("unit"), r in variant_ids, protected.get(f"{t.id}.{r}.{c}", ()),
             ))
     return out
 
@@ -240,7 +246,7 @@ def ensure(con: duckdb.DuckDBPyConnection, template: Template) -> None:
         con.execute("DELETE FROM rules")
         insert_rows(con, "rules", [[r.id, r.text] for r in template.rules])
         con.execute("DELETE FROM dictionary")
-        insert_rows(con, "dictionary", [list(e.__dict__.values()) for e in dictionary(template)])
+        insert_rows(con, "dictionary", [[*list(e.__dict__.values())[:-1], list(e.rules)] for e in dictionary(template)])
         for s in statements(template):
             con.execute(s)
         con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('views', ?)", [digest(template)])
