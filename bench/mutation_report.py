@@ -21,10 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractors.template import load_template  # noqa: E402
-from tests.mutation.corpus import documents, to_pdf  # noqa: E402
-from tests.mutation.mutate import OPERATORS, OUTCOMES, Result, classify, document_mutants, run_document  # noqa: E402
-from tests.mutation.sources import kind_of  # noqa: E402
+from extractors.template import load_template
+from tests.mutation.corpus import documents, to_pdf
+from tests.mutation.mutate import OPERATORS, OUTCOMES, Result, classify, document_mutants, run_document
 
 
 def main() -> None:
