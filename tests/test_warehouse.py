@@ -188,6 +188,14 @@ def test_the_dictionary_lists_every_template_cell_and_variant_with_chinese_label
         assert r["column_name"] == f"{r['row_id']}__{r['col_id']}"
 
 
+def test_unchecked_numbers_are_table_two_and_cells_whose_rules_lack_a_cell(con):
+    rows = _rows(con, examples()["unchecked_numbers"])
+    assert {r["cell_id"].split(".")[0] for r in rows} >= {"active_disclosure"}
+    assert all(r["rules_protecting"] == [] for r in rows if r["cell_id"].startswith("active_disclosure."))
+    # 表三's cells of a report whose （六）2 row is blank: their column sums lack a cell, their row adds up
+    assert not any(r["cell_id"] == "applications.granted.natural_person" for r in rows)
+
+
 def test_the_dictionary_names_the_rules_protecting_each_cell_and_leaves_table_two_unprotected(con):
     rules = dict(con.execute("SELECT cell_id, rules FROM dictionary").fetchall())
     assert all(rules[c] == [] for c in rules if c.startswith("active_disclosure."))
