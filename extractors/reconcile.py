@@ -453,7 +453,8 @@ def facts_of(assigned: list[Assigned], template: Template, method: str,
             for col, tok in pairs:
                 cell_id = f"{a.table_id}.{a.row_id}.{col}"
                 first = facts.get(cell_id)
-                now = tok.value if tok.kind == "num" else None
+                now = (to_template_unit(tok.text, tok.value, table.unit(a.row_id, col), amount_unit)[0]
+                       if tok.kind == "num" and tok.value is not None else None)
                 if (first.value if first else None) != now:
                     doubts.append((cell_id, (f"printed twice: {first.raw_text if first else 'blank'} and "
                                             f"{tok.text if tok.kind == 'num' else 'blank'}")))
