@@ -8,7 +8,7 @@ names (or of 表四's fifteen cells, a bare row). Then one operator edits that r
 - change: one number changed;               swap: two different numbers of the row swapped;
 - shift: the numbers moved one column right (the last one falls off);
 - drop: one cell removed (the numbers after it move left);
-- duplicate: the row printed again with other numbers, before or after it;
+- duplicate: the row printed again with other numbers, after it, and (another mutant) before it;
 - glue: two neighbouring numbers printed as one (5 and 1 as 51);
 - label_up: the row's label moved to a line of its own just above its numbers.
 
@@ -184,8 +184,9 @@ def mutants(source: Source, rows: list[Mapped], gold: dict, template: Template,
                 yield Mutant(op, m, [[c for c in keep if c[0] != m.values[j]]], m.cells, True)
             elif op == "duplicate" and nums:
                 texts = {m.values[j]: _fmt((parse_number(row[m.values[j]]) or 0) + 1 + j % 2) for j in nums}
-                edit = [keep, with_texts(texts)] if m.index % 2 else [with_texts(texts), keep]
-                yield Mutant(op, m, edit, tuple(m.cells[j] for j in nums), True)
+                # printed again after the row, and before it (where reading the first copy is wrong)
+                for edit in ([keep, with_texts(texts)], [with_texts(texts), keep]):
+                    yield Mutant(op, m, edit, tuple(m.cells[j] for j in nums), True)
             elif op == "glue":
                 pairs = [(a, b) for a, b in pairwise(nums) if b == a + 1]
                 if not pairs:
@@ -242,7 +243,10 @@ def document_mutants(path: Path, gold: dict, template: Template, operators: tupl
     rows = map_rows(source, gold, template)
     mapped = len(rows)
     if sample is not None and len(rows) > sample:
-        rows = sorted(random.Random(seed).sample(rows, sample), key=lambda m: m.index)
+        # evenly spread over the document, so every table gives rows; `seed` moves the start
+        step = len(rows) / sample
+        start = random.Random(seed).random() * step
+        rows = [rows[int(start + k * step)] for k in range(sample)]
     return [(m, source.render({m.row.index: m.edit})) for m in mutants(source, rows, gold, template, operators)], mapped
 
 
