@@ -14,7 +14,9 @@ words), in four small steps:
    orphans between two anchors to the rows between them when the counts agree; never guess beyond.
 4. `facts_of`: every number of an aligned group becomes a Fact with its cell's provenance.
 
-A blank cell stays missing. Nothing is corrected: wrong numbers go on to the checks as printed.
+A blank cell stays missing. Nothing read from text is corrected: wrong numbers go on to the checks
+as printed, and where placing a number took a guess the cell is doubted (a failed check on it). Only
+an OCR reading of low confidence that the template's rules pin down is replaced (`corroborate.py`).
 """
 
 from __future__ import annotations
