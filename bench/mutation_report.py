@@ -2,6 +2,7 @@
 warned about, per operator and source kind.
 
     uv run python bench/mutation_report.py [--sample ROWS] [--pdf-docs N] [--silent]
+                                           [--fixtures DIR --no-shared]
 
 Mutants are made from every document with gold (HTML and DOCX fixtures, the seeds, the real text
 extractions; PDFs from mutated DOCX fixtures through LibreOffice, --pdf-docs of them), ingested
@@ -22,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from extractors.template import load_template
-from tests.mutation.corpus import documents, to_pdf
+from tests.mutation.corpus import FIXTURES, documents, to_pdf
 from tests.mutation.mutate import OPERATORS, OUTCOMES, Result, classify, document_mutants, run_document
 
 
@@ -31,6 +32,9 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=None, help="mutate only this many mapped rows per document")
     ap.add_argument("--pdf-docs", type=int, default=2, help="DOCX fixtures whose mutants are also read as PDFs")
     ap.add_argument("--silent", action="store_true", help="list every silent cell")
+    ap.add_argument("--fixtures", type=Path, default=FIXTURES,
+                    help="a fixture corpus (generate.py --seed N writes one): its HTML and DOCX documents")
+    ap.add_argument("--no-shared", action="store_true", help="leave out the seeds and real texts of ../shared")
     args = ap.parse_args()
     template = load_template()
     by_kind: dict[str, Result] = defaultdict(Result)
@@ -38,7 +42,7 @@ def main() -> None:
     mapped: dict[str, int] = defaultdict(int)
     start = time.time()
     pdf_left = args.pdf_docs
-    for path, gold in documents():
+    for path, gold in documents(args.fixtures, not args.no_shared):
         kind, res, n = run_document(path, gold, template, sample=args.sample)
         by_kind[kind].add(res)
         docs[kind] += 1

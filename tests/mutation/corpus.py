@@ -14,11 +14,15 @@ from tests.goldcheck import SHARED, load_gold
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-def documents() -> list[tuple[Path, dict]]:
+def documents(fixtures: Path = FIXTURES, shared: bool = True) -> list[tuple[Path, dict]]:
+    """(path, gold) of every document mutants are made from; `fixtures` may be a corpus generated
+    with another seed (tests/fixtures/generate.py --seed), `shared` adds the seeds and real texts."""
     out: list[tuple[Path, dict]] = []
     for kind in ("html", "docx"):
-        gold = json.loads((FIXTURES / kind / "gold.json").read_text("utf-8"))["documents"]
-        out += [(FIXTURES / kind / name, g) for name, g in sorted(gold.items())]
+        gold = json.loads((fixtures / kind / "gold.json").read_text("utf-8"))["documents"]
+        out += [(fixtures / kind / name, g) for name, g in sorted(gold.items())]
+    if not shared:
+        return out
     if (SHARED / "seeds").is_dir():
         gold = load_gold(SHARED / "gold" / "seeds.json")
         out += [(SHARED / "seeds" / name, g) for name, g in sorted(gold.items())]
