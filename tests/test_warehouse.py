@@ -495,3 +495,30 @@ def test_the_sql_command_cannot_change_the_warehouse(built, capsys):
         assert c.execute("SELECT count(*) FROM facts").fetchone()[0] > 0
     finally:
         c.close()
+
+
+def test_a_warehouse_made_before_label_scores_gains_the_new_columns_and_loads(tmp_path):
+    db = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(db))
+    # the facts and dictionary tables as they were before label_score, rules_evaluated and rules
+    old.execute("CREATE TABLE facts (doc_id VARCHAR NOT NULL, table_id VARCHAR NOT NULL, row_id VARCHAR NOT NULL,"
+                " col_id VARCHAR NOT NULL, value DOUBLE NOT NULL, method VARCHAR NOT NULL, raw_text VARCHAR,"
+                " page INTEGER, x0 DOUBLE, top DOUBLE, x1 DOUBLE, bottom DOUBLE, confidence DOUBLE,"
+                " pipeline_version VARCHAR, PRIMARY KEY (doc_id, table_id, row_id, col_id))")
+    old.execute("CREATE TABLE dictionary (cell_id VARCHAR PRIMARY KEY, table_id VARCHAR NOT NULL,"
+                " row_id VARCHAR NOT NULL, col_id VARCHAR NOT NULL, column_name VARCHAR NOT NULL,"
+                " position INTEGER NOT NULL, table_label VARCHAR NOT NULL, row_group VARCHAR,"
+                " row_label VARCHAR NOT NULL, col_group VARCHAR, col_label VARCHAR NOT NULL, unit VARCHAR,"
+                " variant BOOLEAN NOT NULL)")
+    old.close()
+    template = load_template()
+    seed = SHARED / "seeds" / "001_49bc154c30d92ca6.txt"
+    pr = process(seed.read_bytes(), str(seed), template)
+    con = connect(db, template)
+    try:
+        load(con, pr.loaded, pr.report, pr.checks)
+        assert con.execute("SELECT count(*) FROM facts WHERE label_score IS NOT NULL").fetchone()[0] > 0
+        assert con.execute("SELECT rules FROM dictionary WHERE cell_id = 'applications.granted.total'"
+                           ).fetchone()[0]
+    finally:
+        con.close()
