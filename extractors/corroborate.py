@@ -7,7 +7,8 @@
 - `annotate`: every fact records which of its rules were evaluable (all their cells read); a cell
   read from an image that takes part in rules none of which could be evaluated is doubted: nothing
   but the OCR itself vouches for its value or its row (a phone photo's numbers read into the wrong
-  rows pass when every rule touching them lacks a cell).
+  rows pass when every rule touching them lacks a cell), unless its row's printed total equals
+  the numbers read beside it (the blank cells of the row hold nothing).
 """
 
 from __future__ import annotations
@@ -86,7 +87,20 @@ def annotate(facts: list[Fact], template: Template) -> tuple[list[Fact], list[tu
         mine = rules_of(f.cell_id, rules)
         ev = evaluated(f.cell_id, rules, read)
         out.append(replace(f, rules_evaluated=ev))
-        if f.method in ("ocr", "ocr_corrected") and mine and not ev:
+        if f.method in ("ocr", "ocr_corrected") and mine and not ev and not _row_total_confirms(mine, read):
             doubts.append((f.cell_id, ("read from an image and no rule on it could be evaluated "
                            f"({', '.join(dict.fromkeys(r.rule_id for r in mine))} lack cells)")))
     return out, doubts
+
+
+def _row_total_confirms(rules: list[RuleInstance], read: dict[str, Fact]) -> bool:
+    """The cell's row prints its total, and the numbers read beside it already add up to it: the
+    cells left blank hold nothing, so the row as read is whole."""
+    for r in rules:
+        if not r.rule_id.endswith(".row_total"):
+            continue
+        total = next(c for c, k in r.terms if k > 0)
+        if total in read and abs(sum(read[c].value for c, k in r.terms if k < 0 and c in read)
+                                 - read[total].value) < 1e-6:
+            return True
+    return False

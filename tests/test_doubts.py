@@ -163,10 +163,17 @@ def test_low_confidence_reading_with_another_doubtful_cell_in_its_rule_stays_dou
 
 
 def test_image_cell_whose_rules_all_lack_cells_is_doubted():
-    rows = [["行政复议", "3", "1", "", "2", "6"]]
+    rows = [["行政复议", "3", "1", "", "2", "9"]]  # the blank may hold 3, or a number sits in the wrong row
     facts, failed = read(REVIEW, table(rows, 0.98), method="ocr")
     assert facts["review_litigation.administrative_review.upheld"].rules_evaluated == ()
     assert "review_litigation.administrative_review.upheld" in failed
+
+
+def test_image_cell_whose_row_total_adds_up_without_the_blank_is_trusted():
+    rows = [["行政复议", "3", "1", "", "2", "6"]]  # 3+1+2 = 6: the blank holds nothing
+    facts, failed = read(REVIEW, table(rows, 0.98), method="ocr")
+    assert facts["review_litigation.administrative_review.upheld"].rules_evaluated == ()
+    assert "review_litigation.administrative_review.upheld" not in failed
 
 
 def test_image_cell_confirmed_by_its_row_total_is_trusted():
