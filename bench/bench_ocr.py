@@ -14,7 +14,7 @@ import os
 import time
 from pathlib import Path
 
-DEFAULT_PDF = Path("/work/shared/real/hongze_2024_scan.pdf")
+DEFAULT_PDF = Path(__file__).resolve().parents[2] / "shared" / "real" / "hongze_2024_scan.pdf"
 
 
 def plain_rapidocr(threads: int):

@@ -134,3 +134,12 @@ def match_column(text: str, template: Template, table_id: str) -> str | None:
     if scored and scored[0][0] >= 0.8 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.12):
         return scored[0][1]
     return None
+
+
+def confusable_score(template: Template) -> float:
+    """The highest fuzzy score one row's own label gets against another row's key (本年新收… against
+    上年结转…: 0.79). A match scoring no more than this may be another row's label, slightly damaged,
+    so reconciliation doubts it; exact keys (1.0) and wrap-cut fragments (0.9) score above it."""
+    keys = [k for k in row_keys(template) if len(k.key) >= 4]
+    return max((_fuzzy(a.key, b.key) for a in keys for b in row_keys(template)
+                if (a.table_id, a.row_id) != (b.table_id, b.row_id)), default=0.0)

@@ -53,7 +53,15 @@ def _compact(text: str) -> str:
 
 
 def find_metadata(lines: list[str]) -> tuple[str | None, int | None]:
-    """Agency and year from the first lines of a document's text.
+    """Agency and year from the first lines of a document's text (see `find_meta`)."""
+    agency, year, _ = find_meta(lines)
+    return agency, year
+
+
+def find_meta(lines: list[str]) -> tuple[str | None, int | None, str | None]:
+    """Agency, year, and where the year came from: 'title', 'period' (the statistical period the
+    report states, 自2023年1月1日起), 'published' (the year before the portal's 公开日期) or 'frequent' (the most frequent 20xx年 of the first lines: a
+    guess, which reconciliation doubts).
 
     The title is looked for line by line, then over two or three adjacent lines (a title broken
     over lines), so a breadcrumb or a heading above the title never glues onto the agency's name.
@@ -68,10 +76,10 @@ def find_metadata(lines: list[str]) -> tuple[str | None, int | None]:
                 if m:
                     agency = _clean_agency(m.group("agency"))
                     if agency:
-                        return agency, int(m.group("year"))
+                        return agency, int(m.group("year")), "title"
     # a title that names no agency (2023年政府信息公开工作年度报告): the portal's box says who published
     # it; a report is published in the year after the one it reports on
-    return publisher, _fallback_year("".join(head)[:3000], published - 1 if published else None)
+    return (publisher, *_fallback_year("".join(head)[:3000], published - 1 if published else None))
 
 
 def _clean_agency(raw: str) -> str | None:
@@ -84,11 +92,11 @@ def _clean_agency(raw: str) -> str | None:
     return a if len(a) >= 2 else None
 
 
-def _fallback_year(text: str, published_for: int | None = None) -> int | None:
+def _fallback_year(text: str, published_for: int | None = None) -> tuple[int | None, str | None]:
     m = _PERIOD.search(text)
     if m:
-        return int(m.group(1))
+        return int(m.group(1)), "period"
     if published_for:
-        return published_for
+        return published_for, "published"
     years = Counter(re.findall(r"((?:19|20)\d{2})年", text))
-    return int(years.most_common(1)[0][0]) if years else None
+    return (int(years.most_common(1)[0][0]), "frequent") if years else (None, None)

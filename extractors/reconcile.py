@@ -14,7 +14,9 @@ words), in four small steps:
    orphans between two anchors to the rows between them when the counts agree; never guess beyond.
 4. `facts_of`: every number of an aligned group becomes a Fact with its cell's provenance.
 
-A blank cell stays missing. Nothing is corrected: wrong numbers go on to the checks as printed.
+A blank cell stays missing. Nothing read from text is corrected: wrong numbers go on to the checks
+as printed, and where placing a number took a guess the cell is doubted (a failed check on it). Only
+an OCR reading of low confidence that the template's rules pin down is replaced (`corroborate.py`).
 """
 
 from __future__ import annotations
@@ -25,15 +27,17 @@ from itertools import pairwise
 from typing import Literal
 
 from extractors.arrange import untranspose
+from extractors.corroborate import OCR_DOUBT_PREFIX, annotate, correct_ocr
 from extractors.glued import split_glued
 from extractors.infer import infer_missing
-from extractors.labels import Match, label_key, match_column, match_label
-from extractors.metadata import find_metadata
+from extractors.labels import Match, confusable_score, label_key, match_column, match_label
+from extractors.metadata import find_meta
 from extractors.model import BBox, Cell, Document, Paragraph, Table
 from extractors.numbers import is_blank, normalize, parse_number, split_numbers
 from extractors.prose import prose_facts
 from extractors.report import Fact, Report
 from extractors.template import Template, load_template
+from extractors.units import header_unit, to_template_unit
 from extractors.versions import detect_version, header_version
 
 Kind = Literal["label", "num", "blank"]
@@ -78,6 +82,7 @@ class Group:
     weak: Match | None = None  # a detached label line somewhere before
     partial: bool = False  # fewer numbers than columns: first and last column only, doubted
     cols: tuple[str, ...] = ()  # the columns the values are, where the line named them (one cell per row)
+    ambiguous: bool = False  # more cells than columns with blanks at both ends: which to drop is a guess
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,15 @@ class Assigned:
     table_id: str
     row_id: str
     group: Group
-    how: str  # label, order
+    how: str  # label, order; duplicate: a second printing of a row already assigned
+
+    @property
+    def label_score(self) -> float | None:
+        """How well the row's label matched (None: placed by template order, no label of its own)."""
+        if self.how == "order":
+            return None
+        m = self.group.strong or self.group.weak
+        return m.score if m else None
 
 
 @dataclass
@@ -202,15 +215,21 @@ def _row_width(template: Template, table_id: str, row_id: str) -> int:
     return len(template.table(table_id).row_cols(row_id))
 
 
-def _fit(tail: list[Token], n: int) -> tuple[Token, ...] | None:
-    """The n values of a row from a line's tail: layout padding (blanks at the ends) dropped, a
-    blank between numbers kept as a missing cell."""
+def _fit(tail: list[Token], n: int) -> tuple[tuple[Token, ...], bool] | None:
+    """The n values of a row from a line's tail, and whether that fit is a guess: layout padding
+    (blanks at the ends) dropped, a blank between numbers kept as a missing cell. With blanks at
+    both ends and more than one way to drop them, the numbers' columns are unknown: the fit taken
+    (leading blanks first, a row's last column is its total and rarely blank) is flagged ambiguous."""
     vals = list(tail)
+    extra = len(vals) - n
+    lead = next((i for i, v in enumerate(vals) if v.kind != "blank"), len(vals))
+    trail = next((i for i, v in enumerate(reversed(vals)) if v.kind != "blank"), len(vals))
+    ways = min(lead, extra) - max(0, extra - trail) + 1 if extra > 0 else 1
     while len(vals) > n and (vals[0].kind == "blank" or vals[-1].kind == "blank"):
         vals.pop(0 if vals[0].kind == "blank" else -1)
     if len(vals) != n or all(v.kind == "blank" for v in vals):
         return None
-    return tuple(vals)
+    return tuple(vals), ways > 1
 
 
 def find_groups(lines: list[Line], template: Template) -> list[Group]:
@@ -313,7 +332,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             if st.table is not None:
                 fitted = _fit(tail, widths[st.table])
                 if fitted:
-                    groups.append(Group(st.table, fitted, i, weak=st.pending))
+                    groups.append(Group(st.table, fitted[0], i, weak=st.pending, ambiguous=fitted[1]))
             st.pending = None
             continue
         st.table = m.table_id
@@ -324,7 +343,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         n = _row_width(template, m.table_id, m.row_id)
         fitted = _fit(tail, n)
         if fitted:
-            groups.append(Group(m.table_id, fitted, i, strong=m))
+            groups.append(Group(m.table_id, fitted[0], i, strong=m, ambiguous=fitted[1]))
         elif m.table_id == "active_disclosure" and n == 3 and len(nums) == 2 and len(tail) == 2:
             groups.append(Group(m.table_id, tuple(nums), i, strong=m, partial=True))
     flush_run()
@@ -379,15 +398,17 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
         index = {r: k for k, r in enumerate(order)}
         labelled = [g for g in mine if g.strong and g.strong.row_id in index]
         if t.id == "active_disclosure":
-            # 表二's sub-tables are printed in any order, each row under its own label: take the
-            # first reading of each row, in template order
+            # 表二's sub-tables are printed in any order, each row under its own label: the first
+            # reading of each row, in template order, then any later printing of the row
             first = {g.strong.row_id: g for g in reversed(labelled) if g.strong}
             anchors = sorted(first.values(), key=lambda g: index[g.strong.row_id] if g.strong else 0)
             assigned.extend(Assigned(t.id, g.strong.row_id, g, "label") for g in anchors if g.strong)
+            assigned.extend(_duplicates(labelled, anchors))
             continue
         anchors = _monotonic(labelled, index)
         anchor_ids = {id(g) for g in anchors}
         assigned.extend(Assigned(t.id, g.strong.row_id, g, "label") for g in anchors if g.strong)
+        duplicates = _duplicates(labelled, anchors)
         # the gaps between consecutive anchors, in stream order and template order
         bounds = [(-1, -1)] + [(g.position, index[g.strong.row_id]) for g in anchors if g.strong]
         bounds.append((10**9, len(order)))
@@ -403,7 +424,17 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
                              f"could not be placed ({len(rows)} template rows there)")
                 continue
             assigned.extend(filled)
+        assigned.extend(duplicates)
     return assigned, notes
+
+
+def _duplicates(labelled: list[Group], anchors: list[Group]) -> list[Assigned]:
+    """Labelled rows left out because their row was already taken: the same row printed again.
+    They go after every other assignment, so facts_of keeps the first reading and compares."""
+    rows = {g.strong.row_id for g in anchors if g.strong}
+    kept = {id(g) for g in anchors}
+    return [Assigned(g.table_id, g.strong.row_id, g, "duplicate") for g in labelled
+            if g.strong and id(g) not in kept and g.strong.row_id in rows]
 
 
 def _monotonic(anchors: list[Group], index: dict[str, int]) -> list[Group]:
@@ -436,29 +467,51 @@ def _fill_gap(orphans: list[Group], rows: list[str], template: Template, table_i
 # 4. facts
 
 
-def facts_of(assigned: list[Assigned], template: Template, method: str) -> tuple[list[Fact], list[tuple[str, str]]]:
+def facts_of(assigned: list[Assigned], template: Template, method: str,
+             amount_unit: str | None = None) -> tuple[list[Fact], list[tuple[str, str]]]:
+    """Facts of the assigned rows and the doubts on them; `amount_unit` is the unit the document's
+    fee column header names."""
     facts: dict[str, Fact] = {}
     doubts: list[tuple[str, str]] = []
+    confusable = confusable_score(template)
     for a in assigned:
-        cols = a.group.cols or template.table(a.table_id).row_cols(a.row_id)
+        table = template.table(a.table_id)
+        cols = a.group.cols or table.row_cols(a.row_id)
         pairs = list(zip(cols, a.group.values))
         if a.group.partial:
             pairs = [(cols[0], a.group.values[0]), (cols[-1], a.group.values[-1])]
+        # a row printed twice is compared cell by cell, blanks included: 5 against blank differs
+        if a.how == "duplicate":
+            for col, tok in pairs:
+                cell_id = f"{a.table_id}.{a.row_id}.{col}"
+                first = facts.get(cell_id)
+                now = (to_template_unit(tok.text, tok.value, table.unit(a.row_id, col), amount_unit)[0]
+                       if tok.kind == "num" and tok.value is not None else None)
+                if (first.value if first else None) != now:
+                    doubts.append((cell_id, (f"printed twice: {first.raw_text if first else 'blank'} and "
+                                            f"{tok.text if tok.kind == 'num' else 'blank'}")))
+            continue
         for col, tok in pairs:
             if tok.kind != "num" or tok.value is None:
                 continue
-            fact = Fact(a.table_id, a.row_id, col, tok.value,
+            value, unit_doubt = to_template_unit(tok.text, tok.value, table.unit(a.row_id, col), amount_unit)
+            fact = Fact(a.table_id, a.row_id, col, value,
                         "ocr" if tok.confidence is not None else method,
-                        tok.text, tok.page, tok.bbox, tok.confidence)
+                        tok.text, tok.page, tok.bbox, tok.confidence, a.label_score)
             if fact.cell_id in facts:
-                if facts[fact.cell_id].value != fact.value:
-                    doubts.append((fact.cell_id, f"printed twice: {facts[fact.cell_id].raw_text} and {tok.text}"))
                 continue
             facts[fact.cell_id] = fact
             if a.group.partial:
                 doubts.append((fact.cell_id, "row printed with fewer numbers than columns"))
+            if a.group.ambiguous:
+                doubts.append((fact.cell_id, "row has blanks at both ends of its numbers: its columns are a guess"))
+            if unit_doubt:
+                doubts.append((fact.cell_id, unit_doubt))
+            if a.label_score is not None and a.label_score <= confusable:
+                doubts.append((fact.cell_id, (f"row label matched with score {a.label_score:.2f}, "
+                                             f"no better than another row's label scores ({confusable:.2f})")))
             if tok.confidence is not None and tok.confidence < DOUBT_CONFIDENCE:
-                doubts.append((fact.cell_id, f"OCR confidence {tok.confidence:.2f} for {tok.text!r}"))
+                doubts.append((fact.cell_id, f"{OCR_DOUBT_PREFIX} {tok.confidence:.2f} for {tok.text!r}"))
     return list(facts.values()), doubts
 
 
@@ -466,7 +519,7 @@ def reconcile(doc: Document, template: Template | None = None) -> Report:
     """The template facts of a document, read with the template version it prints (`template`, when
     given, is used only if it is that version)."""
     lines = linearize(doc)
-    agency, year = find_metadata([_line_text(ln) for ln in lines[:40]])
+    agency, year, year_from = find_meta([_line_text(ln) for ln in lines[:40]])
     prose = prose_facts([(b.text, b.page) for b in doc.blocks if isinstance(b, Paragraph)])
     version = detect_version([ln.label for ln in lines if ln.label and not _is_prose(ln.label)], year)
     if version is None and agency is not None:
@@ -481,11 +534,16 @@ def reconcile(doc: Document, template: Template | None = None) -> Report:
         lines = linearize(turned)
     groups = find_groups(lines, template)
     assigned, notes = align(groups, template)
-    facts, doubts = facts_of(assigned, template, doc.method)
+    facts, doubts = facts_of(assigned, template, doc.method, header_unit([ln.label for ln in lines]))
     # rows whose cells' digits ran together (prose sentences aside): split back by the rules
     split, unsplit = split_glued([(" ".join(t.text for t in ln.tokens), ln.tokens[0].page, ln.tokens[0].bbox)
                                   for ln in lines if "。" not in ln.label], template, facts)
     facts += split
+    facts, doubts = correct_ocr(facts, doubts, template, DOUBT_CONFIDENCE)
+    facts, unprotected = annotate(facts, template)
+    doubts += unprotected
+    if year_from == "frequent":
+        doubts.append(("meta.year", f"year {year} not in the title: the most frequent year of the first lines"))
     facts += infer_missing(facts, template)
     order = {cid: k for k, cid in enumerate(template.cell_ids())}
     facts.sort(key=lambda f: order.get(f.cell_id, len(order)))

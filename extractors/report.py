@@ -22,6 +22,11 @@ class Fact:
     page: int | None = None
     bbox: BBox | None = None
     confidence: float | None = None
+    # how the row was named: the label match's score (1.0 exact, below 1 cut or misspelt), None where
+    # the row was placed by template order with no label of its own
+    label_score: float | None = None
+    # the template rules whose every cell was read, among those this cell takes part in
+    rules_evaluated: tuple[str, ...] = ()
 
     @property
     def cell_id(self) -> str:

@@ -30,6 +30,12 @@ class TemplateTable:
     col_labels: tuple[str, ...]
     cells: tuple[tuple[str, str], ...]  # (row_id, col_id) of every statistical cell, printed order
     variant_rows: tuple[TemplateRow, ...] = ()
+    units: tuple[str, ...] = ()  # the unit of each of `cells` where the template names one (表二)
+
+    def unit(self, row_id: str, col_id: str) -> str | None:
+        if not self.units or (row_id, col_id) not in self.cells:
+            return None
+        return self.units[self.cells.index((row_id, col_id))] or None
 
     def row_cols(self, row_id: str) -> tuple[str, ...]:
         """The columns a row prints, in order (表二's rows differ; a variant row has every column)."""
@@ -70,7 +76,8 @@ def _table(raw: dict) -> TemplateTable:
             if c["col"] not in cols:
                 cols.append(c["col"])
                 labels.append(c["col_label"])
-        return TemplateTable(raw["id"], raw["section"], tuple(rows), tuple(cols), tuple(labels), cells)
+        units = tuple(c.get("unit", "") for c in raw["cells"])
+        return TemplateTable(raw["id"], raw["section"], tuple(rows), tuple(cols), tuple(labels), cells, (), units)
     rows = [TemplateRow(r["id"], r["label"], r.get("parent")) for r in raw["rows"]]
     cols = [c["id"] for c in raw["cols"]]
     return TemplateTable(

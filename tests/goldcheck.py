@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from extractors.report import Report
+from flows.pipeline import Processed
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -34,6 +35,38 @@ def score(report: Report, gold: dict) -> Score:
     invented = [k for k in got if k in set(gold["missing"])]
     absent = [k for k in cells if k not in got]
     return Score(right / len(cells) if cells else 1.0, wrong, invented, absent)
+
+
+def flagged(failed_rules: set[str], cell_id: str) -> bool:
+    """A wrong cell is warned about by a failed check on its own table or on the cell itself, as
+    ../shared/tools/score.py counts it; missing_cells warns about no wrong value."""
+    table = cell_id.split(".")[0]
+    return any(r == cell_id or r.startswith(table + ".") for r in failed_rules if r != "missing_cells")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One document scored the way ../shared/tools/score.py scores a warehouse."""
+
+    cells: int
+    right: int
+    read: int
+    silent_wrong: list[str]
+    invented: list[str]
+    meta_ok: int  # agency and year, 0..2
+
+
+def tally(processed: Processed, gold: dict) -> Tally:
+    report = processed.report
+    failed = {c.rule_id for c in processed.checks if not c.passed}
+    got = report.values() if report else {}
+    right = [k for k, v in gold["cells"].items() if k in got and abs(got[k] - float(v)) < 1e-6]
+    wrong = [k for k, v in gold["cells"].items() if k in got and abs(got[k] - float(v)) >= 1e-6]
+    meta = 0
+    if report:
+        meta = int(report.agency in gold.get("agency_accept", [gold["agency"]])) + int(report.year == gold["year"])
+    return Tally(len(gold["cells"]), len(right), len(right) + len(wrong),
+                 [k for k in wrong if not flagged(failed, k)], [k for k in got if k in set(gold["missing"])], meta)
 
 
 # lines for the terminal summary: per condition group figures of the scan corpus

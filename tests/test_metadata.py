@@ -2,7 +2,7 @@
 
 import pytest
 
-from extractors.metadata import find_metadata
+from extractors.metadata import find_meta, find_metadata
 
 
 @pytest.mark.parametrize("lines,expected", [
@@ -22,3 +22,12 @@ def test_title(lines, expected):
 
 def test_year_from_statistics_period_without_title():
     assert find_metadata(["本报告所列数据的统计期限自 2023 年 1 月 1 日起至 2023 年 12 月 31 日止。"]) == (None, 2023)
+
+
+@pytest.mark.parametrize("lines,source", [
+    (["嘉祥县金屯镇人民政府 2023 年政府信息公开工作年度报告"], "title"),
+    (["本报告所列数据的统计期限自 2023 年 1 月 1 日起至 2023 年 12 月 31 日止。"], "period"),
+    (["2023年我县政府信息公开工作", "2023年以来，2022年底"], "frequent"),  # a guess: reconciliation doubts it
+])
+def test_where_the_year_came_from(lines, source):
+    assert find_meta(lines)[2] == source

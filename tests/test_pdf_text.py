@@ -1,6 +1,6 @@
 """extract_pdf: text-layer PDFs to the shared table model.
 
-Two kinds of evidence: the real WPS exports in /work/shared/real (skipped where absent), and small
+Two kinds of evidence: the real WPS exports in ../shared/real (skipped where absent), and small
 PDFs written here byte by byte (a CJK font from the PDF standard set, so no font file is needed),
 each made to show exactly one behaviour.
 """
@@ -21,7 +21,7 @@ from extractors.model import Cell, Document, Paragraph, Table
 from extractors.pdf_chars import clean_text
 from extractors.pdf_text import extract_pdf
 
-REAL = Path("/work/shared/real")
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real"  # ../shared beside the checkout
 H = 842.0
 
 # ------------------------------------------------------------------ a tiny PDF writer

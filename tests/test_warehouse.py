@@ -201,6 +201,35 @@ def test_the_dictionary_says_which_versions_have_a_cell_and_how_the_earlier_one_
     assert rows["applications.new_received.total"]["earlier_label"] is None
 
 
+def test_unchecked_numbers_are_table_two_and_cells_whose_rules_lack_a_cell(con):
+    rows = _rows(con, examples()["unchecked_numbers"])
+    assert {r["cell_id"].split(".")[0] for r in rows} >= {"active_disclosure"}
+    assert all(r["rules_protecting"] == [] for r in rows if r["cell_id"].startswith("active_disclosure."))
+    # 表三's cells of a report whose （六）2 row is blank: their column sums lack a cell, their row adds up
+    assert not any(r["cell_id"] == "applications.granted.natural_person" for r in rows)
+
+
+def test_the_dictionary_names_the_rules_protecting_each_cell_and_leaves_table_two_unprotected(con):
+    rules = dict(con.execute("SELECT cell_id, rules FROM dictionary").fetchall())
+    assert all(rules[c] == [] for c in rules if c.startswith("active_disclosure."))
+    assert set(rules["applications.granted.natural_person"]) == {"applications.row_total",
+                                                                 "applications.outcome_total"}
+    assert set(rules["applications.new_received.total"]) == {"applications.row_total", "applications.balance"}
+    assert rules["applications.other_processing.total"]  # the variant row's rules too
+    assert all(rules[c] for c in rules if not c.startswith("active_disclosure."))
+
+
+def test_each_fact_records_its_label_match_and_the_rules_evaluated_on_it(con):
+    rows = _rows(con, "SELECT f.method, f.label_score, f.rules_evaluated FROM facts f JOIN documents d USING (doc_id)"
+                      " WHERE d.agency = '嘉祥县金屯镇人民政府' AND f.table_id = 'applications' AND f.row_id = 'granted'"
+                      " AND f.col_id = 'natural_person'")
+    assert rows and rows[0]["label_score"] == 1.0
+    # its row adds up; its column's outcome total lacks a cell the report leaves blank (（六）2)
+    assert rows[0]["rules_evaluated"] == ["applications.row_total"]
+    assert con.execute("SELECT count(*) FROM facts WHERE method <> 'inferred' AND table_id = 'active_disclosure'"
+                       " AND rules_evaluated <> []").fetchone() == (0,)
+
+
 def test_every_cell_column_of_the_wide_views_carries_its_labels_as_a_comment(con):
     comments = {(t, c): m for t, c, m in con.execute(
         "SELECT table_name, column_name, comment FROM duckdb_columns()").fetchall()}
@@ -479,3 +508,30 @@ def test_the_sql_command_cannot_change_the_warehouse(built, capsys):
         assert c.execute("SELECT count(*) FROM facts").fetchone()[0] > 0
     finally:
         c.close()
+
+
+def test_a_warehouse_made_before_label_scores_gains_the_new_columns_and_loads(tmp_path):
+    db = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(db))
+    # the facts and dictionary tables as they were before label_score, rules_evaluated and rules
+    old.execute("CREATE TABLE facts (doc_id VARCHAR NOT NULL, table_id VARCHAR NOT NULL, row_id VARCHAR NOT NULL,"
+                " col_id VARCHAR NOT NULL, value DOUBLE NOT NULL, method VARCHAR NOT NULL, raw_text VARCHAR,"
+                " page INTEGER, x0 DOUBLE, top DOUBLE, x1 DOUBLE, bottom DOUBLE, confidence DOUBLE,"
+                " pipeline_version VARCHAR, PRIMARY KEY (doc_id, table_id, row_id, col_id))")
+    old.execute("CREATE TABLE dictionary (cell_id VARCHAR PRIMARY KEY, table_id VARCHAR NOT NULL,"
+                " row_id VARCHAR NOT NULL, col_id VARCHAR NOT NULL, column_name VARCHAR NOT NULL,"
+                " position INTEGER NOT NULL, table_label VARCHAR NOT NULL, row_group VARCHAR,"
+                " row_label VARCHAR NOT NULL, col_group VARCHAR, col_label VARCHAR NOT NULL, unit VARCHAR,"
+                " variant BOOLEAN NOT NULL)")
+    old.close()
+    template = load_template()
+    seed = SHARED / "seeds" / "001_49bc154c30d92ca6.txt"
+    pr = process(seed.read_bytes(), str(seed), template)
+    con = connect(db, template)
+    try:
+        load(con, pr.loaded, pr.report, pr.checks)
+        assert con.execute("SELECT count(*) FROM facts WHERE label_score IS NOT NULL").fetchone()[0] > 0
+        assert con.execute("SELECT rules FROM dictionary WHERE cell_id = 'applications.granted.total'"
+                           ).fetchone()[0]
+    finally:
+        con.close()

@@ -35,14 +35,19 @@ CREATE TABLE IF NOT EXISTS facts (
     row_id VARCHAR NOT NULL,
     col_id VARCHAR NOT NULL,
     value DOUBLE NOT NULL,               -- the number as printed
-    method VARCHAR NOT NULL,             -- text | ocr | html | docx | inferred | ocr_corrected
+    method VARCHAR NOT NULL,             -- text | ocr | html | docx | inferred | ocr_corrected (rules fixed an OCR misreading)
     raw_text VARCHAR,                    -- the cell's text as read
     page INTEGER,
     x0 DOUBLE, top DOUBLE, x1 DOUBLE, bottom DOUBLE,   -- PDF points from the page's top-left
     confidence DOUBLE,                   -- OCR recognition confidence
     pipeline_version VARCHAR,
+    label_score DOUBLE,                  -- how the row label matched: 1 exact, <1 cut or misspelt, NULL placed by order
+    rules_evaluated VARCHAR[],           -- the cell's template rules whose every cell was read
     PRIMARY KEY (doc_id, table_id, row_id, col_id)
 );
+-- warehouses made before these columns: added at the end, where CREATE TABLE puts them too
+ALTER TABLE facts ADD COLUMN IF NOT EXISTS label_score DOUBLE;
+ALTER TABLE facts ADD COLUMN IF NOT EXISTS rules_evaluated VARCHAR[];
 CREATE TABLE IF NOT EXISTS prose_facts (
     doc_id VARCHAR NOT NULL,
     key VARCHAR NOT NULL,                -- proactive_disclosed, applications_received, ...

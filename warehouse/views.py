@@ -14,6 +14,7 @@ from functools import cache
 
 import duckdb
 
+from extractors.rules import protection
 from extractors.template import VERSIONS, Template, TemplateTable, load_template, raw_template
 from warehouse import comments
 from warehouse.rows import insert_rows
@@ -35,8 +36,10 @@ CREATE TABLE IF NOT EXISTS dictionary (
     unit VARCHAR,
     variant BOOLEAN NOT NULL,            -- a row some reports print instead of others (（六）其他处理)
     versions VARCHAR,                    -- the template versions that have the cell: '2019 2021', '2019'
-    earlier_label VARCHAR                -- the 2019 format's wording of a shared cell, where it differs
+    earlier_label VARCHAR,               -- the 2019 format's wording of a shared cell, where it differs
+    rules VARCHAR[]                      -- the template rules that protect the cell; [] for none (表二)
 );
+ALTER TABLE dictionary ADD COLUMN IF NOT EXISTS rules VARCHAR[];
 CREATE TABLE IF NOT EXISTS rules (
     rule_id VARCHAR PRIMARY KEY,         -- as in checks.rule_id
     text VARCHAR NOT NULL
@@ -61,6 +64,7 @@ SELECT f.doc_id, p.agency, p.year, p.province, p.city, p.county, p.town, p.adcod
     f.table_id, f.row_id, f.col_id, k.cell_id, f.value, f.method, f.method = 'inferred' AS inferred,
     k.table_label, k.row_group, k.row_label, k.col_group, k.col_label, k.unit,
     f.raw_text, f.page, f.x0, f.top, f.x1, f.bottom, f.confidence, f.pipeline_version,
+    f.label_score, f.rules_evaluated, k.rules AS rules_protecting,
     p.source, p.original_path
 FROM facts f
 JOIN reports p USING (doc_id)
@@ -138,6 +142,7 @@ class Entry:
     variant: bool
     versions: str = ""
     earlier_label: str | None = None
+    rules: tuple[str, ...] = ()  # the rules that protect the cell (extractors/rules.py)
 
     def comment(self) -> str:
         parts = [self.row_group, self.row_label, self.col_group, self.col_label]
@@ -185,6 +190,7 @@ def dictionary(template: Template) -> list[Entry]:
 def _entries(template: Template) -> list[Entry]:
     """The cells of one version, in printed order."""
     raw = {t["id"]: t for t in raw_template(template.version)["tables"]}
+    protected = protection(template)
     out: list[Entry] = []
     for t in template.tables:
         rt = raw[t.id]
@@ -196,7 +202,8 @@ def _entries(template: Template) -> list[Entry]:
             out.append(Entry(
                 f"{t.id}.{r}.{c}", t.id, r, c, column_name(r, c), pos, t.section, rows[r].parent, rows[r].label,
                 _col_groups(rt.get("column_groups"), c), t.col_labels[t.cols.index(c)],
-                units.get((r, c)) or rt.get("unit"), r in variant_ids, template.version,
+                units.get((r, c)) or rt.get("unit"), r in variant_ids, template.version, None,
+                protected.get(f"{t.id}.{r}.{c}", ()),
             ))
     return out
 
@@ -276,7 +283,7 @@ def ensure(con: duckdb.DuckDBPyConnection, template: Template) -> None:
         con.execute("DELETE FROM rules")
         insert_rows(con, "rules", [[rule_id, text] for rule_id, text in rule_texts(template).items()])
         con.execute("DELETE FROM dictionary")
-        insert_rows(con, "dictionary", [list(e.__dict__.values()) for e in dictionary(template)])
+        insert_rows(con, "dictionary", [[*list(e.__dict__.values())[:-1], list(e.rules)] for e in dictionary(template)])
         for s in statements(template):
             con.execute(s)
         comments.apply(con)

@@ -1,0 +1,188 @@
+"""No guess goes in unwarned: where reconciliation cannot tell which number a cell holds, the cell
+is missing or doubted (a failed check whose rule_id is the cell's id), never silently chosen."""
+
+from __future__ import annotations
+
+from extractors.checks import check_report
+from extractors.model import Cell, Document, Paragraph, Table
+from extractors.reconcile import reconcile
+from extractors.template import load_template
+
+T = load_template()
+TITLE = Paragraph("某县人民政府2023年政府信息公开工作年度报告")
+APPS = Paragraph("三、收到和处理政府信息公开申请情况")
+ACTIVE = Paragraph("二、主动公开政府信息情况")
+REVIEW = Paragraph("四、政府信息公开行政复议、行政诉讼情况")
+
+
+def table(rows: list[list[str]], confidence: float | None = None,
+          low: dict[tuple[int, int], float] | None = None) -> Table:
+    """A table of text rows; `confidence` makes it an OCR reading, `low` lowers single cells'."""
+    low = low or {}
+    return Table(tuple(Cell(r, c, text, confidence=low.get((r, c), confidence))
+                       for r, row in enumerate(rows) for c, text in enumerate(row)))
+
+
+def read(*blocks, method: str = "html"):
+    report = reconcile(Document("x.html", "html", method, (TITLE, *blocks)), T)
+    failed = {c.rule_id: c.detail for c in check_report(report, T) if not c.passed}
+    return {f.cell_id: f for f in report.facts}, failed
+
+
+# ----------------------------------------------------------------------------- a row printed twice
+
+
+def test_table_three_row_printed_twice_differently_is_doubted():
+    _facts, failed = read(APPS, table([
+        ["（一）予以公开", "5", "1", "0", "0", "0", "0", "6"],
+        ["（二）部分公开", "2", "0", "0", "0", "0", "0", "2"],
+        ["（一）予以公开", "7", "1", "0", "0", "0", "0", "8"],
+    ]))
+    assert "applications.granted.natural_person" in failed
+    assert "applications.granted.total" in failed
+    assert "5" in failed["applications.granted.natural_person"] and "7" in failed["applications.granted.natural_person"]
+    assert "applications.granted.commercial_enterprise" not in failed  # printed alike both times
+
+
+def test_table_two_row_printed_twice_differently_is_doubted():
+    facts, failed = read(ACTIVE, table([
+        ["行政许可", "12"], ["行政处罚", "3"], ["行政许可", "21"],
+    ]))
+    assert facts["active_disclosure.administrative_licensing.decisions"].value == 12
+    assert "active_disclosure.administrative_licensing.decisions" in failed
+    assert "active_disclosure.administrative_penalty.decisions" not in failed
+
+
+def test_row_printed_twice_alike_is_not_doubted():
+    _, failed = read(ACTIVE, table([["行政许可", "12"], ["行政许可", "12"]]))
+    assert "active_disclosure.administrative_licensing.decisions" not in failed
+
+
+# ----------------------------------------------------------------------------- blanks at both ends
+
+
+def test_row_with_blanks_at_both_ends_is_not_silently_shifted():
+    # 8 cells for 7 columns: the leading or the trailing blank is padding, nobody can say which
+    facts, failed = read(APPS, table([["（一）予以公开", "", "5", "1", "0", "0", "0", "6", ""]]))
+    for col in T.table("applications").cols:
+        cell = f"applications.granted.{col}"
+        assert cell not in facts or cell in failed or facts[cell].method == "inferred"
+
+
+def test_row_with_padding_at_one_end_only_is_trusted():
+    facts, failed = read(APPS, table([["（一）予以公开", "5", "1", "0", "0", "0", "0", "6", "", ""]]))
+    assert facts["applications.granted.total"].value == 6
+    assert not any(k.startswith("applications.granted.") for k in failed)
+
+
+# ----------------------------------------------------------------------------- units of the fee cell
+
+
+def test_fee_printed_in_yuan_is_converted_to_wan_yuan():
+    facts, failed = read(ACTIVE, table([["行政事业性收费", "5000元"]]))
+    fee = facts["active_disclosure.administrative_fees.amount"]
+    assert (fee.value, fee.raw_text) == (0.5, "5000元")
+    assert "active_disclosure.administrative_fees.amount" not in failed
+
+
+def test_fee_in_wan_yuan_is_kept():
+    facts, _ = read(ACTIVE, table([["信息内容", "本年收费金额（单位：万元）"], ["行政事业性收费", "1.2"]]))
+    assert facts["active_disclosure.administrative_fees.amount"].value == 1.2
+
+
+def test_fee_under_a_yuan_header_is_converted_and_doubted():
+    facts, failed = read(ACTIVE, table([["信息内容", "本年收费金额（单位：元）"], ["行政事业性收费", "5000"]]))
+    assert facts["active_disclosure.administrative_fees.amount"].value == 0.5
+    assert "active_disclosure.administrative_fees.amount" in failed
+
+
+# ----------------------------------------------------------------------------- label scores
+
+
+def test_exact_label_scores_one_and_is_trusted():
+    facts, failed = read(APPS, table([["（一）予以公开", "5", "1", "0", "0", "0", "0", "6"]]))
+    assert facts["applications.granted.total"].label_score == 1.0
+    assert not any(k.startswith("applications.granted.") for k in failed)
+
+
+def test_misspelt_label_no_better_than_another_rows_is_doubted():
+    # 其他法律行政法规禁止公开 with 法规禁 lost: the match scores 0.75, below what 本年新收… scores
+    # against 上年结转… (0.79), so the row it names is not certain
+    facts, failed = read(APPS, table([["2.其他法律行政止公开", "0", "1", "0", "0", "0", "0", "1"]]))
+    fact = facts["applications.withheld_prohibited_by_law.total"]
+    assert fact.label_score is not None and fact.label_score < 0.79
+    assert "applications.withheld_prohibited_by_law.total" in failed
+
+
+def test_rows_placed_by_order_have_no_label_score():
+    rows = [["（一）予以公开", "5", "1", "0", "0", "0", "0", "6"],
+            ["", "2", "0", "0", "0", "0", "0", "2"],
+            ["1.属于国家秘密", "0", "0", "0", "0", "0", "0", "0"]]
+    facts, _ = read(APPS, table(rows))
+    assert facts["applications.partially_granted.total"].label_score is None
+
+
+# ----------------------------------------------------------------------------- fallback year
+
+
+def test_year_not_in_title_is_doubted():
+    doc = Document("x.html", "html", "html", (Paragraph("我县2023年政府信息公开工作"), Paragraph("2023年以来"),
+                                              ACTIVE, table([["行政许可", "12"]])))
+    report = reconcile(doc, T)
+    assert report.year == 2023
+    assert "meta.year" in {c.rule_id for c in check_report(report, T) if not c.passed}
+
+
+def test_year_from_title_is_not_doubted():
+    _, failed = read(ACTIVE, table([["行政许可", "12"]]))
+    assert "meta.year" not in failed
+
+
+# ----------------------------------------------------------------------------- OCR and the rules
+
+REVIEW_ROWS = [["行政复议", "3", "1", "0", "2", "6"],
+               ["未经复议直接起诉", "1", "0", "0", "0", "1"],
+               ["复议后起诉", "0", "0", "0", "0", "0"]]
+
+
+def test_low_confidence_reading_pinned_by_a_rule_is_corrected():
+    rows = [r[:] for r in REVIEW_ROWS]
+    rows[0][4] = "7"  # 2 misread as 7, at low confidence; 3+1+0+2 = 6 pins it
+    facts, failed = read(REVIEW, table(rows, 0.98, low={(0, 4): 0.5}), method="ocr")
+    fact = facts["review_litigation.administrative_review.pending"]
+    assert (fact.value, fact.method, fact.raw_text) == (2, "ocr_corrected", "7")
+    assert "review_litigation.administrative_review.pending" not in failed
+
+
+def test_low_confidence_reading_with_another_doubtful_cell_in_its_rule_stays_doubted():
+    rows = [r[:] for r in REVIEW_ROWS]
+    rows[0][4] = "7"
+    facts, failed = read(REVIEW, table(rows, 0.98, low={(0, 4): 0.5, (0, 1): 0.5}), method="ocr")
+    assert facts["review_litigation.administrative_review.pending"].method == "ocr"
+    assert "review_litigation.administrative_review.pending" in failed
+
+
+def test_image_cell_whose_rules_all_lack_cells_is_doubted():
+    rows = [["行政复议", "3", "1", "", "2", "9"]]  # the blank may hold 3, or a number sits in the wrong row
+    facts, failed = read(REVIEW, table(rows, 0.98), method="ocr")
+    assert facts["review_litigation.administrative_review.upheld"].rules_evaluated == ()
+    assert "review_litigation.administrative_review.upheld" in failed
+
+
+def test_image_cell_whose_row_total_adds_up_without_the_blank_is_trusted():
+    rows = [["行政复议", "3", "1", "", "2", "6"]]  # 3+1+2 = 6: the blank holds nothing
+    facts, failed = read(REVIEW, table(rows, 0.98), method="ocr")
+    assert facts["review_litigation.administrative_review.upheld"].rules_evaluated == ()
+    assert "review_litigation.administrative_review.upheld" not in failed
+
+
+def test_image_cell_confirmed_by_its_row_total_is_trusted():
+    facts, failed = read(REVIEW, table(REVIEW_ROWS, 0.98), method="ocr")
+    fact = facts["review_litigation.administrative_review.upheld"]
+    assert fact.rules_evaluated == ("review_litigation.row_total",)
+    assert "review_litigation.administrative_review.upheld" not in failed
+
+
+def test_text_cell_without_evaluable_rules_is_not_doubted_for_it():
+    _facts, failed = read(REVIEW, table([["行政复议", "3", "1", "", "2", "6"]]))
+    assert "review_litigation.administrative_review.upheld" not in failed
