@@ -26,6 +26,10 @@ class Cell:
     page: int | None = None  # 1-based page number, None where the source has no pages
     bbox: BBox | None = None
     confidence: float | None = None  # OCR recognition confidence in [0, 1]; None for read text
+    # which layout path placed the cell: "grid" (between ruling lines) or "words" (rows and columns
+    # rebuilt from positioned words: a table without rules, or a grid too broken to trust); None
+    # where the source says where cells are (HTML, Word, spreadsheets)
+    layout: str | None = None
 
 
 @dataclass(frozen=True)

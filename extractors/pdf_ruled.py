@@ -271,6 +271,7 @@ def fill_grids(
                 col_span=cs,
                 page=page,
                 bbox=tuple(round(v, 2) for v in box),  # type: ignore[arg-type]
+                layout="grid",
             )
             for i, (r, c, rs, cs, box) in enumerate(g.boxes)
         )

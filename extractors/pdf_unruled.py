@@ -394,7 +394,7 @@ def _assemble(
         glyphs = [g for b in group for p in b.pieces for g in p.glyphs]
         confs = [g.conf for g in glyphs if g.conf is not None]
         cells.append(Cell(r0, c0, block_text(glyphs), r1 - r0 + 1, c1 - c0, page, bbox,
-                          confidence=round(min(confs), 4) if confs else None))
+                          confidence=round(min(confs), 4) if confs else None, layout="words"))
         taken.update((rr, cc) for rr in range(r0, r1 + 1) for cc in range(c0, c1))
     for r in range(len(used_rows)):
         for c in range(len(xs) - 1):

@@ -54,6 +54,7 @@ class Token:
     page: int | None = None
     bbox: BBox | None = None
     confidence: float | None = None
+    layout: str | None = None  # the cell's layout path (extractors.model.Cell.layout)
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def _table_lines(table: Table) -> list[Line]:
 
 def _cell_tokens(cell: Cell) -> list[Token]:
     def token(text: str, kind: Kind, value: float | None = None) -> Token:
-        return Token(text, kind, value, cell.page, cell.bbox, cell.confidence)
+        return Token(text, kind, value, cell.page, cell.bbox, cell.confidence, cell.layout)
 
     text = cell.text.strip()
     if is_blank(text):
@@ -158,7 +159,7 @@ def _cell_tokens(cell: Cell) -> list[Token]:
     parts = split_numbers(text)
     if parts:
         return [token(p, "num", parse_number(p)) for p in parts]
-    words = _words(text, cell.page, cell.bbox, cell.confidence)
+    words = _words(text, cell.page, cell.bbox, cell.confidence, cell.layout)
     # a label cell that ends with its number (行政许可 97) splits; otherwise the cell is one label
     if len(words) > 1 and words[-1].kind == "num" and words[0].kind == "label":
         return words
@@ -168,17 +169,18 @@ def _cell_tokens(cell: Cell) -> list[Token]:
 _WORD = re.compile(r"\S+")
 
 
-def _words(text: str, page: int | None, bbox: BBox | None, confidence: float | None = None) -> list[Token]:
+def _words(text: str, page: int | None, bbox: BBox | None, confidence: float | None = None,
+           layout: str | None = None) -> list[Token]:
     """Whitespace-separated words of a prose line; adjacent label words merge into one label."""
     tokens: list[Token] = []
     for w in _WORD.findall(normalize(text)):
         value = parse_number(w)
         if value is not None and not re.search(r"[\u4e00-\u9fff]", w):
-            tokens.append(Token(w, "num", value, page, bbox, confidence))
+            tokens.append(Token(w, "num", value, page, bbox, confidence, layout))
         elif tokens and tokens[-1].kind == "label":
-            tokens[-1] = Token(tokens[-1].text + w, "label", None, page, bbox, confidence)
+            tokens[-1] = Token(tokens[-1].text + w, "label", None, page, bbox, confidence, layout)
         else:
-            tokens.append(Token(w, "label", None, page, bbox, confidence))
+            tokens.append(Token(w, "label", None, page, bbox, confidence, layout))
     return tokens
 
 
@@ -497,7 +499,7 @@ def facts_of(assigned: list[Assigned], template: Template, method: str,
             value, unit_doubt = to_template_unit(tok.text, tok.value, table.unit(a.row_id, col), amount_unit)
             fact = Fact(a.table_id, a.row_id, col, value,
                         "ocr" if tok.confidence is not None else method,
-                        tok.text, tok.page, tok.bbox, tok.confidence, a.label_score)
+                        tok.text, tok.page, tok.bbox, tok.confidence, a.label_score, layout=tok.layout)
             if fact.cell_id in facts:
                 continue
             facts[fact.cell_id] = fact

@@ -27,6 +27,7 @@ class Fact:
     label_score: float | None = None
     # the template rules whose every cell was read, among those this cell takes part in
     rules_evaluated: tuple[str, ...] = ()
+    layout: str | None = None  # "grid" or "words": which layout path placed the cell it was read from
 
     @property
     def cell_id(self) -> str:

@@ -236,6 +236,7 @@ def ocr_page(
                         page=page_no,
                         bbox=to_points((cell.x0, cell.y0, cell.x1, cell.y1), prep.back, scale),
                         confidence=round(conf, 4),
+                        layout="grid",
                     )
                 )
         # column boundaries stay in the prepared page's points: what stitching compares with the

@@ -230,3 +230,21 @@ def test_the_page_renders_in_chromium_with_every_table_and_failed_check(pdf_page
     bad = _bad_cells(dom)
     assert "review_litigation.administrative_review.upheld" in bad
     assert not any(c.startswith("review_litigation.litigation_direct.") for c in bad)
+
+
+def test_an_ocr_cell_says_which_layout_path_read_it_and_its_confidence(tmp_path):
+    db = tmp_path / "w.duckdb"
+    doc_id = _load(db, _broken_seed(), str(tmp_path / "zhaoyuan.txt"))
+    con = duckdb.connect(str(db))
+    # as OCR would have stored them: one cell from a ruled grid, one from the word layout
+    con.execute("UPDATE facts SET method = 'ocr', confidence = 0.97, layout = 'words' WHERE doc_id = ? AND "
+                "table_id = 'applications' AND row_id = 'new_received' AND col_id = 'total'", [doc_id])
+    con.execute("UPDATE facts SET method = 'ocr', confidence = 0.91, layout = 'grid' WHERE doc_id = ? AND "
+                "table_id = 'applications' AND row_id = 'granted' AND col_id = 'total'", [doc_id])
+    page = build_page(con, doc_id, T)
+    con.close()
+    tree = lhtml.fromstring(page)
+    words = tree.xpath('string(//td[@data-cell="applications.new_received.total"])')
+    grid = tree.xpath('string(//td[@data-cell="applications.granted.total"])')
+    assert "word layout" in words and "conf 0.97" in words
+    assert "grid" in grid and "conf 0.91" in grid

@@ -58,6 +58,10 @@ def test_every_table_cell_carries_its_recognition_confidence():
     assert all(c.confidence > 0.8 for c in cells if c.text.isdigit())
 
 
+def test_cells_between_ruling_lines_say_the_grid_placed_them():
+    assert {c.layout for c in _table(_blocks()).cells} == {"grid"}
+
+
 def test_cells_carry_page_and_box_in_pdf_points():
     cell = next(c for c in _table(_blocks()).cells if (c.row, c.col) == (1, 1))
     assert cell.page == 1
@@ -118,6 +122,7 @@ def test_a_table_without_ruling_lines_is_built_from_the_text_positions():
     table = _table(ocr_image(load_engine(), img, DPI, 1))
     grid = {(c.row, c.col): c.text for c in table.cells}
     assert [[grid.get((r, c)) for c in range(4)] for r in range(3)] == rows
+    assert {c.layout for c in table.cells if c.text} == {"words"}
 
 
 def test_a_cell_read_as_a_letter_o_is_given_as_zero_and_doubted():

@@ -63,6 +63,7 @@ def test_a_borderless_table_read_by_ocr_becomes_a_table_part_with_its_confidence
     assert [grid[(r, c)] for r in range(3) for c in range(4)] == [
         "规章", "0", "0", "5", "规范性文件", "14", "2", "20", "行政许可", "7", "1", "9"]
     assert next(c for c in table.cells if c.text == "14").confidence == 0.42
+    assert {c.layout for c in table.cells} == {"words"}
     assert next(c for c in table.cells if c.text == "规章").confidence == 0.99
 
 

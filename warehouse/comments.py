@@ -36,6 +36,7 @@ COLUMN = {
     "bottom": "box bottom, PDF points from the page's top edge",
     "confidence": "OCR recognition confidence, 0-1 (NULL when not OCR)",
     "label_score": "how the row label matched: 1 exact, below 1 cut or misspelt, NULL placed by order",
+    "layout": "which layout path placed the cell: grid (between ruling lines) or words (rows and columns rebuilt from positioned words); NULL for HTML, Word, spreadsheets",
     "rules_evaluated": "the cell's template rules whose every cell was read (evaluable on this document)",
     "versions": "the template versions that have the cell: '2019 2021', '2021', '2019'",
     "earlier_label": "the 2019 format's wording of a shared cell, where it differs",

@@ -35,6 +35,7 @@ class FactView:
     page: int | None
     bbox: tuple[float, float, float, float] | None
     confidence: float | None
+    layout: str | None = None  # grid | words: which layout path placed the cell
 
 
 @dataclass(frozen=True)
@@ -94,11 +95,11 @@ def _e(s: object) -> str:
 def _load_facts(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict[str, FactView]:
     rows = con.execute(
         "SELECT table_id || '.' || row_id || '.' || col_id, value, method, raw_text, page, x0, top, x1, bottom,"
-        " confidence FROM facts WHERE doc_id = ?", [doc_id]).fetchall()
+        " confidence, layout FROM facts WHERE doc_id = ?", [doc_id]).fetchall()
     out = {}
-    for cid, value, method, raw, page, x0, top, x1, bottom, conf in rows:
+    for cid, value, method, raw, page, x0, top, x1, bottom, conf, layout in rows:
         bbox = (x0, top, x1, bottom) if None not in (x0, top, x1, bottom) else None
-        out[cid] = FactView(cid, value, method, raw, page, bbox, conf)
+        out[cid] = FactView(cid, value, method, raw, page, bbox, conf, layout)
     return out
 
 
@@ -146,8 +147,10 @@ def _cell_td(cid: str, facts: dict[str, FactView], flags: dict[str, list[str]], 
     if f.method == "inferred":
         classes.append("inferred")
     where = f"p.{f.page}" if f.page else ""
-    meta = " · ".join(x for x in (f.method, where, f"conf {f.confidence:.2f}" if f.confidence is not None else "")
-                      if x)
+    # for an OCR cell: which path read it (between ruling lines, or rebuilt from positioned words)
+    path = {"grid": "grid", "words": "word layout"}.get(f.layout or "", "") if f.confidence is not None else ""
+    meta = " · ".join(x for x in (f.method, path, where,
+                                  f"conf {f.confidence:.2f}" if f.confidence is not None else "") if x)
     tips = [cid, f"read as {f.raw_text!r}" if f.raw_text else "", f"failed: {', '.join(rules)}" if rules else ""]
     img = images.get(cid)
     # shown at one CSS pixel per PDF point (the PNG's IHDR holds its width)

@@ -115,7 +115,7 @@ def load(con: duckdb.DuckDBPyConnection, doc: Loaded, report: Report | None, che
         insert_rows(con, "facts", [
             [doc.doc_id, f.table_id, f.row_id, f.col_id, f.value, f.method, f.raw_text, f.page,
              *(f.bbox or (None, None, None, None)), f.confidence, PIPELINE_VERSION, f.label_score,
-             list(f.rules_evaluated)] for f in facts])
+             list(f.rules_evaluated), f.layout] for f in facts])
         insert_rows(con, "prose_facts", [
             [doc.doc_id, p.key, p.value, p.unit, p.sentence, p.page] for p in (report.prose if report else ())])
         insert_rows(con, "checks", [[doc.doc_id, c.rule_id, c.passed, c.detail] for c in checks])

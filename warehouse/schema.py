@@ -43,11 +43,13 @@ CREATE TABLE IF NOT EXISTS facts (
     pipeline_version VARCHAR,
     label_score DOUBLE,                  -- how the row label matched: 1 exact, <1 cut or misspelt, NULL placed by order
     rules_evaluated VARCHAR[],           -- the cell's template rules whose every cell was read
+    layout VARCHAR,                      -- grid (between ruling lines) | words (rows and columns from positioned words)
     PRIMARY KEY (doc_id, table_id, row_id, col_id)
 );
 -- warehouses made before these columns: added at the end, where CREATE TABLE puts them too
 ALTER TABLE facts ADD COLUMN IF NOT EXISTS label_score DOUBLE;
 ALTER TABLE facts ADD COLUMN IF NOT EXISTS rules_evaluated VARCHAR[];
+ALTER TABLE facts ADD COLUMN IF NOT EXISTS layout VARCHAR;
 CREATE TABLE IF NOT EXISTS prose_facts (
     doc_id VARCHAR NOT NULL,
     key VARCHAR NOT NULL,                -- proactive_disclosed, applications_received, ...
