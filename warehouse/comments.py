@@ -4,6 +4,8 @@ the exported release (warehouse/release.py) describe each column where it is use
 
 from __future__ import annotations
 
+import hashlib
+
 import duckdb
 
 # what a column means wherever it appears, unless its table says otherwise below
@@ -91,6 +93,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "checks": ("Every template rule evaluated on every document, doubted cells and missing cells", {}),
     "dictionary": ("The data dictionary: every statistical cell of the template with its Chinese labels", {}),
     "rules": ("The template's rules (勾稽关系, totals) as checks.rule_id names them", {}),
+    "comments_meta": ("Internal: which comments the loaded tables carry (a hash), so they are set once", {}),
     "warehouse_meta": ("Internal: the hash of the views' definitions this warehouse was built with",
                        {"key": "setting name", "value": "setting value"}),
     "bodies": ("The registry of bodies that must publish (nianbao bodies import)",
@@ -152,3 +155,20 @@ def apply(con: duckdb.DuckDBPyConnection, only: tuple[str, ...] | None = None) -
             comment = comment_of(table, column)
             if comment:
                 con.execute(f'COMMENT ON COLUMN {table}."{column}" IS {_quote(comment)}')
+
+
+# the tables documents are loaded into: commented by warehouse/schema.py before any load
+BASE_TABLES = ("documents", "facts", "prose_facts", "regions", "checks")
+
+
+def apply_once(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:
+    """Comment `tables` unless this warehouse already has these very comments (a hash kept in a
+    table of its own: a COMMENT per column at every command's start would cost a tenth of a second)."""
+    digest = hashlib.sha256(repr((tables, COLUMN, [TABLES.get(t) for t in tables])).encode()).hexdigest()
+    con.execute("CREATE TABLE IF NOT EXISTS comments_meta (tables VARCHAR PRIMARY KEY, digest VARCHAR)")
+    key = ",".join(tables)
+    row = con.execute("SELECT digest FROM comments_meta WHERE tables = ?", [key]).fetchone()
+    if row and row[0] == digest:
+        return
+    apply(con, only=tables)
+    con.execute("INSERT OR REPLACE INTO comments_meta VALUES (?, ?)", [key, digest])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import duckdb
 
 from extractors.template import Template
+from warehouse import comments
 from warehouse.views import ensure as ensure_views
 
 PIPELINE_VERSION = "0.1.0"
@@ -85,5 +86,9 @@ def create(con: duckdb.DuckDBPyConnection, template: Template, views: bool = Tru
     con.execute(TABLES)
     # a warehouse made before template versions existed
     con.execute("ALTER TABLE documents ADD COLUMN IF NOT EXISTS template_version VARCHAR")
+    # the loaded tables' comments are set here, before any load: a COMMENT is a change to the table,
+    # and the views' thread (flows/writer.py) setting it while a document loads makes DuckDB refuse
+    # one of the two commits
+    comments.apply_once(con, comments.BASE_TABLES)
     if views:
         ensure_views(con, template)

@@ -286,7 +286,8 @@ def ensure(con: duckdb.DuckDBPyConnection, template: Template) -> None:
         insert_rows(con, "dictionary", [[*list(e.__dict__.values())[:-1], list(e.rules)] for e in dictionary(template)])
         for s in statements(template):
             con.execute(s)
-        comments.apply(con)
+        # not the loaded tables': a document may be loading meanwhile (warehouse/schema.py sets those)
+        comments.apply(con, only=tuple(t for t in comments.TABLES if t not in comments.BASE_TABLES))
         con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('views', ?)", [digest(template)])
         con.execute("COMMIT")
     except BaseException:
