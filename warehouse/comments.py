@@ -43,6 +43,7 @@ COLUMN = {
     "versions": "the template versions that have the cell: '2019 2021', '2021', '2019'",
     "earlier_label": "the 2019 format's wording of a shared cell, where it differs",
     "template_version": "the format of the tables the report prints: '2021' (国办公开办函〔2021〕30号) or '2019'",
+    "rules_protecting": "the template rules that protect the cell (dictionary.rules); [] where none does (表二)",
     "rules": "the template rules that protect the cell; [] where none does (表二)",
     "inferred": "true where the value was inferred (a total or part the report left blank), not read",
     "province": "省: province, from the agency's name",
@@ -93,7 +94,6 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "checks": ("Every template rule evaluated on every document, doubted cells and missing cells", {}),
     "dictionary": ("The data dictionary: every statistical cell of the template with its Chinese labels", {}),
     "rules": ("The template's rules (勾稽关系, totals) as checks.rule_id names them", {}),
-    "comments_meta": ("Internal: which comments the loaded tables carry (a hash), so they are set once", {}),
     "warehouse_meta": ("Internal: the hash of the views' definitions this warehouse was built with",
                        {"key": "setting name", "value": "setting value"}),
     "bodies": ("The registry of bodies that must publish (nianbao bodies import)",
@@ -106,6 +106,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "coverage": ("Documents per body, host and year, by status",
                  {"agency": "the body's names as printed, joined with ' / '",
                   "ok": "documents read as reports", "no_template_tables": "documents that are not reports",
+                  "old_format": "reports from before 2019 (neither template format): prose figures only",
                   "failed": "documents that could not be read", "failed_sources": "sources of the failed documents"}),
     "coverage_years": ("Per body: the years it published, the first and last, and the years missing between",
                        {"agency": "the body's names as printed, joined with ' / '",
@@ -165,10 +166,10 @@ def apply_once(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:
     """Comment `tables` unless this warehouse already has these very comments (a hash kept in a
     table of its own: a COMMENT per column at every command's start would cost a tenth of a second)."""
     digest = hashlib.sha256(repr((tables, COLUMN, [TABLES.get(t) for t in tables])).encode()).hexdigest()
-    con.execute("CREATE TABLE IF NOT EXISTS comments_meta (tables VARCHAR PRIMARY KEY, digest VARCHAR)")
-    key = ",".join(tables)
-    row = con.execute("SELECT digest FROM comments_meta WHERE tables = ?", [key]).fetchone()
+    con.execute("CREATE TABLE IF NOT EXISTS warehouse_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    key = "comments:" + ",".join(tables)
+    row = con.execute("SELECT value FROM warehouse_meta WHERE key = ?", [key]).fetchone()
     if row and row[0] == digest:
         return
     apply(con, only=tables)
-    con.execute("INSERT OR REPLACE INTO comments_meta VALUES (?, ?)", [key, digest])
+    con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES (?, ?)", [key, digest])

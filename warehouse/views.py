@@ -283,7 +283,11 @@ def ensure(con: duckdb.DuckDBPyConnection, template: Template) -> None:
         con.execute("DELETE FROM rules")
         insert_rows(con, "rules", [[rule_id, text] for rule_id, text in rule_texts(template).items()])
         con.execute("DELETE FROM dictionary")
-        insert_rows(con, "dictionary", [[*list(e.__dict__.values())[:-1], list(e.rules)] for e in dictionary(template)])
+        # by name: a warehouse made before some of these columns has them in another order
+        entries = dictionary(template)
+        names = list(entries[0].__dict__) if entries else []
+        insert_rows(con, "dictionary", [[list(v) if isinstance(v, tuple) else v for v in e.__dict__.values()]
+                                        for e in entries], names)
         for s in statements(template):
             con.execute(s)
         # not the loaded tables': a document may be loading meanwhile (warehouse/schema.py sets those)
