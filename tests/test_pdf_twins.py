@@ -2,7 +2,9 @@
 
 Two twins of each document (tests/fixtures/gen_twins.py), made at test time from its table pages:
 - outline: every glyph a filled vector path, no text layer (Ghostscript, -dNoOutputFonts);
-- cid: the fonts' ToUnicode maps deleted, so the text layer extracts as (cid:NN) codes.
+- cid: the fonts' ToUnicode maps deleted, so the text layer extracts as (cid:NN) codes;
+- cid-subset: only the maps of a font's overflow subsets deleted, so most of each page still reads
+  and only its rarer characters come out as (cid:NN).
 extractors/pdf_quality.py must send their pages to OCR, and OCR must then give back the gold: every
 cell right, or absent and named by the failed missing_cells check; a wrong cell only with a failed
 check naming it or its table; nothing read where the source prints no number; recall at least
@@ -10,8 +12,9 @@ check naming it or its table; nothing read where the source prints no number; re
 ruled. The text twin (the same pages, text layer intact) is read too, as the baseline the twins
 are held to.
 
-OCR takes tens of seconds a page on two shared cores, so CI reads one twin of each document (both
-kinds over the borderless ones); NIANBAO_TWINS=full reads both twins of all three (some 3 minutes).
+OCR takes tens of seconds a page on two shared cores, so CI reads one OCR twin of each document
+(both kinds over the borderless ones) and one cid-subset twin; NIANBAO_TWINS=full reads every twin
+of all three (some 3 minutes).
 """
 
 from __future__ import annotations
@@ -34,14 +37,23 @@ from gen_twins import cut_pages, gold_for_pages, make_twin, resave_with_pdfium, 
 
 DOCS = {"p18_city_2022.pdf": "borderless", "p06_county_2021.pdf": "borderless", "p05_dept_2023.pdf": "ruled"}
 WHY = {"outline": "text drawn as vector outlines", "cid": "garbled text layer (broken ToUnicode map)"}
-KINDS = ("text", "outline", "cid")
+KINDS = ("text", "outline", "cid", "cid-subset")
 RECALL_BAR = 0.99
 FULL = os.environ.get("NIANBAO_TWINS") == "full"
-SAMPLE = {("p18_city_2022.pdf", "outline"), ("p06_county_2021.pdf", "cid"), ("p05_dept_2023.pdf", "outline")}
+SAMPLE = {("p18_city_2022.pdf", "outline"), ("p06_county_2021.pdf", "cid"), ("p05_dept_2023.pdf", "outline"),
+          ("p18_city_2022.pdf", "cid-subset")}
 CASES = [(name, kind) for name in DOCS for kind in KINDS if FULL or kind == "text" or (name, kind) in SAMPLE]
-IDS = [f"{name[:3]}-{DOCS[name]}-{kind}" for name, kind in CASES]
-TWINS = [c for c in CASES if c[1] != "text"]
-TWIN_IDS = [i for i, c in zip(IDS, CASES) if c[1] != "text"]
+PARTIAL_CID = pytest.mark.xfail(strict=True, reason=(
+    "extractors/pdf_quality.py unusable_reason judges a page as a whole: with under 30% of its glyphs "
+    "unmappable (_GARBLED_SHARE) the text layer is kept, table labels holding (cid:NN) match no "
+    "template row, and their cells are lost (named by missing_cells, not silent)"))
+
+
+def cases(kinds: tuple[str, ...] = KINDS, xfail: dict[str, pytest.MarkDecorator] | None = None) -> list:
+    """The cases read, of `kinds`, each marked as `xfail` says for its kind."""
+    return [pytest.param(name, kind, id=f"{name[:3]}-{DOCS[name]}-{kind}",
+                         marks=[(xfail or {})[kind]] if kind in (xfail or {}) else [])
+            for name, kind in CASES if kind in kinds]
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,9 @@ def _read(args: tuple[str, dict]) -> Read:
     checks = check_report(report, load_template())
     failed = {c.rule_id for c in checks if not c.passed and c.rule_id != "missing_cells"}
     unread = {w for c in checks if c.rule_id == "missing_cells" and not c.passed for w in c.detail.split()}
+    # the single （六）其他处理 row is a variant: when absent, missing_cells names the three rows it replaces
+    unread |= {f"applications.other_processing.{w.split('.')[2]}" for w in unread
+               if w.startswith("applications.other_")}
     got = {f.cell_id: f.value for f in report.facts if f.method != "inferred"}
     cells = gold["cells"]
     wrong = tuple(k for k, v in cells.items() if k in got and abs(got[k] - float(v)) >= 1e-6)
@@ -109,34 +124,34 @@ def _get(reads: dict[tuple[str, str], Read], name: str, kind: str) -> Read:
     return reads[(name, kind)]
 
 
-@pytest.mark.parametrize(("name", "kind"), TWINS, ids=TWIN_IDS)
+@pytest.mark.parametrize(("name", "kind"), cases(("outline", "cid")))
 def test_twin_pages_go_to_ocr_for_the_reason_they_are_unreadable(reads, name, kind):
     r = _get(reads, name, kind)
     assert r.warnings and all(WHY[kind] in w and w.endswith("read by OCR") for w in r.warnings)
 
 
-@pytest.mark.parametrize(("name", "kind"), CASES, ids=IDS)
+@pytest.mark.parametrize(("name", "kind"), cases())
 def test_no_wrong_number_loads_unwarned(reads, name, kind):
     assert _get(reads, name, kind).silent == ()
 
 
-@pytest.mark.parametrize(("name", "kind"), CASES, ids=IDS)
+@pytest.mark.parametrize(("name", "kind"), cases())
 def test_nothing_is_invented(reads, name, kind):
     assert _get(reads, name, kind).invented == ()
 
 
-@pytest.mark.parametrize(("name", "kind"), CASES, ids=IDS)
+@pytest.mark.parametrize(("name", "kind"), cases())
 def test_every_gold_cell_not_read_is_named_by_the_missing_cells_check(reads, name, kind):
     assert _get(reads, name, kind).absent_unflagged == ()
 
 
-@pytest.mark.parametrize(("name", "kind"), CASES, ids=IDS)
+@pytest.mark.parametrize(("name", "kind"), cases(xfail={"cid-subset": PARTIAL_CID}))
 def test_recall_reaches_the_bar(reads, name, kind):
     r = _get(reads, name, kind)
     assert r.recall >= RECALL_BAR, f"{r.right}/{r.cells} right; wrong: {r.wrong}"
 
 
-@pytest.mark.parametrize(("name", "kind"), TWINS, ids=TWIN_IDS)
+@pytest.mark.parametrize(("name", "kind"), cases(KINDS[1:], {"cid-subset": PARTIAL_CID}))
 def test_twin_reads_at_least_as_well_as_its_text_twin(reads, name, kind):
     r, text = _get(reads, name, kind), reads[(name, "text")]
     assert r.right >= text.right
