@@ -14,7 +14,12 @@ from extractors.pdf_chars import Glyph
 # A page with fewer real characters than this is judged by its drawings and images only.
 _FEW_CHARS = 20
 _OUTLINE_CURVES = 100
-_GARBLED_SHARE = 0.3
+# Unmappable glyphs this many, and this share of the page, make its text layer unusable. A page is
+# judged whole: a font split into subsets can lose the map of one subset only (LibreOffice's CJK
+# overflow), leaving a tenth of the glyphs as (cid:NN), and a table label holding one of them
+# matches no template row, so its cells would be lost. A stray private-use bullet or two is no reason.
+_GARBLED_MIN = 8
+_GARBLED_SHARE = 0.02
 
 
 def _expected(ch: str) -> bool:
@@ -54,6 +59,6 @@ def unusable_reason(glyphs: Sequence[Glyph], n_curves: int, image_cover: float) 
             return "no text layer (page is an image)"
         return None
     bad = sum(1 for t in texts if t.startswith("(cid:") or not all(_expected(c) for c in t))
-    if bad / n > _GARBLED_SHARE:
+    if bad >= _GARBLED_MIN and bad / n > _GARBLED_SHARE:
         return "garbled text layer (broken ToUnicode map)"
     return None

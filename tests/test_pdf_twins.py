@@ -43,12 +43,6 @@ FULL = os.environ.get("NIANBAO_TWINS") == "full"
 SAMPLE = {("p18_city_2022.pdf", "outline"), ("p06_county_2021.pdf", "cid"), ("p05_dept_2023.pdf", "outline"),
           ("p18_city_2022.pdf", "cid-subset")}
 CASES = [(name, kind) for name in DOCS for kind in KINDS if FULL or kind == "text" or (name, kind) in SAMPLE]
-PARTIAL_CID = pytest.mark.xfail(strict=True, reason=(
-    "extractors/pdf_quality.py unusable_reason judges a page as a whole: with under 30% of its glyphs "
-    "unmappable (_GARBLED_SHARE) the text layer is kept, table labels holding (cid:NN) match no "
-    "template row, and their cells are lost (named by missing_cells, not silent)"))
-
-
 def cases(kinds: tuple[str, ...] = KINDS, xfail: dict[str, pytest.MarkDecorator] | None = None) -> list:
     """The cases read, of `kinds`, each marked as `xfail` says for its kind."""
     return [pytest.param(name, kind, id=f"{name[:3]}-{DOCS[name]}-{kind}",
@@ -145,13 +139,13 @@ def test_every_gold_cell_not_read_is_named_by_the_missing_cells_check(reads, nam
     assert _get(reads, name, kind).absent_unflagged == ()
 
 
-@pytest.mark.parametrize(("name", "kind"), cases(xfail={"cid-subset": PARTIAL_CID}))
+@pytest.mark.parametrize(("name", "kind"), cases())
 def test_recall_reaches_the_bar(reads, name, kind):
     r = _get(reads, name, kind)
     assert r.recall >= RECALL_BAR, f"{r.right}/{r.cells} right; wrong: {r.wrong}"
 
 
-@pytest.mark.parametrize(("name", "kind"), cases(KINDS[1:], {"cid-subset": PARTIAL_CID}))
+@pytest.mark.parametrize(("name", "kind"), cases(KINDS[1:]))
 def test_twin_reads_at_least_as_well_as_its_text_twin(reads, name, kind):
     r, text = _get(reads, name, kind), reads[(name, "text")]
     assert r.right >= text.right
