@@ -6,6 +6,7 @@ from __future__ import annotations
 import duckdb
 
 from extractors.template import Template
+from warehouse import comments
 from warehouse.views import ensure as ensure_views
 
 PIPELINE_VERSION = "0.1.0"
@@ -75,5 +76,6 @@ CREATE TABLE IF NOT EXISTS checks (
 def create(con: duckdb.DuckDBPyConnection, template: Template, views: bool = True) -> None:
     """The tables, and unless views=False (the caller ensures them itself) the dictionary and views."""
     con.execute(TABLES)
+    comments.ensure(con, comments.LOADED)
     if views:
         ensure_views(con, template)

@@ -245,7 +245,7 @@ def ensure(con: duckdb.DuckDBPyConnection, template: Template) -> None:
         insert_rows(con, "dictionary", [list(e.__dict__.values()) for e in dictionary(template)])
         for s in statements(template):
             con.execute(s)
-        comments.apply(con)
+        comments.apply(con, but=comments.LOADED)
         con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('views', ?)", [digest(template)])
         con.execute("COMMIT")
     except BaseException:
