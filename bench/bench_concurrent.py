@@ -79,6 +79,16 @@ def ingest(folder: Path, db: Path, workers: int, read_copy: bool) -> tuple[subpr
     return proc, done
 
 
+def check_loaded(db: Path, expected: int) -> None:
+    """A run whose ingest failed measures nothing: say so instead of printing its figures."""
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        row = con.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()
+    if not row or row[0] != expected:
+        sys.exit(f"bench_concurrent: {db} holds {row[0] if row else 0} documents read, not {expected}: the ingest failed")
+
+
 def query(db: Path) -> tuple[float, int] | None:
     started = time.monotonic()
     try:
@@ -127,6 +137,7 @@ def main() -> None:
         latencies.append(got[0])
         behind.append(max(0, printed - (got[1] - args.prefill)))
     with_copy = time.monotonic() - started
+    check_loaded(db, args.docs + args.prefill)
 
     def alone(name: str, read_copy: bool) -> tuple[float, float]:
         """Wall seconds, and CPU seconds of the ingest and its workers (less swayed by what else
@@ -137,6 +148,7 @@ def main() -> None:
         proc, _ = ingest(docs, tmp / name / "w.duckdb", args.workers, read_copy=read_copy)
         proc.wait()
         wall = time.monotonic() - started
+        check_loaded(tmp / name / "w.duckdb", args.docs + args.prefill)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 

@@ -4,8 +4,6 @@ the exported release (warehouse/release.py) describe each column where it is use
 
 from __future__ import annotations
 
-import hashlib
-
 import duckdb
 
 # what a column means wherever it appears, unless its table says otherwise below
@@ -132,6 +130,12 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
 TABLES["crawl_latest"] = ("Each URL as the latest crawl that dealt with it left it", TABLES["crawl_log"][1])
 
 
+# the tables every load writes: commented when they are created (warehouse/schema.py), never in a
+# transaction that runs beside loads (a COMMENT changes the table's catalog entry, and DuckDB then
+# refuses to commit a concurrent load into that table)
+LOADED = ("documents", "facts", "prose_facts", "regions", "checks")
+
+
 def _quote(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
@@ -141,13 +145,14 @@ def comment_of(table: str, column: str) -> str | None:
     return own.get(column) or COLUMN.get(column)
 
 
-def apply(con: duckdb.DuckDBPyConnection, only: tuple[str, ...] | None = None) -> None:
-    """Comment the tables and views above that exist (or those of them named in only)."""
+def apply(con: duckdb.DuckDBPyConnection, only: tuple[str, ...] | None = None,
+          but: tuple[str, ...] = ()) -> None:
+    """Comment the tables and views above that exist (or those of them named in only), but those in but."""
     kinds = dict(con.execute(
         "SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE NOT internal AND schema_name = 'main'"
         " UNION ALL SELECT view_name, 'VIEW' FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'").fetchall())
     for table, (text, _) in TABLES.items():
-        if table not in kinds or (only is not None and table not in only):
+        if table not in kinds or (only is not None and table not in only) or table in but:
             continue
         con.execute(f"COMMENT ON {kinds[table]} {table} IS {_quote(text)}")
         columns = [c for (c,) in con.execute(
@@ -158,18 +163,15 @@ def apply(con: duckdb.DuckDBPyConnection, only: tuple[str, ...] | None = None) -
                 con.execute(f'COMMENT ON COLUMN {table}."{column}" IS {_quote(comment)}')
 
 
-# the tables documents are loaded into: commented by warehouse/schema.py before any load
-BASE_TABLES = ("documents", "facts", "prose_facts", "regions", "checks")
-
-
-def apply_once(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:
-    """Comment `tables` unless this warehouse already has these very comments (a hash kept in a
-    table of its own: a COMMENT per column at every command's start would cost a tenth of a second)."""
-    digest = hashlib.sha256(repr((tables, COLUMN, [TABLES.get(t) for t in tables])).encode()).hexdigest()
-    con.execute("CREATE TABLE IF NOT EXISTS warehouse_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-    key = "comments:" + ",".join(tables)
-    row = con.execute("SELECT value FROM warehouse_meta WHERE key = ?", [key]).fetchone()
-    if row and row[0] == digest:
-        return
-    apply(con, only=tables)
-    con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES (?, ?)", [key, digest])
+def ensure(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:
+    """Comment the tables named where a comment differs from the above: one query when none does."""
+    have = dict(con.execute(
+        "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'main' AND list_contains(?, table_name)"
+        " UNION ALL SELECT table_name || '.' || column_name, comment FROM duckdb_columns()"
+        " WHERE schema_name = 'main' AND list_contains(?, table_name)", [list(tables), list(tables)]).fetchall())
+    for name, comment in have.items():
+        table, _, column = name.partition(".")
+        want = comment_of(table, column) if column else TABLES[table][0]
+        if want and comment != want:
+            apply(con, only=tables)
+            return

@@ -89,6 +89,6 @@ def create(con: duckdb.DuckDBPyConnection, template: Template, views: bool = Tru
     # the loaded tables' comments are set here, before any load: a COMMENT is a change to the table,
     # and the views' thread (flows/writer.py) setting it while a document loads makes DuckDB refuse
     # one of the two commits
-    comments.apply_once(con, comments.BASE_TABLES)
+    comments.ensure(con, comments.LOADED)
     if views:
         ensure_views(con, template)

@@ -290,8 +290,7 @@ def ensure(con: duckdb.DuckDBPyConnection, template: Template) -> None:
                                         for e in entries], names)
         for s in statements(template):
             con.execute(s)
-        # not the loaded tables': a document may be loading meanwhile (warehouse/schema.py sets those)
-        comments.apply(con, only=tuple(t for t in comments.TABLES if t not in comments.BASE_TABLES))
+        comments.apply(con, but=comments.LOADED)
         con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('views', ?)", [digest(template)])
         con.execute("COMMIT")
     except BaseException:
