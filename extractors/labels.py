@@ -39,6 +39,10 @@ def label_key(text: str) -> str:
     return _NOT_KEY.sub("", t)
 
 
+# the score of a label that holds two rows' keys whole: below any fuzzy match, so it is doubted
+GLUED_SCORE = 0.5
+
+
 @dataclass(frozen=True)
 class RowKey:
     table_id: str
@@ -50,7 +54,7 @@ class RowKey:
 class Match:
     table_id: str
     row_id: str
-    score: float  # 1.0 for an exact key inside the label
+    score: float  # 1.0 for an exact key inside the label; GLUED_SCORE where another row's key precedes it
 
 
 @cache
@@ -61,6 +65,13 @@ def row_keys(template: Template) -> tuple[RowKey, ...]:
             keys.append(RowKey(t.id, r.id, label_key(r.label)))
             keys.extend(RowKey(t.id, r.id, s) for s in _SYNONYMS.get((t.id, r.id), ()))
     return tuple(k for k in keys if k.key)
+
+
+@cache
+def _parent_keys(template: Template) -> dict[tuple[str, str], str]:
+    """Each row's parent heading as a key (（六）其他处理 for its sub-rows): printed glued before the
+    row's own label, it names no other row."""
+    return {(t.id, r.id): label_key(r.parent or "") for t in template.tables for r in t.rows}
 
 
 @lru_cache(maxsize=16384)  # the same printed labels come back in every report and on every pass
@@ -79,7 +90,15 @@ def match_label(text: str, template: Template, table_id: str | None = None) -> M
             return _fragment(rest, keys)
         # a short key must be the label's end, not a word inside a longer unmatched label
         if length >= 4 or end >= len(label) - 1:
-            return Match(k.table_id, k.row_id, 1.0)
+            # another row's whole key before it: two rows' labels run together (a label moved off
+            # its own numbers onto the row above), so which row the numbers belong to is unknown
+            start = end - length
+            parent = _parent_keys(template).get((k.table_id, k.row_id), "")
+            # (a short key like 规章 counts only as all of what precedes: 其他 is a word of many labels)
+            glued = any(e <= start and (n >= 4 or (e == start and e == n))
+                        and (o.table_id, o.row_id) != (k.table_id, k.row_id) and o.key not in parent
+                        for e, n, o in exact)
+            return Match(k.table_id, k.row_id, GLUED_SCORE if glued else 1.0)
     return _fragment(label, keys)
 
 

@@ -186,3 +186,9 @@ def test_image_cell_confirmed_by_its_row_total_is_trusted():
 def test_text_cell_without_evaluable_rules_is_not_doubted_for_it():
     _facts, failed = read(REVIEW, table([["行政复议", "3", "1", "", "2", "6"]]))
     assert "review_litigation.administrative_review.upheld" not in failed
+
+
+def test_numbers_under_two_rows_labels_run_together_are_doubted():
+    # the PDF of a report whose 行政规范性文件 label sat on a line of its own: the line joined 规章's
+    _, failed = read(ACTIVE, table([["规章行政规范性文件", "0", "0", "0"], ["", "1", "8", "51"]]))
+    assert "active_disclosure.normative_documents.issued" in failed

@@ -33,3 +33,16 @@ def row(text):
 ])
 def test_label_to_row(text, expected):
     assert row(text) == expected
+
+
+def test_a_label_holding_two_rows_labels_is_matched_as_glued():
+    # 行政规范性文件 moved off its numbers onto the line of 规章: the numbers may be either row's
+    from extractors.labels import GLUED_SCORE
+
+    m = match_label("规章行政规范性文件", T)
+    assert m is not None and (m.row_id, m.score) == ("normative_documents", GLUED_SCORE)
+
+
+def test_a_parent_heading_glued_before_its_row_is_no_second_row():
+    m = match_label("（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", T)
+    assert m is not None and (m.row_id, m.score) == ("other_no_correction", 1.0)
