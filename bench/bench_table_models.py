@@ -102,19 +102,16 @@ def html_cells(html: str) -> list[tuple[int, int, str]]:
     return p.cells
 
 
-def number_rows(cells: list[tuple[int, int, int, str, float]]) -> list[dict[int, tuple[int, float]]]:
-    """Rows of one table, top to bottom: {number column 0-6: (value, confidence)} from cells given as
-    (row, col, col_span, text, confidence); the number columns are the table's last seven."""
-    if not cells:
-        return []
-    width = max(c + s for _, c, s, _, _ in cells)
-    rows: dict[int, dict[int, tuple[int, float]]] = {}
-    for r, c, _, text, conf in cells:
+def number_rows(cells: list[list]) -> list[list[tuple[int, float]]]:
+    """Rows of one table, top to bottom: the (value, confidence) of each cell whose text is one whole
+    number, left to right, from cells given as (row, col, text, confidence). A cell holding two
+    numbers (two rows run into one cell) gives none: it is no reading of either."""
+    rows: dict[int, list[tuple[int, int, float]]] = {}
+    for r, c, text, conf in cells:
         t = text.replace(",", "").replace(" ", "").strip()
-        k = c - (width - NUMBER_COLS)
-        if 0 <= k < NUMBER_COLS and NUMBER.fullmatch(t):
-            rows.setdefault(r, {})[k] = (int(t), conf)
-    return [rows[r] for r in sorted(rows)]
+        if NUMBER.fullmatch(t):
+            rows.setdefault(r, []).append((c, int(t), conf))
+    return [[(v, conf) for _, v, conf in sorted(rows[r])] for r in sorted(rows)]
 
 
 # ---------------------------------------------------------------------------------- models side
@@ -192,7 +189,7 @@ def models_worker(job_path: Path) -> None:
             for r, c, text in html_cells(html or ""):
                 parts = [p for p in text.split("\n") if p.strip()]
                 conf = min((score_of.get(p, 0.0) for p in parts), default=0.0)
-                cells.append((r, c, 1, text, conf))
+                cells.append((r, c, text, conf))
             entry["readers"][name] = {"s": secs, "cells": cells, "error": err}
         out["pages"].append(entry)
     for o in job["orient"]:
@@ -218,7 +215,7 @@ def table3_pages(source_pdf: Path) -> tuple[list[int], bool, bool]:
     return list(range(first + 1, last + 2)), HEAD3 in texts[first], "四、政府信息公开行政复议" in texts[last]
 
 
-def gold_rows(cells: dict[str, int]) -> list[dict[int, int]]:
+def gold_rows(cells: dict[str, int]) -> list[list[int]]:
     """Gold rows of 表三 in template order (the one-row （六）其他处理 in its three rows' place)."""
     tpl = json.loads((ROOT / "extractors/data/gip_annual_report_2021.json").read_text("utf-8"))
     table = next(t for t in tpl["tables"] if t["id"] == "applications")
@@ -227,27 +224,29 @@ def gold_rows(cells: dict[str, int]) -> list[dict[int, int]]:
     ids.insert(ids.index("other_no_correction"), "other_processing")
     rows = []
     for rid in ids:
-        row = {k: cells[f"applications.{rid}.{c}"] for k, c in enumerate(cols) if f"applications.{rid}.{c}" in cells}
+        row = [cells[f"applications.{rid}.{c}"] for c in cols if f"applications.{rid}.{c}" in cells]
         if row:
             rows.append(row)
     return rows
 
 
-def align(read: list[dict[int, tuple[int, float]]], gold: list[dict[int, int]]) -> list[tuple[int, int]]:
+def _placed(r: list[tuple[int, float]], g: list[int]) -> int:
+    """Numbers of a row read that, taken in order, land on their gold column's value."""
+    return sum(1 for (v, _), w in zip(r, g) if v == w)
+
+
+def align(read: list[list[tuple[int, float]]], gold: list[list[int]]) -> list[tuple[int, int]]:
     """Rows read paired in order with gold rows, most numbers in their place (an alignment, so a
     lost row or an extra one does not shift every row after it)."""
-    def hits(r: dict[int, tuple[int, float]], g: dict[int, int]) -> int:
-        return sum(1 for k, (v, _) in r.items() if g.get(k) == v)
-
     n, m = len(read), len(gold)
     best = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
-            h = hits(read[i], gold[j])
+            h = _placed(read[i], gold[j])
             best[i][j] = max(best[i + 1][j], best[i][j + 1], best[i + 1][j + 1] + h if h else 0)
     pairs, i, j = [], 0, 0
     while i < n and j < m:
-        h = hits(read[i], gold[j])
+        h = _placed(read[i], gold[j])
         if h and best[i][j] == best[i + 1][j + 1] + h:
             pairs.append((i, j))
             i, j = i + 1, j + 1
@@ -258,29 +257,34 @@ def align(read: list[dict[int, tuple[int, float]]], gold: list[dict[int, int]]) 
     return pairs
 
 
-def score(read: list[dict[int, tuple[int, float]]], gold: list[dict[int, int]]) -> dict[str, int]:
+def score(read: list[list[tuple[int, float]]], gold: list[list[int]]) -> dict[str, int]:
+    """Rows recovered exactly (the row's numbers, in order, are the gold row's); numbers right (in
+    their row and, by order, their column); wrong: every other number read (misread, or shifted
+    by a number lost or added before it, or in a row of no gold row); silent: wrong and not doubted."""
     pairs = align(read, gold)
-    exact = sum(1 for i, j in pairs if {k: v for k, (v, _) in read[i].items()} == gold[j])
-    right = sum(1 for i, j in pairs for k, (v, _) in read[i].items() if gold[j].get(k) == v)
     paired = dict(pairs)
-    wrong = silent = 0
+    exact = sum(1 for i, j in pairs if [v for v, _ in read[i]] == gold[j])
+    right = wrong = silent = 0
     for i, r in enumerate(read):
-        g = gold[paired[i]] if i in paired else {}
-        for k, (v, conf) in r.items():
-            if g.get(k) != v:
+        g = gold[paired[i]] if i in paired else []
+        for k, (v, conf) in enumerate(r):
+            if k < len(g) and g[k] == v:
+                right += 1
+            else:
                 wrong += 1
                 silent += conf >= DOUBT
     return {"rows": len(gold), "exact": exact, "numbers": sum(len(g) for g in gold), "right": right,
             "wrong": wrong, "silent": silent}
 
 
-def nianbao_rows(pages: list[tuple[int, list]], top_head: bool) -> list[dict[int, tuple[int, float]]]:
-    """Rows of the tables between heading 三 and heading 四, in reading order over the pages."""
+def nianbao_tables(pages: list[tuple[int, list]], top_head: bool) -> list[list[list]]:
+    """Cells (row, col, text, confidence) of the tables between heading 三 and heading 四, in
+    reading order over the pages."""
     from extractors.model import Paragraph, Table
     from ocr.page import as_blocks
 
     inside = not top_head
-    rows = []
+    tables = []
     for _, items in pages:
         for b in as_blocks(items):
             if isinstance(b, Paragraph):
@@ -289,9 +293,8 @@ def nianbao_rows(pages: list[tuple[int, list]], top_head: bool) -> list[dict[int
                 elif HEAD4 in b.text and b.text.lstrip().startswith("四"):
                     inside = False
             elif isinstance(b, Table) and inside:
-                rows += number_rows([(c.row, c.col, c.col_span, c.text, 1.0 if c.confidence is None else c.confidence)
-                                     for c in b.cells])
-    return rows
+                tables.append([[c.row, c.col, c.text, 1.0 if c.confidence is None else c.confidence] for c in b.cells])
+    return tables
 
 
 def main() -> None:
@@ -301,10 +304,17 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--work", type=Path, help="keep the prepared pages and raw results here")
     ap.add_argument("--docs", nargs="*", help="only these documents of the corpus (file names)")
+    ap.add_argument("--rescore", action="store_true", help="only score what --work holds from a run")
     ap.add_argument("--models-worker", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.models_worker:
         models_worker(args.models_worker)
+        return
+    if args.rescore:
+        if args.work is None:
+            ap.error("--rescore needs --work")
+        report(json.loads((args.work / "nianbao.json").read_text("utf-8")),
+               json.loads((args.work / "models.json").read_text("utf-8")))
         return
     if args.corpus is None:
         ap.error("--corpus is required")
@@ -340,7 +350,7 @@ def main() -> None:
             read_pages += ocr_pdf_pages(data, name, [p], engine)
             secs.append(time.perf_counter() - t)
         results[name] = {"group": entry["group"], "gold": gold_rows(entry["cells"]), "pages": pages,
-                         "nianbao": {"rows": nianbao_rows(read_pages, top_head), "s": secs}, "prepare_s": []}
+                         "nianbao": {"tables": nianbao_tables(read_pages, top_head), "s": secs}, "prepare_s": []}
         pdf = open_pdf(data)
         for k, p in enumerate(pages):
             img = render_page(pdf, p)
@@ -366,6 +376,7 @@ def main() -> None:
         pdf.close()
         print(f"  {name}: pages {pages}, nianbao {sum(secs) / len(secs):.2f} s/page", flush=True)
 
+    (work / "nianbao.json").write_text(json.dumps(results, ensure_ascii=False), "utf-8")
     job_path = work / "job.json"
     job_path.write_text(json.dumps(job, ensure_ascii=False), "utf-8")
     subprocess.run([args.models_python, __file__, "--models-worker", str(job_path)], check=True,
@@ -385,7 +396,7 @@ def report(results: dict[str, dict], models: dict) -> None:
         ocr_s.append(pg["ocr_s"])
         for r in readers[1:]:
             got = pg["readers"][r]
-            by_doc[pg["doc"]][r] += number_rows([tuple(c) for c in got["cells"]])
+            by_doc[pg["doc"]][r] += number_rows(got["cells"])
             page_s[r].append(prep[(pg["doc"], pg["page"])] + pg["ocr_s"] + got["s"])
             if got["error"]:
                 print(f"  {r} failed on {pg['doc']} p{pg['page']}: {got['error']}")
@@ -398,7 +409,8 @@ def report(results: dict[str, dict], models: dict) -> None:
     for name, e in results.items():
         line = f"{name[:33]:<34}{e['group']:<11}"
         for r in readers:
-            s = score(e["nianbao"]["rows"] if r == "nianbao" else by_doc[name][r], e["gold"])
+            read = [row for t in e["nianbao"]["tables"] for row in number_rows(t)] if r == "nianbao" else by_doc[name][r]
+            s = score(read, e["gold"])
             for k in s:
                 totals[r][k] += s[k]
             line += f"{s['exact']:>4}/{s['rows']:<3}({s['wrong']:>3},{s['silent']:>3})  "
