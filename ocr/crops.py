@@ -129,6 +129,12 @@ def split_tall_bands(ink: np.ndarray, x0: int, x1: int, bands: list[tuple[int, i
             continue
         lo, hi = a + int(0.6 * ref), b - int(0.6 * ref)
         counts = np.count_nonzero(ink[lo:hi, x0:x1], axis=1)
+        # two lines set tight still leave a row nearly empty between them; a single line of large
+        # text (a title) has ink in every row, and is one line whatever its height
+        typical = float(np.median(np.count_nonzero(ink[a:b, x0:x1], axis=1)))
+        if counts.size == 0 or counts.min() > 0.2 * typical:
+            out.append((a, b))
+            continue
         cut = lo + int(np.argmin(counts))
         todo[:0] = [(a, cut), (cut + 1, b)]
     return sorted(out)

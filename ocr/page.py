@@ -112,6 +112,25 @@ def _bands_outside(text_ink: np.ndarray, tables: list[GridTable], pad: int) -> l
     return [(max(0, a - pad), min(h, b + pad)) for a, b in bands if b - a >= 4]
 
 
+def _distinct(rects: list[Rect]) -> list[Rect]:
+    """Pieces cut from overlapping detected regions: the same ink must be read once (a bold title
+    detected twice was read twice, one copy garbled, and its agency lost). Widest first; a piece lying
+    mostly inside one already kept is dropped."""
+    kept: list[Rect] = []
+    for r in sorted(rects, key=lambda r: -(r[2] - r[0]) * (r[3] - r[1])):
+        area = max(1, (r[2] - r[0]) * (r[3] - r[1]))
+        if any(_overlap(r, k) > 0.6 * area for k in kept):
+            continue
+        kept.append(r)
+    return sorted(kept, key=lambda r: (r[1], r[0]))
+
+
+def _overlap(a: Rect, b: Rect) -> int:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0
+
+
 def _grid_broken(jobs: list[tuple[GridCell, list[Piece], list[int]]], recs: list[Recognition]) -> bool:
     """A cell of a template table holds one number at most: two pieces that each read as a number
     in one cell mean the grid missed an edge between them."""
@@ -191,6 +210,7 @@ def ocr_page(
     loose_rects: list[Rect] = []
     for b in _detect_outside(engine, clean, text_ink, tables, dpi):
         loose_rects.extend(line_pieces(text_ink, (b.x0, b.y0, b.x1, b.y1), char_px))
+    loose_rects = _distinct(loose_rects)
     loose_start = len(crops)
     crops.extend(crop(clean, r) for r in loose_rects)
 

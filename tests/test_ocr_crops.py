@@ -84,3 +84,12 @@ def test_the_strokes_of_one_character_stay_one_line():
     # 三: three thin strokes 6 px apart, one character's height in all
     ink = _blocks(np.full((120, 300), 255, np.uint8), [(20, 40, 44, 42), (22, 49, 42, 51), (18, 60, 46, 63)])
     assert len(line_pieces(ink, (0, 30, 300, 80), char_px=24)) == 1
+
+
+def test_a_line_of_large_text_is_one_line_however_tall():
+    from ocr.crops import line_pieces
+
+    # a 22 pt title at 150 dpi: characters 54 px tall with ink in every row, twice the 12 pt line
+    # the cutter expects; it must not be cut into a top half and a bottom half
+    ink = _blocks(np.full((200, 900), 255, np.uint8), [(40 + 60 * k, 40, 80 + 60 * k, 94) for k in range(10)])
+    assert len(line_pieces(ink, (0, 30, 900, 110), char_px=25)) == 1
