@@ -290,17 +290,19 @@ def erase_rule_remnants(
 
 
 def widen_to_text(table: GridTable, text_ink: np.ndarray, dpi: float) -> GridTable:
-    """A table whose outermost column rule was lost (broken, faint, or never printed) ends at the
-    next rule in, leaving that column's text outside the grid, where it would be read apart from
-    its rows. Ink beside the grid within its rows, reaching to within a column's gap of it, is that
-    column: the lattice gains a column on that side, one cell per row."""
+    """A table whose left rule was lost (broken, faint, or never printed) ends at the next rule in,
+    leaving its label column outside the grid, where it would be read apart from its rows. Text
+    beside the grid on the left, within its rows, reaching to within a column's gap of it and
+    standing in a good share of its rows, is that column: the lattice gains a column, one cell a
+    row. Only the left: the labels are there, and marks right of a table (a seal's remnants, a
+    margin note) are no column of it."""
     x0, y0, x1, y1 = table.bbox
     _h, w = text_ink.shape[:2]
     reach = int(dpi * 3.0)  # the widest label column
     gap = int(dpi * 0.4)  # text starts this close to the lost rule
     out = table
     rule = max(3, int(dpi * 0.03))  # the grid's own outer rule and its blur are not text beside it
-    for side in ("left", "right"):
+    for side in ("left",):
         a, b = (max(0, x0 - reach), x0 - rule) if side == "left" else (x1 + rule, min(w, x1 + reach))
         if b <= a:
             continue
@@ -314,7 +316,7 @@ def widen_to_text(table: GridTable, text_ink: np.ndarray, dpi: float) -> GridTab
         # the ink must sit in at least two of the table's rows (a label column, not a stray mark)
         ys = out.ys
         rows_hit = sum(1 for r in range(len(ys) - 1) if np.count_nonzero(text_ink[ys[r] + 2 : ys[r + 1] - 2, a:b]) > 20)
-        if rows_hit < 2:
+        if rows_hit < max(2, 0.3 * (len(ys) - 1)):
             continue
         edge = a + int(cols.min()) - max(2, int(dpi * 0.03)) if side == "left" else a + int(cols.max()) + max(2, int(dpi * 0.03))
         out = _add_column(out, max(0, edge) if side == "left" else min(w - 1, edge), side)

@@ -97,7 +97,7 @@ def _score_one(args: tuple[str, dict]) -> DocScore:
 
     rule = gold.get("expect_rule_failure")
     return DocScore(
-        path.name, gold["group"], len(cells), len(right), tuple(wrong),
+        path.name, gold.get("group", "fixture"), len(cells), len(right), tuple(wrong),
         tuple(k for k in wrong if not warned(k)), tuple(k for k in got if k in missing),
         rule, bool(rule and rule in failed),
         report.agency in gold.get("agency_accept", [gold["agency"]]) and report.year == gold["year"],
@@ -112,7 +112,7 @@ def score_set(folder: Path, docs: dict[str, dict], workers: int = 2) -> dict[str
         scores = list(pool.map(_score_one, jobs))
     out: dict[str, GroupScore] = {g: GroupScore() for g in GROUPS}
     for s in scores:
-        out[s.group].docs.append(s)
+        out.setdefault(s.group, GroupScore()).docs.append(s)
     return {g: v for g, v in out.items() if v.docs}
 
 
