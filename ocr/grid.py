@@ -296,42 +296,23 @@ def widen_to_text(table: GridTable, text_ink: np.ndarray, dpi: float) -> GridTab
     standing in a good share of its rows, is that column: the lattice gains a column, one cell a
     row. Only the left: the labels are there, and marks right of a table (a seal's remnants, a
     margin note) are no column of it."""
-    x0, y0, x1, y1 = table.bbox
-    _h, w = text_ink.shape[:2]
+    x0, y0, _x1, y1 = table.bbox
     reach = int(dpi * 3.0)  # the widest label column
     gap = int(dpi * 0.4)  # text starts this close to the lost rule
-    out = table
     rule = max(3, int(dpi * 0.03))  # the grid's own outer rule and its blur are not text beside it
-    for side in ("left",):
-        a, b = (max(0, x0 - reach), x0 - rule) if side == "left" else (x1 + rule, min(w, x1 + reach))
-        if b <= a:
-            continue
-        band = text_ink[y0:y1, a:b]
-        cols = np.flatnonzero(np.count_nonzero(band, axis=0) > 0)
-        if cols.size == 0:
-            continue
-        near = (b - a - 1 - cols.max()) if side == "left" else cols.min()
-        if near > gap:
-            continue
-        # the ink must sit in at least two of the table's rows (a label column, not a stray mark)
-        ys = out.ys
-        rows_hit = sum(1 for r in range(len(ys) - 1) if np.count_nonzero(text_ink[ys[r] + 2 : ys[r + 1] - 2, a:b]) > 20)
-        if rows_hit < max(2, 0.3 * (len(ys) - 1)):
-            continue
-        edge = a + int(cols.min()) - max(2, int(dpi * 0.03)) if side == "left" else a + int(cols.max()) + max(2, int(dpi * 0.03))
-        out = _add_column(out, max(0, edge) if side == "left" else min(w - 1, edge), side)
-    return out
-
-
-def _add_column(t: GridTable, x: int, side: str) -> GridTable:
-    nr = len(t.ys) - 1
-    if side == "left":
-        cells = [GridCell(c.row, c.col + 1, c.row_span, c.col_span, c.x0, c.y0, c.x1, c.y1) for c in t.cells]
-        cells += [GridCell(r, 0, 1, 1, x, t.ys[r], t.xs[0], t.ys[r + 1]) for r in range(nr)]
-        xs = (x, *t.xs)
-    else:
-        nc = len(t.xs) - 1
-        cells = list(t.cells) + [GridCell(r, nc, 1, 1, t.xs[-1], t.ys[r], x, t.ys[r + 1]) for r in range(nr)]
-        xs = (*t.xs, x)
+    a, b = max(0, x0 - reach), x0 - rule
+    if b <= a:
+        return table
+    cols = np.flatnonzero(np.count_nonzero(text_ink[y0:y1, a:b], axis=0) > 0)
+    if cols.size == 0 or b - a - 1 - cols.max() > gap:
+        return table
+    # ink in a good share of the table's rows: a label column, not a stray mark
+    ys = table.ys
+    rows_hit = sum(1 for r in range(len(ys) - 1) if np.count_nonzero(text_ink[ys[r] + 2 : ys[r + 1] - 2, a:b]) > 20)
+    if rows_hit < max(2, 0.3 * (len(ys) - 1)):
+        return table
+    x = max(0, a + int(cols.min()) - rule)
+    cells = [GridCell(c.row, c.col + 1, c.row_span, c.col_span, c.x0, c.y0, c.x1, c.y1) for c in table.cells]
+    cells += [GridCell(r, 0, 1, 1, x, ys[r], table.xs[0], ys[r + 1]) for r in range(len(ys) - 1)]
     cells.sort(key=lambda g: (g.row, g.col))
-    return GridTable(xs=xs, ys=t.ys, cells=tuple(cells))
+    return GridTable(xs=(x, *table.xs), ys=ys, cells=tuple(cells))

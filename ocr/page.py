@@ -236,7 +236,7 @@ def ocr_page(
         extra_recs = recognize(engine, [crop(clean, r) for r in extra]) if extra else []
         if seal is not None:
             extra_recs = [doubt_under_seal(rc) if under_seal(r, seal) else rc for r, rc in zip(extra, extra_recs)]
-        recs = recs[:loose_start] + [recs[loose_start + k] for k in range(len(loose_rects))] + extra_recs
+        recs = recs + extra_recs  # the new pieces' readings follow the loose pieces', as their rects do
         loose_rects = loose_rects + extra
 
     to_pt = 72.0 / dpi
