@@ -46,6 +46,9 @@ def portal_fields(lines: list[str]) -> tuple[str | None, int | None]:
 _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 
 
+_SPECK = re.compile(r"[^\u4e00-\u9fff\d]{0,2}")
+
+
 def _compact(text: str) -> str:
     t = re.sub(r"[\s#*|]+", "", normalize(text))
     # a year in Chinese numerals (二〇二三年) as digits
@@ -66,7 +69,8 @@ def find_meta(lines: list[str]) -> tuple[str | None, int | None, str | None]:
     The title is looked for line by line, then over two or three adjacent lines (a title broken
     over lines), so a breadcrumb or a heading above the title never glues onto the agency's name.
     """
-    head = [_compact(x) for x in lines[:40]]
+    # a speck OCR read between a title's lines ('T', '.') would keep its two halves apart
+    head = [x for x in (_compact(x) for x in lines[:40]) if not _SPECK.fullmatch(x)]
     publisher, published = portal_fields(lines)
     for i in range(len(head)):
         for span in (1, 2, 3):

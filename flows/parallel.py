@@ -80,8 +80,15 @@ def _picklable(e: BaseException) -> BaseException:
         return RuntimeError(f"{type(e).__name__}: {str(e)[:300]}")
 
 
-def _worker_main(conn: Connection, memory_mb: int | None, parent: int) -> None:
+def share_cores(workers: int) -> None:
+    """In a worker: OCR's thread pool sized to this worker's share of the cores (ocr.engine reads
+    it when it loads its models), unless the user set it."""
+    os.environ.setdefault("NIANBAO_OCR_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
+
+
+def _worker_main(conn: Connection, memory_mb: int | None, parent: int, workers: int) -> None:
     _die_with_parent(parent)
+    share_cores(workers)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _limit_memory(memory_mb)
     while True:
@@ -147,7 +154,7 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        p = self._ctx.Process(target=_worker_main, args=(child, self.memory_mb, os.getpid()), daemon=True, name="nianbao-worker")
+        p = self._ctx.Process(target=_worker_main, args=(child, self.memory_mb, os.getpid(), self.workers), daemon=True, name="nianbao-worker")
         # Every object the worker inherits (Prefect, pdfminer, ... in this process) would otherwise be
         # walked by the worker's full garbage collections, each walk writing to the inherited pages and
         # so copying them: CPU and memory traffic that grows with the number of workers.

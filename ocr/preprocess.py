@@ -146,15 +146,21 @@ def rotate(img: np.ndarray, matrix: np.ndarray, size: tuple[int, int]) -> np.nda
     )
 
 
+SEAL_DPI = 75.0
+
+
 def find_seal(gray: np.ndarray, dpi: float) -> tuple[int, int, int] | None:
     """A round seal stamped in grey (a grey scan keeps no red to tell it by): a ring 1.3-2.2 in
     across whose circumference is inked nearly all round. Returns centre and radius in pixels.
     Nothing else on these pages is a large inked circle."""
-    f = 0.5
     if min(gray.shape[:2]) < dpi:  # smaller than a seal
         return None
+    # The circle search runs at SEAL_DPI whatever the scan's resolution: a seal's ring is 1-2 mm of
+    # ink, still several pixels there, and the Hough accumulator's cost grows with the pixels and
+    # the radii searched (at half a 300-dpi page it took 1.6 s a page, a fifth of the whole read).
+    f = min(1.0, SEAL_DPI / dpi)
     small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-    small = cv2.medianBlur(small, 5)
+    small = cv2.medianBlur(small, 3)
     r_min, r_max = int(dpi * 0.6 * f), int(dpi * 1.15 * f)
     circles = cv2.HoughCircles(
         small, cv2.HOUGH_GRADIENT, dp=1.5, minDist=r_min, param1=120, param2=40, minRadius=r_min, maxRadius=r_max
@@ -162,17 +168,50 @@ def find_seal(gray: np.ndarray, dpi: float) -> tuple[int, int, int] | None:
     if circles is None:
         return None
     ink = ink_mask(small) > 0
+    full = ink_mask(gray) > 0
+    for cx, cy, r in circles[0][:5]:
+        if _inked_all_round(ink, cx, cy, r, 3) < 0.75:
+            continue
+        # found at low resolution, the ring is fitted and judged again at full resolution: an arc
+        # of print and rules that only lines up at low resolution (the ghost of a red seal taken
+        # out by colour) is not inked all round there
+        ring = _refine_ring(full, cx / f, cy / f, r / f)
+        if _inked_all_round(full, *ring, 2) >= 0.75:
+            return ring
+    return None
+
+
+def _inked_all_round(ink: np.ndarray, cx: float, cy: float, r: float, slack: int) -> float:
+    """The share of a circle's circumference with ink within `slack` pixels of it."""
     h, w = ink.shape
     angles = np.linspace(0, 2 * np.pi, 180, endpoint=False)
-    offsets = np.arange(-3, 4)
-    for cx, cy, r in circles[0][:5]:
-        radii = r + offsets[:, None]
-        xs = np.clip(np.round(cx + radii * np.cos(angles)).astype(int), 0, w - 1)
-        ys = np.clip(np.round(cy + radii * np.sin(angles)).astype(int), 0, h - 1)
-        inked_all_round = ink[ys, xs].any(axis=0).mean()
-        if inked_all_round >= 0.75:
-            return int(cx / f), int(cy / f), int(r / f)
-    return None
+    radii = r + np.arange(-slack, slack + 1)[:, None]
+    xs = np.clip(np.round(cx + radii * np.cos(angles)).astype(int), 0, w - 1)
+    ys = np.clip(np.round(cy + radii * np.sin(angles)).astype(int), 0, h - 1)
+    return float(ink[ys, xs].any(axis=0).mean())
+
+
+def _refine_ring(ink: np.ndarray, cx: float, cy: float, r: float) -> tuple[int, int, int]:
+    """The ring found at low resolution, fitted again at full resolution: a least-squares circle
+    through the ink in a band around it, twice, the band narrowed. A centre a few pixels off at full
+    scale leaves an arc of the ring outside the faded disc, which reads as strokes in the cells."""
+    h, w = ink.shape
+    for band in (max(4.0, 0.1 * r), max(3.0, 0.05 * r)):
+        x0, x1 = int(max(0, cx - r - band)), int(min(w, cx + r + band + 1))
+        y0, y1 = int(max(0, cy - r - band)), int(min(h, cy + r + band + 1))
+        ys, xs = np.nonzero(ink[y0:y1, x0:x1])
+        xs, ys = xs + x0, ys + y0
+        near = np.abs(np.hypot(xs - cx, ys - cy) - r) <= band
+        if int(near.sum()) < 50:
+            break
+        x, y = xs[near].astype(np.float64), ys[near].astype(np.float64)
+        # x² + y² = 2a·x + 2b·y + c, linear in (a, b, c); r² = c + a² + b²
+        a = np.column_stack([2 * x, 2 * y, np.ones_like(x)])
+        (ca, cb, c), *_ = np.linalg.lstsq(a, x * x + y * y, rcond=None)
+        if c + ca * ca + cb * cb <= 0:
+            break
+        cx, cy, r = float(ca), float(cb), float(np.sqrt(c + ca * ca + cb * cb))
+    return round(cx), round(cy), round(r)
 
 
 def fade_seal(gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -188,7 +227,13 @@ def fade_seal(gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int]) -> 
     ring = (np.abs(dist - r) <= 2) & (ink[y0:y1, x0:x1] > 0)
     if int(ring.sum()) < 20:
         return gray, ink
-    threshold = 0.6 * float(np.median(sub[ring]))
+    seal_ink = float(np.median(sub[ring]))
+    outside = (dist > r * 1.2) & (ink[y0:y1, x0:x1] > 0)
+    if int(outside.sum()) >= 50 and seal_ink < float(np.median(sub[outside])):
+        # a seal inked darker than the print (a red seal in a grey scan can be): keeping only what is
+        # darker than the seal would take the print away, and nothing else tells them apart here
+        return gray, ink
+    threshold = 0.6 * seal_ink
     fade = (dist <= r * 1.08) & (sub > threshold)
     g2, i2 = gray.copy(), ink.copy()
     g2[y0:y1, x0:x1][fade] = 255

@@ -59,7 +59,9 @@ def under_seal(rect: Rect, seal: tuple[int, int, int] | None) -> bool:
 def doubt_under_seal(rec: Recognition) -> Recognition:
     if rec.min_char_confidence <= SEAL_CONFIDENCE:
         return rec
-    return Recognition(rec.text, rec.confidence, SEAL_CONFIDENCE, rec.char_x, rec.char_conf)
+    # each character's confidence too: a piece read as words becomes glyphs that carry their own
+    capped = tuple(min(c, SEAL_CONFIDENCE) for c in rec.char_conf)
+    return Recognition(rec.text, rec.confidence, SEAL_CONFIDENCE, rec.char_x, capped)
 
 
 def second_look(

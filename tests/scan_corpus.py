@@ -108,7 +108,10 @@ def _score_one(args: tuple[str, dict]) -> DocScore:
 def score_set(folder: Path, docs: dict[str, dict], workers: int = 2) -> dict[str, GroupScore]:
     """Read every document of a set (in `workers` processes) and score it, by condition group."""
     jobs = [(str(folder / name), gold) for name, gold in sorted(docs.items())]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+    from flows.parallel import share_cores
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=share_cores,
+                             initargs=(workers,)) as pool:
         scores = list(pool.map(_score_one, jobs))
     out: dict[str, GroupScore] = {g: GroupScore() for g in GROUPS}
     for s in scores:

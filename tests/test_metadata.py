@@ -15,6 +15,7 @@ from extractors.metadata import find_meta, find_metadata
      ("嘉祥县金屯镇人民政府", 2023)),  # breadcrumb above the title
     (["二〇二三年嘉祥县金屯镇人民政府政府信息公开工作年度报告"], ("嘉祥县金屯镇人民政府", 2023)),  # 二〇二三
     (["嘉祥县教育局政府信息公开工作年度报告（2023年度）"], ("嘉祥县教育局", 2023)),  # year after the title
+    (["长沙市人民政府", "T", ".", "2023年政府信息公开工作年度报告"], ("长沙市人民政府", 2023)),  # OCR specks between
 ])
 def test_title(lines, expected):
     assert find_metadata(lines) == expected

@@ -56,3 +56,8 @@ def test_a_box_touching_a_seal_disc_is_under_it_and_one_beside_it_is_not():
 def test_text_under_a_seal_is_capped_at_the_seal_confidence():
     assert doubt_under_seal(_rec("0", 0.99)).min_char_confidence == SEAL_CONFIDENCE
     assert doubt_under_seal(_rec("0", 0.3)).min_char_confidence == 0.3
+
+
+def test_under_a_seal_every_character_is_capped_too():
+    # a piece laid out as words becomes glyphs that carry each character's own confidence
+    assert max(doubt_under_seal(_rec("235", 0.99)).char_conf) == SEAL_CONFIDENCE
