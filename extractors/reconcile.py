@@ -27,6 +27,7 @@ from itertools import pairwise
 from typing import Literal
 
 from extractors.arrange import untranspose
+from extractors.copies import Disagreement, Reading, compare, kept_first
 from extractors.corroborate import OCR_DOUBT_PREFIX, annotate, correct_ocr
 from extractors.glued import split_glued
 from extractors.infer import infer_missing
@@ -469,31 +470,79 @@ def _fill_gap(orphans: list[Group], rows: list[str], template: Template, table_i
 # 4. facts
 
 
+def _is_text(group: Group) -> bool:
+    """A row read from text (a text layer, HTML, DOCX), not by OCR of a picture."""
+    return all(t.confidence is None for t in group.values if t.kind == "num")
+
+
+def _keep_text_first(assigned: list[Assigned]) -> list[Assigned]:
+    """Each row printed more than once with its kept printing as the one facts_of reads first (the
+    first text printing, else the first: extractors/copies.py), the others as its duplicates."""
+    rows: dict[tuple[str, str], list[int]] = {}
+    for i, a in enumerate(assigned):
+        if not a.group.cols:
+            rows.setdefault((a.table_id, a.row_id), []).append(i)
+    out = list(assigned)
+    for at in rows.values():
+        if len(at) < 2:
+            continue
+        printings = kept_first([assigned[i] for i in at], [_is_text(assigned[i].group) for i in at])
+        if printings[0] is assigned[at[0]]:
+            continue
+        hows = [assigned[i].how for i in at]
+        for i, a, how in zip(at, printings, hows, strict=True):
+            out[i] = Assigned(a.table_id, a.row_id, a.group, how)
+    return out
+
+
+@dataclass(frozen=True)
+class Read:
+    """What facts_of makes of the assigned rows."""
+
+    facts: list[Fact]
+    doubts: list[tuple[str, str]]
+    copies: list[Disagreement]  # cells printed more than once that disagree
+    copied_rows: int  # rows printed more than once
+
+
 def facts_of(assigned: list[Assigned], template: Template, method: str,
-             amount_unit: str | None = None) -> tuple[list[Fact], list[tuple[str, str]]]:
+             amount_unit: str | None = None) -> Read:
     """Facts of the assigned rows and the doubts on them; `amount_unit` is the unit the document's
     fee column header names."""
     facts: dict[str, Fact] = {}
+    kept: dict[str, Reading] = {}  # the kept printing of every cell of a row printed more than once
     doubts: list[tuple[str, str]] = []
+    copies: list[Disagreement] = []
+    copied: set[tuple[str, str]] = set()
     confusable = confusable_score(template)
-    for a in assigned:
+    for a in _keep_text_first(assigned):
         table = template.table(a.table_id)
         cols = a.group.cols or table.row_cols(a.row_id)
         pairs = list(zip(cols, a.group.values))
         if a.group.partial:
             pairs = [(cols[0], a.group.values[0]), (cols[-1], a.group.values[-1])]
+
+        def reading(tok: Token, col: str, row: str = a.row_id) -> Reading:
+            unit = table.unit(row, col)  # noqa: B023 - used at once, within this iteration
+            value = (to_template_unit(tok.text, tok.value, unit, amount_unit)[0]
+                     if tok.kind == "num" and tok.value is not None else None)
+            return Reading(tok.text if value is not None else "", value, "ocr" if tok.confidence is not None
+                           else method, tok.page, tok.confidence)
+
         # a row printed twice is compared cell by cell, blanks included: 5 against blank differs
         if a.how == "duplicate":
+            copied.add((a.table_id, a.row_id))
             for col, tok in pairs:
                 cell_id = f"{a.table_id}.{a.row_id}.{col}"
-                first = facts.get(cell_id)
-                now = (to_template_unit(tok.text, tok.value, table.unit(a.row_id, col), amount_unit)[0]
-                       if tok.kind == "num" and tok.value is not None else None)
-                if (first.value if first else None) != now:
-                    doubts.append((cell_id, (f"printed twice: {first.raw_text if first else 'blank'} and "
-                                            f"{tok.text if tok.kind == 'num' else 'blank'}")))
+                d = compare(cell_id, kept.get(cell_id, Reading("", None, method)), reading(tok, col),
+                            DOUBT_CONFIDENCE)
+                if d is not None:
+                    copies.append(d)
+                    if d.doubted:
+                        doubts.append((cell_id, d.detail()))
             continue
         for col, tok in pairs:
+            kept.setdefault(f"{a.table_id}.{a.row_id}.{col}", reading(tok, col))
             if tok.kind != "num" or tok.value is None:
                 continue
             value, unit_doubt = to_template_unit(tok.text, tok.value, table.unit(a.row_id, col), amount_unit)
@@ -514,7 +563,7 @@ def facts_of(assigned: list[Assigned], template: Template, method: str,
                                              f"no better than another row's label scores ({confusable:.2f})")))
             if tok.confidence is not None and tok.confidence < DOUBT_CONFIDENCE:
                 doubts.append((fact.cell_id, f"{OCR_DOUBT_PREFIX} {tok.confidence:.2f} for {tok.text!r}"))
-    return list(facts.values()), doubts
+    return Read(list(facts.values()), doubts, copies, len(copied))
 
 
 def reconcile(doc: Document, template: Template | None = None) -> Report:
@@ -536,7 +585,8 @@ def reconcile(doc: Document, template: Template | None = None) -> Report:
         lines = linearize(turned)
     groups = find_groups(lines, template)
     assigned, notes = align(groups, template)
-    facts, doubts = facts_of(assigned, template, doc.method, header_unit([ln.label for ln in lines]))
+    read = facts_of(assigned, template, doc.method, header_unit([ln.label for ln in lines]))
+    facts, doubts = read.facts, read.doubts
     # rows whose cells' digits ran together (prose sentences aside): split back by the rules
     split, unsplit = split_glued([(" ".join(t.text for t in ln.tokens), ln.tokens[0].page, ln.tokens[0].bbox)
                                   for ln in lines if "。" not in ln.label], template, facts)
@@ -551,7 +601,8 @@ def reconcile(doc: Document, template: Template | None = None) -> Report:
     facts.sort(key=lambda f: order.get(f.cell_id, len(order)))
     tables = tuple(t.id for t in template.tables if any(f.table_id == t.id for f in facts))
     return Report(agency, year, tuple(facts), tables, tuple(notes), tuple(doubts), tuple(prose), template.version,
-                  tuple(str(u) for u in unsplit), len({(f.table_id, f.row_id) for f in split}))
+                  tuple(str(u) for u in unsplit), len({(f.table_id, f.row_id) for f in split}),
+                  tuple(d.record() for d in read.copies), read.copied_rows)
 
 
 def _line_text(line: Line) -> str:
