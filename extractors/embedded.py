@@ -8,7 +8,9 @@ OCR path (`ocr.image.extract_image`) and splices the recognised blocks in where 
 Which pictures are read, and why:
 - size: logos, icons, QR codes, spacers and separators cannot hold a report page, and OCR costs
   seconds a picture, so a picture needs both sides of at least MIN_SIDE_PX, or MIN_AREA_PX of area
-  with a short side of at least MIN_SHORT_SIDE_PX (a wide, short picture: a table cut out alone);
+  with a short side of at least MIN_SHORT_SIDE_PX (a wide, short picture: a table cut out alone),
+  or, when it looks printed (below), MIN_PRINTED_AREA_PX: a screenshot of 表二 at 96 dpi is about
+  600 x 400 pixels, while logos, emblems and QR codes do not look printed (colour, or half ink);
 - need: where the text of the document already holds grids of figures, the report's tables came as
   text and its pictures are most likely a 图片版 copy of the same pages, a table pasted as a picture
   beside its text copy, a stamped signature page or a photo. Then only pictures of print are read:
@@ -42,6 +44,7 @@ from extractors.numbers import parse_number, split_numbers
 MIN_SIDE_PX = 600
 MIN_AREA_PX = 500_000
 MIN_SHORT_SIDE_PX = 200
+MIN_PRINTED_AREA_PX = 200_000
 MAX_IMAGES = 40
 MAX_LOOKED_AT = 120
 MAX_LOCAL_BYTES = 64 * 1024 * 1024
@@ -220,7 +223,9 @@ def read_images(
         except Exception as exc:  # noqa: BLE001 - PIL raises many kinds for bad bytes and bombs
             warnings.append(f"image {index} not read ({_why(exc)}): {image.where}")
             continue
-        if not readable_size(width, height):
+        if not readable_size(width, height) and not (
+                min(width, height) >= MIN_SHORT_SIDE_PX and width * height >= MIN_PRINTED_AREA_PX
+                and _printed(data)):
             small += 1
             continue
         if text_has_tables and not page_like(width, height) and not _printed(data):

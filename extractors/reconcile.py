@@ -415,6 +415,7 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
         # the gaps between consecutive anchors, in stream order and template order
         bounds = [(-1, -1)] + [(g.position, index[g.strong.row_id]) for g in anchors if g.strong]
         bounds.append((10**9, len(order)))
+        left: list[tuple[list[Group], str]] = []
         for (p0, r0), (p1, r1) in pairwise(bounds):
             orphans = [g for g in mine if id(g) not in anchor_ids and p0 < g.position < p1 and not g.strong]
             rows = order[r0 + 1 : r1]
@@ -422,13 +423,40 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
                 continue
             filled = _fill_gap(orphans, rows, template, t.id)
             if filled is None:
-                notes.append(f"{t.id}: {len(orphans)} unlabelled rows of numbers between "
+                left.append((orphans, (f"{t.id}: {len(orphans)} unlabelled rows of numbers between "
                              f"{order[r0] if r0 >= 0 else 'start'} and {order[r1] if r1 < len(order) else 'end'} "
-                             f"could not be placed ({len(rows)} template rows there)")
+                             f"could not be placed ({len(rows)} template rows there)")))
                 continue
             assigned.extend(filled)
         assigned.extend(duplicates)
+        # rows of a second printing (a picture's copy) that lost their labels: placed between that
+        # printing's own labelled rows, as duplicates, so that they are compared with the kept reading
+        placed = _fill_copy([g for orphans, _ in left for g in orphans], [d.group for d in duplicates],
+                            anchors, index, order, template, t.id)
+        assigned.extend(placed)
+        done = {id(a.group) for a in placed}
+        notes.extend(note for orphans, note in left if not all(id(g) in done for g in orphans))
     return assigned, notes
+
+
+def _fill_copy(orphans: list[Group], copy: list[Group], anchors: list[Group], index: dict[str, int],
+               order: list[str], template: Template, table_id: str) -> list[Assigned]:
+    """Orphans placed in the gaps between the labelled rows of a second printing of the table (the
+    rows `_duplicates` found), taken as that printing's rows: each becomes a duplicate of its row."""
+    chain = _monotonic(copy, index)
+    if not orphans or not chain:
+        return []
+    first, last = chain[0].position, chain[-1].position
+    # the second printing lies between the first printing's rows around it
+    low = max((g.position for g in anchors if g.position < first), default=-1)
+    high = min((g.position for g in anchors if g.position > last), default=10**9)
+    bounds = [(low, -1)] + [(g.position, index[g.strong.row_id]) for g in chain if g.strong] + [(high, len(order))]
+    out: list[Assigned] = []
+    for (p0, r0), (p1, r1) in pairwise(bounds):
+        gap = [g for g in orphans if p0 < g.position < p1]
+        filled = _fill_gap(gap, order[r0 + 1 : r1], template, table_id) if gap else None
+        out.extend(Assigned(a.table_id, a.row_id, a.group, "duplicate") for a in filled or ())
+    return out
 
 
 def _duplicates(labelled: list[Group], anchors: list[Group]) -> list[Assigned]:
@@ -441,14 +469,17 @@ def _duplicates(labelled: list[Group], anchors: list[Group]) -> list[Assigned]:
 
 
 def _monotonic(anchors: list[Group], index: dict[str, int]) -> list[Group]:
-    """The longest run of anchors whose rows ascend in template order (stream order kept)."""
+    """The longest run of anchors whose rows ascend in template order (stream order kept). Of runs
+    equally long, the one spanning the fewest lines: where a table is printed twice (a picture's copy
+    beside the text) that is one printing, not the first rows of one and the last of the other,
+    which would leave the unlabelled rows of both with no gap to fill."""
     best: list[list[Group]] = []
     for g in anchors:
         r = index[g.strong.row_id] if g.strong else -1
         chain = max((c for c in best if c and index[c[-1].strong.row_id] < r),  # type: ignore[union-attr]
-                    key=len, default=[])
+                    key=lambda c: (len(c), c[0].position), default=[])
         best.append(chain + [g])
-    return max(best, key=len, default=[])
+    return max(best, key=lambda c: (len(c), c[0].position - c[-1].position), default=[])
 
 
 def _fill_gap(orphans: list[Group], rows: list[str], template: Template, table_id: str) -> list[Assigned] | None:

@@ -235,6 +235,16 @@ def test_beside_tables_of_figures_a_wide_picture_of_a_table_is_read_a_photo_is_n
     assert any(w.startswith("1 image(s) not read") and "nor look printed" in w for w in read.warnings)
 
 
+def test_a_small_screenshot_of_a_table_is_read_a_small_photo_is_not():
+    # 表二 cut out at 96 dpi is about 600 x 400 pixels: below the size a page needs, but it looks printed
+    calls: list[str] = []
+    images = [EmbeddedImage(1, "table", "table"), EmbeddedImage(1, "photo", "photo")]
+    data = {"table": printed_table(640, 400), "photo": photo(640, 400)}
+    read = read_images([Paragraph("正文")], images, "doc", data.get, fake_ocr(calls))
+    assert calls == ["doc#image1"]
+    assert any(w.startswith("1 image(s) not read (too small") for w in read.warnings)
+
+
 def test_a_contact_table_with_a_few_numbers_does_not_count_as_tables_of_figures():
     calls: list[str] = []
     images, data = pictures((1600, 900))

@@ -164,3 +164,30 @@ def test_two_pictures_that_disagree_keep_the_first_and_doubt_it_whatever_the_con
     f = facts["applications.granted.natural_person"]
     assert (f.value, f.method, f.page, f.bbox) == (5, "ocr", 1, (10.0, 0.0, 19.0, 19.0))
     assert "applications.granted.natural_person" in failed
+
+
+def t3_rows(values: dict[int, str] | None = None) -> list[list[str]]:
+    """表三's 25 rows by their labels, every number 0 but those `values` sets (row index -> number)."""
+    values = values or {}
+    rows = []
+    for k, row in enumerate(T.table("applications").rows):
+        if row.id == "other_processing":
+            continue
+        n = values.get(len(rows), "0")
+        rows.append([row.label, n, "0", "0", "0", "0", "0", n])
+    return rows
+
+
+def test_rows_of_the_pictures_copy_that_lost_their_labels_are_compared_by_their_place_in_it():
+    # OCR garbled two labels of the picture's copy (属干国家秘密 glued to its group, 信访举报投诉类申):
+    # those rows are placed between the copy's own labelled rows, so their numbers are compared too
+    shown = t3_rows({4: "3"})
+    shown[4][0], shown[14][0] = "（三）不予公开1.属干困家秘", "（五）不予处理1.信访举报投"
+    for first in (True, False):
+        copies = (picture(shown), text(t3_rows())) if first else (text(t3_rows()), picture(shown))
+        facts, failed, checks = read(*copies)
+        assert facts["applications.withheld_state_secret.natural_person"].value == 0
+        assert failed["applications.withheld_state_secret.natural_person"] == (
+            "printed twice: 0 (html) and 3 (ocr, page 2, confidence 0.98)")
+        assert "not_processed_petition" not in checks["printed_copies"].detail
+        assert {f.method for f in facts.values() if f.method != "inferred"} == {"html"}
