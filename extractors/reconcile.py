@@ -273,7 +273,9 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         if n % w == 0:
             for k in range(0, n, w):
                 chunk = tuple(vals[k : k + w])
-                if any(t.kind == "num" for t in chunk):
+                # a row of blanks between rows of numbers is a row printed empty (表四's 复议后起诉 with
+                # no cases): kept, so that the rows are placed by their count
+                if any(t.kind == "num" for t in chunk) or n > w:
                     groups.append(Group(table, chunk, pos, weak=weak if k == 0 else None))
 
     for i, line in enumerate(lines):
