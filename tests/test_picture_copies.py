@@ -191,3 +191,13 @@ def test_rows_of_the_pictures_copy_that_lost_their_labels_are_compared_by_their_
             "printed twice: 0 (html) and 3 (ocr, page 2, confidence 0.98)")
         assert "not_processed_petition" not in checks["printed_copies"].detail
         assert {f.method for f in facts.values() if f.method != "inferred"} == {"html"}
+
+
+def test_rows_of_numbers_that_could_not_be_placed_are_said_in_a_failed_check_not_dropped():
+    # a copy's row after the table's last labelled row, its label lost: no row left to place it in
+    forward = ["四、结转下年度继续办理", "1", "0", "0", "0", "0", "0", "1"]
+    facts, failed, _ = read(text([GRANTED, forward]), picture([["", "4", "0", "0", "0", "0", "0", "4"]]))
+    assert facts["applications.carried_forward.total"].value == 1
+    assert "could not be placed" in failed["unplaced_rows"]
+    _, failed, checks = read(text([GRANTED, forward]))
+    assert "unplaced_rows" not in checks
