@@ -125,4 +125,10 @@ def check_report(report: Report, template: Template) -> list[Check]:
         template = load_template(report.template_version)  # the version the report was read with
     glued = [Check("glued_digits", not report.unsplit, "; ".join(report.unsplit) or
                    f"{report.split_rows} rows split from glued digits")] if report.unsplit or report.split_rows else []
-    return run_checks(report.facts, template, report.doubts) + glued + prose_checks(report.prose, report.facts)
+    copies = [Check("printed_copies", not report.copies, "; ".join(report.copies) or
+                    f"{report.copied_rows} rows printed more than once, alike")] if report.copied_rows else []
+    # rows of numbers reconciliation found but could not place (a copy's rows whose labels were
+    # lost, more orphans than rows): their numbers are in no fact, and that is said, not dropped
+    unplaced = [Check("unplaced_rows", False, "; ".join(report.notes))] if report.notes else []
+    return (run_checks(report.facts, template, report.doubts) + glued + copies + unplaced
+            + prose_checks(report.prose, report.facts))

@@ -8,12 +8,16 @@ OCR path (`ocr.image.extract_image`) and splices the recognised blocks in where 
 Which pictures are read, and why:
 - size: logos, icons, QR codes, spacers and separators cannot hold a report page, and OCR costs
   seconds a picture, so a picture needs both sides of at least MIN_SIDE_PX, or MIN_AREA_PX of area
-  with a short side of at least MIN_SHORT_SIDE_PX (a wide, short picture: a table cut out alone);
+  with a short side of at least MIN_SHORT_SIDE_PX (a wide, short picture: a table cut out alone),
+  or, when it looks printed (below), MIN_PRINTED_AREA_PX: a screenshot of 表二 at 96 dpi is about
+  600 x 400 pixels, while logos, emblems and QR codes do not look printed (colour, or half ink);
 - need: where the text of the document already holds grids of figures, the report's tables came as
-  text and its pictures are most likely a 图片版 copy of the same pages, a stamped signature page or
-  a photo. Then only page-like pictures are read (portrait, A4 either way round, or a 长图): a table
-  pasted as a picture next to text tables is still printed as a page or a tall crop, while a
-  landscape photo or banner is not. Where the text holds no grid of figures, every picture of a
+  text and its pictures are most likely a 图片版 copy of the same pages, a table pasted as a picture
+  beside its text copy, a stamped signature page or a photo. Then only pictures of print are read:
+  page-like ones (portrait, A4 either way round, or a 长图), and others that look printed (mostly
+  white paper, some dark ink, almost no colour: a table cut out alone is as wide as the page and
+  often short). A copy is worth its seconds of OCR: reconciliation compares it with the text copy,
+  and a copy printing other numbers must not go unseen. A landscape photo or a banner is neither. Where the text holds no grid of figures, every picture of a
   readable size is read: the report, if there is one, can only be in the pictures. This is a signal
   of the format (numbers laid out in tables), not of the template, which extractors never know;
 - count: at most MAX_IMAGES pictures are OCR'd per document (an article with hundreds of pictures is
@@ -40,6 +44,7 @@ from extractors.numbers import parse_number, split_numbers
 MIN_SIDE_PX = 600
 MIN_AREA_PX = 500_000
 MIN_SHORT_SIDE_PX = 200
+MIN_PRINTED_AREA_PX = 200_000
 MAX_IMAGES = 40
 MAX_LOOKED_AT = 120
 MAX_LOCAL_BYTES = 64 * 1024 * 1024
@@ -48,6 +53,11 @@ FIGURES_IN_TEXT = 10
 # Portrait pages from US letter (1.29) up, any 长图 included; A4 landscape is 1.414 wide.
 PORTRAIT_RATIO = 1.2
 LANDSCAPE_A4 = (1.36, 1.47)
+# A picture of print: at least this share of paper (light, grey) pixels, ink (dark pixels) between
+# these shares, and at most this share of coloured pixels (a red seal covers a few percent of a page).
+PAPER_SHARE = 0.6
+INK_SHARE = (0.005, 0.3)
+COLOUR_SHARE = 0.08
 
 Fetch = Callable[[str], "bytes | None"]
 Ocr = Callable[[bytes, str], Document]
@@ -133,6 +143,27 @@ def page_like(width: int, height: int) -> bool:
     return height >= PORTRAIT_RATIO * width or LANDSCAPE_A4[0] <= width / height <= LANDSCAPE_A4[1]
 
 
+def looks_printed(data: bytes) -> bool:
+    """Whether the picture looks like print on paper (a table or a page of text, scanned or drawn):
+    mostly light, some dark ink, little colour. Judged on a small copy: photos and banners are
+    neither mostly white nor grey."""
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as img:
+        img.draft("RGB", (400, 400))  # JPEG: decode at a fraction of the size
+        small = img.convert("RGB")
+    small.thumbnail((400, 400))
+    if small.width * small.height == 0:
+        return False
+    grey = np.asarray(small.convert("L"))
+    hsv = np.asarray(small.convert("HSV"))
+    paper = float((grey >= 200).mean())
+    ink = float((grey < 160).mean())  # thin strokes turn grey in the small copy
+    colour = float(((hsv[..., 1] > 80) & (hsv[..., 2] > 60)).mean())
+    return paper >= PAPER_SHARE and INK_SHARE[0] <= ink <= INK_SHARE[1] and colour <= COLOUR_SHARE
+
+
 def figures_in_text(blocks: Sequence[Block]) -> int:
     """Numbers the document prints as table cells or as lines of their own (a table flattened into
     paragraphs), read text only: cells OCR'd already do not count."""
@@ -192,10 +223,12 @@ def read_images(
         except Exception as exc:  # noqa: BLE001 - PIL raises many kinds for bad bytes and bombs
             warnings.append(f"image {index} not read ({_why(exc)}): {image.where}")
             continue
-        if not readable_size(width, height):
+        if not readable_size(width, height) and not (
+                min(width, height) >= MIN_SHORT_SIDE_PX and width * height >= MIN_PRINTED_AREA_PX
+                and _printed(data)):
             small += 1
             continue
-        if text_has_tables and not page_like(width, height):
+        if text_has_tables and not page_like(width, height) and not _printed(data):
             not_page += 1
             continue
         ocred += 1
@@ -206,7 +239,7 @@ def read_images(
     if not_page:
         warnings.append(
             f"{not_page} image(s) not read (the text holds tables of figures and these "
-            "are not shaped like pages)"
+            "are not shaped like pages nor look printed)"
         )
     return Read(_splice(blocks, inserts), tuple(warnings), ocred)
 
@@ -228,6 +261,13 @@ def _fetch(fetch: Fetch, ref: str) -> tuple[bytes | None, str]:
     except Exception as exc:  # noqa: BLE001 - the crawler's resolver: a failed download is one picture lost
         return None, f"fetching it failed: {type(exc).__name__}: {exc}"
     return (data, "") if data else (None, "its bytes are not available here")
+
+
+def _printed(data: bytes) -> bool:
+    try:
+        return looks_printed(data)
+    except Exception:  # noqa: BLE001 - a picture PIL reads the size of but cannot decode: not read here
+        return False
 
 
 def _is_vector(data: bytes) -> bool:

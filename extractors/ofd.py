@@ -11,8 +11,9 @@ Characters become positioned glyphs (extractors.pdf_chars.Glyph) and stroked str
 become ruling edges, in PDF points; from there the page is read by exactly the stages of a text PDF
 (extractors.pdf_text.layout_page: ruled grids, unruled columns, paragraphs; then running lines and
 tables over page breaks). A page that holds a picture and no text (a scan published as OFD) has its
-largest picture (an ImageObject's MultiMedia resource) read by OCR. This module only knows the
-format.
+largest picture (an ImageObject's MultiMedia resource) read by OCR; the boxes OCR gives in the
+picture's pixels are placed where the picture sits on the page (its unit square through its CTM into
+its Boundary, in mm) and given in points, as the text glyphs are. This module only knows the format.
 """
 
 from __future__ import annotations
@@ -193,7 +194,8 @@ def _page_size(doc: etree._Element) -> tuple[float, float]:
     return b.w or 210.0, b.h or 297.0
 
 
-# reads one scanned page's picture into blocks (the picture's bytes, its page number)
+# reads one scanned page's picture into blocks (the picture's bytes, its page number), boxes in the
+# picture's pixels
 PageReader = Callable[[bytes, int], list[Block]]
 
 
@@ -211,6 +213,46 @@ def _media(archive: zipfile.ZipFile, doc_path: str, doc: etree._Element) -> dict
                 file = _first(mm, "MediaFile")
                 if mm.get("ID") and file is not None and (file.text or "").strip():
                     out[mm.get("ID", "")] = normpath(join(base, (file.text or "").strip()))
+    return out
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where an ImageObject's picture lies on its page: its unit square through its CTM into its
+    Boundary (mm)."""
+
+    box: _Box
+    ctm: Matrix
+
+    def page_box(self, bbox: tuple[float, float, float, float], width_px: int, height_px: int,
+                 ) -> tuple[float, float, float, float]:
+        """A box in the picture's pixels as a box on the page, in points."""
+        corners = [_at(self.ctm, self.box, x / width_px, y / height_px)
+                   for x in (bbox[0], bbox[2]) for y in (bbox[1], bbox[3])]
+        xs, ys = [c[0] * PT_PER_MM for c in corners], [c[1] * PT_PER_MM for c in corners]
+        return min(xs), min(ys), max(xs), max(ys)
+
+
+def _placed(blocks: list[Block], data: bytes, where: _Placement) -> list[Block]:
+    """OCR blocks with their boxes moved from the picture's pixels to the page (points). Where the
+    picture's size cannot be read from its header the boxes are dropped, never left in pixels."""
+    from extractors.embedded import pixel_size
+
+    try:
+        w, h = pixel_size(data)
+    except Exception:  # noqa: BLE001 - PIL raises many kinds for bytes it cannot read
+        w = h = 0
+
+    def box(b: tuple[float, float, float, float] | None) -> tuple[float, float, float, float] | None:
+        return where.page_box(b, w, h) if b is not None and w > 0 and h > 0 else None
+
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Table):
+            out.append(replace(block, bbox=box(block.bbox),
+                               cells=tuple(replace(c, bbox=box(c.bbox)) for c in block.cells)))
+        else:
+            out.append(replace(block, bbox=box(block.bbox)))
     return out
 
 
@@ -255,7 +297,7 @@ def extract_ofd(data: bytes, source: str, read_picture: PageReader = _ocr_pictur
         content = _xml(archive, normpath(join(dirname(doc_path), loc)))
         glyphs: list[Glyph] = []
         lines: list[dict] = []
-        pictures: list[tuple[float, str]] = []  # (area, resource id)
+        pictures: list[tuple[float, str, _Placement]] = []  # (area, resource id, where)
         for obj in content.iter():
             kind = _local(obj.tag)
             if kind == "TextObject":
@@ -264,15 +306,17 @@ def extract_ofd(data: bytes, source: str, read_picture: PageReader = _ocr_pictur
                 lines += _segments(obj)
             elif kind == "ImageObject" and obj.get("ResourceID"):
                 b = _Box.parse(obj.get("Boundary"))
-                pictures.append((b.w * b.h, obj.get("ResourceID", "")))
+                pictures.append((b.w * b.h, obj.get("ResourceID", ""), _Placement(b, _ctm(obj))))
         w, h = width * PT_PER_MM, height * PT_PER_MM
         heights.append(h)
         if pictures and not any(g.text.strip() for g in glyphs):
             media = _media(archive, doc_path, doc) if media is None else media
-            path = media.get(max(pictures)[1])
+            _, rid, where = max(pictures, key=lambda p: p[0])
+            path = media.get(rid)
             if path is None or path not in archive.namelist():
                 raise ExtractionError(f"not a readable OFD: the picture on page {number} is missing")
-            items.append(tuple(read_picture(archive.read(path), number)))
+            picture = archive.read(path)
+            items.append(tuple(_placed(read_picture(picture, number), picture, where)))
             scanned += 1
             continue
         _, page_items = layout_page(EdgePage(w, h), glyphs, ruling_edges(lines, [], []), number, h)

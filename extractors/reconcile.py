@@ -27,6 +27,7 @@ from itertools import pairwise
 from typing import Literal
 
 from extractors.arrange import untranspose
+from extractors.copies import Disagreement, Reading, compare, kept_first
 from extractors.corroborate import OCR_DOUBT_PREFIX, annotate, correct_ocr
 from extractors.glued import split_glued
 from extractors.infer import infer_missing
@@ -272,7 +273,9 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         if n % w == 0:
             for k in range(0, n, w):
                 chunk = tuple(vals[k : k + w])
-                if any(t.kind == "num" for t in chunk):
+                # a row of blanks between rows of numbers is a row printed empty (表四's 复议后起诉 with
+                # no cases): kept, so that the rows are placed by their count
+                if any(t.kind == "num" for t in chunk) or n > w:
                     groups.append(Group(table, chunk, pos, weak=weak if k == 0 else None))
 
     for i, line in enumerate(lines):
@@ -414,6 +417,7 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
         # the gaps between consecutive anchors, in stream order and template order
         bounds = [(-1, -1)] + [(g.position, index[g.strong.row_id]) for g in anchors if g.strong]
         bounds.append((10**9, len(order)))
+        left: list[tuple[list[Group], str]] = []
         for (p0, r0), (p1, r1) in pairwise(bounds):
             orphans = [g for g in mine if id(g) not in anchor_ids and p0 < g.position < p1 and not g.strong]
             rows = order[r0 + 1 : r1]
@@ -421,13 +425,40 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
                 continue
             filled = _fill_gap(orphans, rows, template, t.id)
             if filled is None:
-                notes.append(f"{t.id}: {len(orphans)} unlabelled rows of numbers between "
+                left.append((orphans, (f"{t.id}: {len(orphans)} unlabelled rows of numbers between "
                              f"{order[r0] if r0 >= 0 else 'start'} and {order[r1] if r1 < len(order) else 'end'} "
-                             f"could not be placed ({len(rows)} template rows there)")
+                             f"could not be placed ({len(rows)} template rows there)")))
                 continue
             assigned.extend(filled)
         assigned.extend(duplicates)
+        # rows of a second printing (a picture's copy) that lost their labels: placed between that
+        # printing's own labelled rows, as duplicates, so that they are compared with the kept reading
+        placed = _fill_copy([g for orphans, _ in left for g in orphans], [d.group for d in duplicates],
+                            anchors, index, order, template, t.id)
+        assigned.extend(placed)
+        done = {id(a.group) for a in placed}
+        notes.extend(note for orphans, note in left if not all(id(g) in done for g in orphans))
     return assigned, notes
+
+
+def _fill_copy(orphans: list[Group], copy: list[Group], anchors: list[Group], index: dict[str, int],
+               order: list[str], template: Template, table_id: str) -> list[Assigned]:
+    """Orphans placed in the gaps between the labelled rows of a second printing of the table (the
+    rows `_duplicates` found), taken as that printing's rows: each becomes a duplicate of its row."""
+    chain = _monotonic(copy, index)
+    if not orphans or not chain:
+        return []
+    first, last = chain[0].position, chain[-1].position
+    # the second printing lies between the first printing's rows around it
+    low = max((g.position for g in anchors if g.position < first), default=-1)
+    high = min((g.position for g in anchors if g.position > last), default=10**9)
+    bounds = [(low, -1)] + [(g.position, index[g.strong.row_id]) for g in chain if g.strong] + [(high, len(order))]
+    out: list[Assigned] = []
+    for (p0, r0), (p1, r1) in pairwise(bounds):
+        gap = [g for g in orphans if p0 < g.position < p1]
+        filled = _fill_gap(gap, order[r0 + 1 : r1], template, table_id) if gap else None
+        out.extend(Assigned(a.table_id, a.row_id, a.group, "duplicate") for a in filled or ())
+    return out
 
 
 def _duplicates(labelled: list[Group], anchors: list[Group]) -> list[Assigned]:
@@ -440,14 +471,17 @@ def _duplicates(labelled: list[Group], anchors: list[Group]) -> list[Assigned]:
 
 
 def _monotonic(anchors: list[Group], index: dict[str, int]) -> list[Group]:
-    """The longest run of anchors whose rows ascend in template order (stream order kept)."""
+    """The longest run of anchors whose rows ascend in template order (stream order kept). Of runs
+    equally long, the one spanning the fewest lines: where a table is printed twice (a picture's copy
+    beside the text) that is one printing, not the first rows of one and the last of the other,
+    which would leave the unlabelled rows of both with no gap to fill."""
     best: list[list[Group]] = []
     for g in anchors:
         r = index[g.strong.row_id] if g.strong else -1
         chain = max((c for c in best if c and index[c[-1].strong.row_id] < r),  # type: ignore[union-attr]
-                    key=len, default=[])
+                    key=lambda c: (len(c), c[0].position), default=[])
         best.append(chain + [g])
-    return max(best, key=len, default=[])
+    return max(best, key=lambda c: (len(c), c[0].position - c[-1].position), default=[])
 
 
 def _fill_gap(orphans: list[Group], rows: list[str], template: Template, table_id: str) -> list[Assigned] | None:
@@ -469,31 +503,79 @@ def _fill_gap(orphans: list[Group], rows: list[str], template: Template, table_i
 # 4. facts
 
 
+def _is_text(group: Group) -> bool:
+    """A row read from text (a text layer, HTML, DOCX), not by OCR of a picture."""
+    return all(t.confidence is None for t in group.values if t.kind == "num")
+
+
+def _keep_text_first(assigned: list[Assigned]) -> list[Assigned]:
+    """Each row printed more than once with its kept printing as the one facts_of reads first (the
+    first text printing, else the first: extractors/copies.py), the others as its duplicates."""
+    rows: dict[tuple[str, str], list[int]] = {}
+    for i, a in enumerate(assigned):
+        if not a.group.cols:
+            rows.setdefault((a.table_id, a.row_id), []).append(i)
+    out = list(assigned)
+    for at in rows.values():
+        if len(at) < 2:
+            continue
+        printings = kept_first([assigned[i] for i in at], [_is_text(assigned[i].group) for i in at])
+        if printings[0] is assigned[at[0]]:
+            continue
+        hows = [assigned[i].how for i in at]
+        for i, a, how in zip(at, printings, hows, strict=True):
+            out[i] = Assigned(a.table_id, a.row_id, a.group, how)
+    return out
+
+
+@dataclass(frozen=True)
+class Read:
+    """What facts_of makes of the assigned rows."""
+
+    facts: list[Fact]
+    doubts: list[tuple[str, str]]
+    copies: list[Disagreement]  # cells printed more than once that disagree
+    copied_rows: int  # rows printed more than once
+
+
 def facts_of(assigned: list[Assigned], template: Template, method: str,
-             amount_unit: str | None = None) -> tuple[list[Fact], list[tuple[str, str]]]:
+             amount_unit: str | None = None) -> Read:
     """Facts of the assigned rows and the doubts on them; `amount_unit` is the unit the document's
     fee column header names."""
     facts: dict[str, Fact] = {}
+    kept: dict[str, Reading] = {}  # the kept printing of every cell of a row printed more than once
     doubts: list[tuple[str, str]] = []
+    copies: list[Disagreement] = []
+    copied: set[tuple[str, str]] = set()
     confusable = confusable_score(template)
-    for a in assigned:
+    for a in _keep_text_first(assigned):
         table = template.table(a.table_id)
         cols = a.group.cols or table.row_cols(a.row_id)
         pairs = list(zip(cols, a.group.values))
         if a.group.partial:
             pairs = [(cols[0], a.group.values[0]), (cols[-1], a.group.values[-1])]
+
+        def reading(tok: Token, col: str, row: str = a.row_id) -> Reading:
+            unit = table.unit(row, col)  # noqa: B023 - used at once, within this iteration
+            value = (to_template_unit(tok.text, tok.value, unit, amount_unit)[0]
+                     if tok.kind == "num" and tok.value is not None else None)
+            return Reading(tok.text if value is not None else "", value, "ocr" if tok.confidence is not None
+                           else method, tok.page, tok.confidence)
+
         # a row printed twice is compared cell by cell, blanks included: 5 against blank differs
         if a.how == "duplicate":
+            copied.add((a.table_id, a.row_id))
             for col, tok in pairs:
                 cell_id = f"{a.table_id}.{a.row_id}.{col}"
-                first = facts.get(cell_id)
-                now = (to_template_unit(tok.text, tok.value, table.unit(a.row_id, col), amount_unit)[0]
-                       if tok.kind == "num" and tok.value is not None else None)
-                if (first.value if first else None) != now:
-                    doubts.append((cell_id, (f"printed twice: {first.raw_text if first else 'blank'} and "
-                                            f"{tok.text if tok.kind == 'num' else 'blank'}")))
+                d = compare(cell_id, kept.get(cell_id, Reading("", None, method)), reading(tok, col),
+                            DOUBT_CONFIDENCE)
+                if d is not None:
+                    copies.append(d)
+                    if d.doubted:
+                        doubts.append((cell_id, d.detail()))
             continue
         for col, tok in pairs:
+            kept.setdefault(f"{a.table_id}.{a.row_id}.{col}", reading(tok, col))
             if tok.kind != "num" or tok.value is None:
                 continue
             value, unit_doubt = to_template_unit(tok.text, tok.value, table.unit(a.row_id, col), amount_unit)
@@ -514,7 +596,7 @@ def facts_of(assigned: list[Assigned], template: Template, method: str,
                                              f"no better than another row's label scores ({confusable:.2f})")))
             if tok.confidence is not None and tok.confidence < DOUBT_CONFIDENCE:
                 doubts.append((fact.cell_id, f"{OCR_DOUBT_PREFIX} {tok.confidence:.2f} for {tok.text!r}"))
-    return list(facts.values()), doubts
+    return Read(list(facts.values()), doubts, copies, len(copied))
 
 
 def reconcile(doc: Document, template: Template | None = None) -> Report:
@@ -536,7 +618,8 @@ def reconcile(doc: Document, template: Template | None = None) -> Report:
         lines = linearize(turned)
     groups = find_groups(lines, template)
     assigned, notes = align(groups, template)
-    facts, doubts = facts_of(assigned, template, doc.method, header_unit([ln.label for ln in lines]))
+    read = facts_of(assigned, template, doc.method, header_unit([ln.label for ln in lines]))
+    facts, doubts = read.facts, read.doubts
     # rows whose cells' digits ran together (prose sentences aside): split back by the rules
     split, unsplit = split_glued([(" ".join(t.text for t in ln.tokens), ln.tokens[0].page, ln.tokens[0].bbox)
                                   for ln in lines if "。" not in ln.label], template, facts)
@@ -551,7 +634,8 @@ def reconcile(doc: Document, template: Template | None = None) -> Report:
     facts.sort(key=lambda f: order.get(f.cell_id, len(order)))
     tables = tuple(t.id for t in template.tables if any(f.table_id == t.id for f in facts))
     return Report(agency, year, tuple(facts), tables, tuple(notes), tuple(doubts), tuple(prose), template.version,
-                  tuple(str(u) for u in unsplit), len({(f.table_id, f.row_id) for f in split}))
+                  tuple(str(u) for u in unsplit), len({(f.table_id, f.row_id) for f in split}),
+                  tuple(d.record() for d in read.copies), read.copied_rows)
 
 
 def _line_text(line: Line) -> str:

@@ -58,6 +58,10 @@ class Report:
     # runs of glued digits left unsplit, with why (extractors/glued.py); empty when none or all split
     unsplit: tuple[str, ...] = ()
     split_rows: int = 0  # template rows split back into cells from glued digits (method 'split')
+    # cells of rows printed more than once whose printings disagree (extractors/copies.py), and how
+    # many rows were printed more than once
+    copies: tuple[str, ...] = ()
+    copied_rows: int = 0
 
     def values(self) -> dict[str, float]:
         return {f.cell_id: f.value for f in self.facts if f.method != "inferred"}

@@ -23,6 +23,7 @@ from extractors.embedded import (
     MAX_IMAGES,
     EmbeddedImage,
     decode_data_uri,
+    looks_printed,
     page_like,
     read_images,
     readable_size,
@@ -172,7 +173,76 @@ def test_where_the_text_holds_tables_of_figures_only_page_like_pictures_are_read
     images, data = pictures((1600, 900), (1241, 1754))
     read = read_images([figures_table(12)], images, "doc", data.get, fake_ocr(calls))
     assert calls == ["doc#image2"]
-    assert any("not shaped like pages" in w for w in read.warnings)
+    assert any("not shaped like pages nor look printed" in w for w in read.warnings)
+
+
+def printed_table(width: int, height: int) -> bytes:
+    """A ruled table with text in its cells, black on white, as a screenshot of a Word table."""
+    from PIL import ImageDraw, ImageFont
+
+    img = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 20, index=2)
+    for y in range(10, height - 10, 40):
+        draw.line((10, y, width - 10, y), fill="black", width=2)
+        draw.text((20, y + 8), "行政许可　3231　第二十条第（五）项", font=font, fill="black")
+    for x in (10, width // 3, width - 10):
+        draw.line((x, 10, x, height - 10), fill="black", width=2)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def photo(width: int, height: int, seed: int = 3) -> bytes:
+    """A colourful picture with texture: a stand-in for a photo of a meeting or a building."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    base = np.zeros((height, width, 3), np.float64)
+    base[..., 0] = np.linspace(40, 220, width)[None, :]
+    base[..., 1] = np.linspace(180, 60, height)[:, None]
+    base[..., 2] = 90
+    pixels = np.clip(base + rng.normal(0, 25, base.shape), 0, 255).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(pixels, "RGB").save(buf, format="JPEG", quality=80)
+    return buf.getvalue()
+
+
+def banner(width: int, height: int) -> bytes:
+    from PIL import ImageDraw, ImageFont
+
+    img = Image.new("RGB", (width, height), (180, 0, 0))
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 60, index=2)
+    ImageDraw.Draw(img).text((40, 40), "学习贯彻党的二十大精神", font=font, fill="white")
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_a_table_cut_out_alone_looks_printed_a_photo_a_banner_and_a_blank_do_not():
+    assert looks_printed(printed_table(1200, 600))
+    assert not looks_printed(photo(1600, 900))
+    assert not looks_printed(banner(1920, 400))
+    assert not looks_printed(png(1600, 900))  # white, no ink
+
+
+def test_beside_tables_of_figures_a_wide_picture_of_a_table_is_read_a_photo_is_not():
+    calls: list[str] = []
+    images = [EmbeddedImage(1, "table", "table"), EmbeddedImage(1, "photo", "photo")]
+    data = {"table": printed_table(1400, 700), "photo": photo(1600, 900)}
+    read = read_images([figures_table(12)], images, "doc", data.get, fake_ocr(calls))
+    assert calls == ["doc#image1"]
+    assert any(w.startswith("1 image(s) not read") and "nor look printed" in w for w in read.warnings)
+
+
+def test_a_small_screenshot_of_a_table_is_read_a_small_photo_is_not():
+    # 表二 cut out at 96 dpi is about 600 x 400 pixels: below the size a page needs, but it looks printed
+    calls: list[str] = []
+    images = [EmbeddedImage(1, "table", "table"), EmbeddedImage(1, "photo", "photo")]
+    data = {"table": printed_table(640, 400), "photo": photo(640, 400)}
+    read = read_images([Paragraph("正文")], images, "doc", data.get, fake_ocr(calls))
+    assert calls == ["doc#image1"]
+    assert any(w.startswith("1 image(s) not read (too small") for w in read.warnings)
 
 
 def test_a_contact_table_with_a_few_numbers_does_not_count_as_tables_of_figures():

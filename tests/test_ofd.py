@@ -77,6 +77,40 @@ def test_a_ctm_scales_and_moves_an_objects_coordinates():
     assert round(glyphs[0].bottom / PT_PER_MM, 3) == round(24 + 4 * 0.12, 3)
 
 
+@pytest.mark.parametrize("placed", [None, (15.0, 40.0, 180.0, 120.0)], ids=["whole-page", "part-of-page"])
+def test_ocr_boxes_of_a_picture_page_are_page_coordinates_in_points_as_glyphs_are(placed):
+    import sys
+
+    from PIL import Image
+
+    sys.path.insert(0, str(FOLDER.parent))
+    from gen_ofd import PAGE_H, PAGE_W, picture_ofd
+
+    from extractors.model import Cell, Paragraph
+
+    buf = io.BytesIO()
+    Image.new("L", (600, 400), 255).save(buf, format="PNG")
+
+    def read(picture: bytes, number: int) -> list:
+        # boxes in the picture's pixels, as ocr.image gives them
+        return [Table((Cell(0, 0, "7", page=number, bbox=(60.0, 40.0, 120.0, 80.0), confidence=0.9),),
+                      page=number, bbox=(0.0, 0.0, 600.0, 400.0)),
+                Paragraph("正文", number, (300.0, 200.0, 600.0, 400.0))]
+
+    doc = extract_ofd(picture_ofd([buf.getvalue()], placed=placed), "scan.ofd", read_picture=read)
+    x, y, w, h = placed or (0.0, 0.0, PAGE_W, PAGE_H)
+
+    def pt(px: float, py: float) -> tuple[float, float]:  # picture pixel -> page point
+        return (round((x + px / 600 * w) * PT_PER_MM, 3), round((y + py / 400 * h) * PT_PER_MM, 3))
+
+    table, para = doc.blocks
+    assert isinstance(table, Table) and isinstance(para, Paragraph)
+    assert tuple(round(v, 3) for v in table.cells[0].bbox) == (*pt(60, 40), *pt(120, 80))
+    assert tuple(round(v, 3) for v in table.bbox) == (*pt(0, 0), *pt(600, 400))
+    assert tuple(round(v, 3) for v in para.bbox) == (*pt(300, 200), *pt(600, 400))
+    assert (table.cells[0].page, table.cells[0].confidence) == (1, 0.9)
+
+
 def test_a_page_that_is_only_a_picture_is_read_by_ocr_on_its_page():
     import sys
 
