@@ -5,13 +5,19 @@ printed rule break caught, recall at least today's."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 from scan_corpus import DocScore, score_set
 
 FOLDER = Path(__file__).parent / "fixtures" / "scan"
-GOLD = json.loads((FOLDER / "gold.json").read_text("utf-8"))["documents"]
+ALL = json.loads((FOLDER / "gold.json").read_text("utf-8"))["documents"]
+# In CI one document of each input kind (an outline-text PDF, an image-only PDF turned 180° under a
+# grey seal, TIFF, a 长图 JPEG, PNG): the other image-only PDFs are the same path as the rough scan
+# corpus's, which CI samples too. NIANBAO_SCAN_CORPUS=full reads every one.
+CI = {"o01_town_2022.pdf", "s06_county_2023.pdf", "s07_county_2024.tif", "s08_county_2024.jpg", "s09_town_2021.png"}
+GOLD = ALL if os.environ.get("NIANBAO_SCAN_CORPUS") == "full" else {k: v for k, v in ALL.items() if k in CI}
 # today's figures: every document complete but s06 (a seal inked darker than the print on a grey scan
 # turned 180°): 169/200, rows under the seal missing, none wrong unwarned (179/200 two versions ago,
 # 172/200 before the seal was refitted at full resolution and left unfaded when darker than the print)
