@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from contextvars import copy_context
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -50,9 +50,11 @@ from extractors.errors import ExtractionError
 from extractors.model import Document
 from extractors.report import Check, Report
 from extractors.template import load_template
+from flows import follow
 from flows.fetch import read
 from flows.parallel import Cancelled, TimedOut, WorkerPool, preload
 from flows.pipeline import (
+    PageMeta,
     Processed,
     check_report,
     extract_document,
@@ -65,7 +67,7 @@ from flows.pipeline import (
 )
 from flows.settings import DEFAULT_TIMEOUT_S, default_workers, worker_memory_mb
 from flows.writer import Writer
-from warehouse.load import doc_id_of
+from warehouse.load import doc_id_of, store_original
 
 T = TypeVar("T")
 TASK_RUNS = ("document", "step", "none")
@@ -144,11 +146,11 @@ def _read_by_steps(data: bytes, source: str, runner: Runner) -> Processed:
     return guarded(data, source, fmt, read)
 
 
-def _read_at_once(data: bytes, source: str, runner: Runner) -> Processed:
+def _read_at_once(data: bytes, source: str, runner: Runner, page: PageMeta | None = None) -> Processed:
     """All four reading steps in one worker call (pipeline.process: the Document never travels
     back); only a time limit or a dead worker is left to record here."""
     try:
-        return runner.run(process_bundled, data, source)
+        return runner.run(process_bundled, data, source, page)
     except ExtractionError as e:
         return failed(source, data, str(e), detect_format(data, source))
 
@@ -163,10 +165,17 @@ def _one(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: float 
     if not force and writer.is_done(doc_id, source):
         return skipped(source, doc_id)
     runner = Runner(pool, timeout_s or None)
+    processed = _read_by_steps(data, source, runner) if by_steps else _read_at_once(data, source, runner)
+    if follow.wanted(processed):
+        # a page whose report is framed or attached: the fetch stage goes on to it (flows/follow.py)
+        followed = follow.follow(processed, data, source, lambda d, s, page: _read_at_once(d, s, runner, page))
+        processed, data = followed.processed, followed.data
+        if followed.page_data is not None:
+            page_path = store_original(followed.page_data, writer.db, doc_id_of(followed.page_data), ".html")
+            processed = replace(processed, loaded=replace(processed.loaded, page_path=page_path))
     if by_steps:
-        processed = _read_by_steps(data, source, runner)
         return load_task(_q(processed), _q(data), source, _q(writer))  # type: ignore[no-any-return]
-    return writer.load(_read_at_once(data, source, runner), data)
+    return writer.load(processed, data)
 
 
 @task(name="document", task_run_name="{source}", **_TASK)

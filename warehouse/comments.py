@@ -12,13 +12,20 @@ COLUMN = {
     "source": "来源: the path or URL the document was read from, as given",
     "agency": "发布机关: the publishing body as printed in the report's title",
     "year": "报告年度: the year the report covers",
-    "status": "ok | no_template_tables (not a report) | failed (could not be read; see error)",
+    "status": "ok | no_template_tables (not a report) | old_format (before 2019) | behind_link (a page whose report "
+              "sits behind a link or in a frame that could not be followed; see error) | failed (could not be read; "
+              "see error)",
     "format": "what the bytes are: pdf, html, docx, text, image",
     "method": "how the text was obtained: text, ocr, html, docx (facts: inferred, ocr_corrected, split too)",
     "pages": "pages in the document",
     "n_facts": "template cells read from the document (inferred cells not counted)",
     "n_failed_checks": "checks that failed, doubted cells included, missing_cells not",
-    "error": "why the document could not be read (status failed)",
+    "error": "why the document could not be read (status failed), or which link or frame holding the report "
+             "could not be followed and why (behind_link)",
+    "followed_url": "the iframe or attachment the web page at source led to, whose bytes this document is "
+                    "(NULL: source is the file itself)",
+    "page_path": "the stored copy of the web page that led to followed_url (its title and metadata box name the "
+                 "agency and year where the report's own title does not)",
     "original_path": "the stored copy of the bytes, for reprocessing",
     "size_bytes": "size of the document in bytes",
     "pipeline_version": "the nianbao pipeline version that wrote the row",

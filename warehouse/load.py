@@ -26,13 +26,17 @@ class Loaded:
 
     doc_id: str
     source: str
-    status: str  # ok | no_template_tables | old_format | failed
+    status: str  # ok | no_template_tables | old_format | behind_link | failed
     format: str | None = None
     method: str | None = None
     pages: int | None = None
     error: str | None = None
     original_path: str | None = None
     size_bytes: int | None = None
+    # a report reached through a web page (`source`): the iframe or attachment its bytes came from,
+    # and the stored copy of the page, whose title and metadata box reprocessing reads again
+    followed_url: str | None = None
+    page_path: str | None = None
 
 
 def doc_id_of(data: bytes) -> str:
@@ -106,11 +110,12 @@ def load(con: duckdb.DuckDBPyConnection, doc: Loaded, report: Report | None, che
                 con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.doc_id])
         con.execute(
             "INSERT INTO documents (doc_id, source, agency, year, status, format, method, pages, n_facts,"
-            " n_failed_checks, error, original_path, size_bytes, pipeline_version, template_version)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " n_failed_checks, error, original_path, size_bytes, pipeline_version, template_version, followed_url,"
+            " page_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [doc.doc_id, doc.source, report.agency if report else None, report.year if report else None,
              doc.status, doc.format, doc.method, doc.pages, sum(f.method != "inferred" for f in facts), failed, doc.error,
-             doc.original_path, doc.size_bytes, PIPELINE_VERSION, report.template_version if report else None],
+             doc.original_path, doc.size_bytes, PIPELINE_VERSION, report.template_version if report else None,
+             doc.followed_url, doc.page_path],
         )
         insert_rows(con, "facts", [
             [doc.doc_id, f.table_id, f.row_id, f.col_id, f.value, f.method, f.raw_text, f.page,
