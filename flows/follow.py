@@ -227,9 +227,9 @@ class Getter:
     per host with a pause between two, the size limit; one client for a page's targets), files
     beside a saved page from disk."""
 
-    def __init__(self, delay: float = FOLLOW_DELAY, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, delay: float | None = None, max_bytes: int = MAX_BYTES) -> None:
         self.policy = Policy(max_bytes=max_bytes)
-        self.delay = delay
+        self.delay = FOLLOW_DELAY if delay is None else delay
         self._client: httpx.Client | None = None
         self._gate: _Polite | None = None
 

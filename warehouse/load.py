@@ -34,7 +34,8 @@ class Loaded:
     original_path: str | None = None
     size_bytes: int | None = None
     # a report reached through a web page (`source`): the iframe or attachment its bytes came from,
-    # and the stored copy of the page, whose title and metadata box reprocessing reads again
+    # and the stored copy of the page (named by its doc_id, store_original), whose title and
+    # metadata box reprocessing reads again
     followed_url: str | None = None
     page_path: str | None = None
 
@@ -108,6 +109,13 @@ def load(con: duckdb.DuckDBPyConnection, doc: Loaded, report: Report | None, che
         if old is not None:
             for table in ("regions", "facts", "checks", "prose_facts", "documents"):
                 con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.doc_id])
+        # the page that led to this report, loaded before as itself (behind_link, or by a version
+        # that did not follow it): the report replaces it, so one source is one document
+        page_id = Path(doc.page_path).stem if doc.page_path else None
+        if page_id and page_id != doc.doc_id and con.execute(
+                "SELECT 1 FROM documents WHERE doc_id = ? AND source = ?", [page_id, doc.source]).fetchone():
+            for table in ("regions", "facts", "checks", "prose_facts", "documents"):
+                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [page_id])
         con.execute(
             "INSERT INTO documents (doc_id, source, agency, year, status, format, method, pages, n_facts,"
             " n_failed_checks, error, original_path, size_bytes, pipeline_version, template_version, followed_url,"

@@ -1,0 +1,228 @@
+"""Reports published behind a portal page: framed (an HTML page, a PDF, a PDF viewer) or attached
+(附件：XX年度报告.docx, 下载附件), as tests/fixtures/portal/linked.py serves them.
+
+`nianbao ingest ARTICLE_URL` follows the page to its report and loads the report (its own bytes,
+the page's URL as source, the followed URL recorded, the page's agency and year where the report's
+title names none); `nianbao crawl` loads the same reports; a page whose report cannot be reached
+is loaded as `behind_link` with the target named and why, saved pages included."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import follow
+from flows.cli import main
+from flows.crawl_config import CrawlSettings
+from flows.crawl_engine import crawl
+from flows.flows import run_batch
+from tests.fixtures.portal.linked import LISTING, Case, build
+from tests.fixtures.portal.portal import Resource, Server
+from tests.goldcheck import flagged
+
+SITE, CASES = build()
+REPORTS = [c for c in CASES if c.gold]
+FAST = CrawlSettings(delay=0.0, timeout=2.0, retries=0, backoff=0.0)
+
+
+def _ingest(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = main(["ingest", *args, "--workers", "0"])
+    return rc, out.getvalue(), err.getvalue()
+
+
+def _rows(db: str, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(db, read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def _doc(db: str, source: str) -> dict:
+    cols = ["doc_id", "status", "agency", "year", "error", "followed_url", "original_path", "page_path", "format"]
+    rows = _rows(db, f"SELECT {', '.join(cols)} FROM documents WHERE source = ?", [source])
+    assert len(rows) == 1, rows  # one source, one document
+    return dict(zip(cols, rows[0], strict=True))
+
+
+def _score(db: str, doc_id: str, gold: dict) -> tuple[float, list[str], list[str]]:
+    """recall, silent wrong cells and invented cells, as ../shared/tools/score.py counts them."""
+    got = {f"{t}.{r}.{c}": v for t, r, c, v in _rows(
+        db, "SELECT table_id, row_id, col_id, value FROM facts WHERE doc_id = ? AND method <> 'inferred'", [doc_id])}
+    failed = {r for (r,) in _rows(db, "SELECT rule_id FROM checks WHERE doc_id = ? AND NOT passed", [doc_id])}
+    cells = gold["cells"]
+    right = sum(1 for k, v in cells.items() if k in got and abs(got[k] - float(v)) < 1e-6)
+    wrong = [k for k, v in cells.items() if k in got and abs(got[k] - float(v)) >= 1e-6]
+    return (right / len(cells), [k for k in wrong if not flagged(failed, k)],
+            [k for k in got if k in set(gold["missing"])])
+
+
+def _bytes(path: str) -> bytes:
+    res = SITE.resources[path.split("?")[0]]
+    return res.body
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_pause() -> Iterator[None]:
+    """The test server needs no pause between two requests (flows.follow.FOLLOW_DELAY)."""
+    mp = pytest.MonkeyPatch()
+    mp.setattr(follow, "FOLLOW_DELAY", 0.0)
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def ingested(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Every article's URL given to `nianbao ingest` in one command."""
+    db = str(tmp_path_factory.mktemp("linked") / "w.duckdb")
+    SITE.requests.clear()
+    with Server(SITE) as base:
+        rc, out, err = _ingest(*[base + c.article for c in CASES], "--db", db)
+        requested = {r.path.split("?")[0] for r in SITE.requests}
+    return {"db": db, "base": base, "rc": rc, "out": out, "err": err, "requested": requested}
+
+
+@pytest.mark.parametrize("case", REPORTS, ids=[c.article.rsplit("/", 1)[1] for c in REPORTS])
+def test_an_article_url_leads_to_its_report(ingested: dict, case: Case) -> None:
+    db, base = ingested["db"], ingested["base"]
+    assert case.gold is not None and case.target is not None
+    doc = _doc(db, base + case.article)
+    assert (doc["status"], doc["followed_url"]) == ("ok", base + case.target), case.note
+    assert (doc["agency"], doc["year"]) == (case.gold["agency"], case.gold["year"])
+    recall, silent, invented = _score(db, doc["doc_id"], case.gold)
+    assert recall >= 0.995 and not silent and not invented, (recall, silent, invented)
+
+
+@pytest.mark.parametrize("case", REPORTS[:3], ids=[c.article.rsplit("/", 1)[1] for c in REPORTS[:3]])
+def test_the_report_is_stored_as_itself_and_the_page_beside_it(ingested: dict, case: Case) -> None:
+    assert case.target is not None
+    doc = _doc(ingested["db"], ingested["base"] + case.article)
+    report = _bytes(case.target)
+    assert doc["doc_id"] == hashlib.sha256(report).hexdigest()
+    assert Path(doc["original_path"]).read_bytes() == report
+    assert Path(doc["page_path"]).read_bytes() == _bytes(case.article)
+
+
+def test_a_summary_line_says_where_the_report_was_read_from(ingested: dict) -> None:
+    base = ingested["base"]
+    line = next(ln for ln in ingested["out"].splitlines() if ln.startswith(base + "/gkml/nb/a02_iframe_pdf.html:"))
+    assert line.startswith(f"{base}/gkml/nb/a02_iframe_pdf.html: ok, 郯城县住房和城乡建设局 2023, 200 cells read")
+    assert line.endswith(f"(read from {base}/files/2024/p05.pdf)")
+
+
+def test_interpretations_diagrams_viewers_and_frames_too_deep_are_never_requested(ingested: dict) -> None:
+    assert not ingested["requested"] & SITE.never
+    assert "/files/2023/P020230115.pdf" in ingested["requested"]
+
+
+def test_a_report_behind_a_missing_attachment_is_named_with_why(ingested: dict) -> None:
+    db, base = ingested["db"], ingested["base"]
+    doc = _doc(db, base + "/gkml/nb/a09_broken_link.html")
+    assert doc["status"] == "behind_link"
+    assert f"({base}/files/2024/P020240301_404.pdf): HTTP 404" in doc["error"]
+    # nothing lost: the page is loaded as itself, with the agency and year it names
+    assert doc["doc_id"] == hashlib.sha256(_bytes("/gkml/nb/a09_broken_link.html")).hexdigest()
+    assert (doc["agency"], doc["year"], doc["format"]) == ("示范县水利局", 2023, "html")
+    # one line on stdout, named on stderr, and the command says something was not processed
+    assert f"{base}/gkml/nb/a09_broken_link.html: behind_link, the report is behind" in ingested["out"]
+    assert f"nianbao: {base}/gkml/nb/a09_broken_link.html: the report is behind" in ingested["err"]
+    assert ingested["rc"] == 1
+
+
+def test_frames_deeper_than_two_levels_are_named_not_followed(ingested: dict) -> None:
+    doc = _doc(ingested["db"], ingested["base"] + "/gkml/nb/a08_three_frames_deep.html")
+    assert doc["status"] == "behind_link"
+    assert "/files/2025/p17.pdf, deeper than followed (2 levels)" in doc["error"]
+
+
+def test_once_the_attachment_is_there_the_report_replaces_the_page(prefect_api: str, tmp_path: Path) -> None:
+    case = next(c for c in CASES if c.article.endswith("a09_broken_link.html"))
+    site = replace(SITE, resources=dict(SITE.resources), requests=[])
+    db = str(tmp_path / "w.duckdb")
+    with Server(site) as base:
+        rc, _, _ = _ingest(base + case.article, "--db", db)
+        assert rc == 1 and _doc(db, base + case.article)["status"] == "behind_link"
+        site.resources["/files/2024/P020240301_404.pdf"] = Resource(_bytes("/files/2024/p05.pdf"), "application/pdf")
+        rc, _out, err = _ingest(base + case.article, "--db", db)
+    assert rc == 0, err
+    doc = _doc(db, base + case.article)  # one row: the report took the page's place
+    assert (doc["status"], doc["followed_url"]) == ("ok", base + "/files/2024/P020240301_404.pdf")
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    db = str(tmp_path_factory.mktemp("linked-crawl") / "w.duckdb")
+    site = replace(SITE, resources=dict(SITE.resources), requests=[])
+    with Server(site) as base:
+        outcome = crawl([base + LISTING], db, FAST, portal="linked")
+    return {"db": db, "base": base, "outcome": outcome, "requested": {r.path.split("?")[0] for r in site.requests}}
+
+
+@pytest.mark.parametrize("case", REPORTS, ids=[c.article.rsplit("/", 1)[1] for c in REPORTS])
+def test_a_crawl_loads_every_framed_and_attached_report(crawled: dict, case: Case) -> None:
+    db, base = crawled["db"], crawled["base"]
+    assert case.gold is not None and case.target is not None
+    doc = _doc(db, base + case.target)
+    assert doc["status"] == "ok"
+    assert (doc["agency"], doc["year"]) == (case.gold["agency"], case.gold["year"])
+    assert Path(doc["page_path"]).read_bytes() == _bytes(case.article)
+    recall, silent, invented = _score(db, doc["doc_id"], case.gold)
+    assert recall >= 0.995 and not silent and not invented, (recall, silent, invented)
+    [(referrer,)] = _rows(db, "SELECT referrer FROM crawl_log WHERE url = ? AND hash = ?", [base + case.target,
+                                                                                           doc["doc_id"]])
+    assert referrer.startswith(base + "/gkml/nb/")
+
+
+def test_a_crawl_requests_no_interpretation_and_logs_what_it_could_not_follow(crawled: dict) -> None:
+    db, base = crawled["db"], crawled["base"]
+    assert not crawled["requested"] & SITE.never
+    failed = dict(_rows(db, "SELECT url, error FROM crawl_log WHERE status = 'failed'"))
+    assert failed[base + "/files/2024/P020240301_404.pdf"] == "HTTP 404"
+    assert "deeper than followed" in failed[base + "/gkml/nb/content/frame08b.html"]
+    assert not _rows(db, "SELECT source FROM documents WHERE status = 'failed'")
+
+
+# --- saved pages --------------------------------------------------------------------------------
+
+
+def _saved(folder: Path, name: str, content: str, files: dict[str, bytes] | None = None) -> str:
+    from tests.fixtures.portal.linked import article
+
+    page = folder / name
+    page.write_bytes(article("示范县交通运输局2023年政府信息公开工作年度报告", "示范县交通运输局", 2023, content))
+    for rel, data in (files or {}).items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data)
+    return str(page)
+
+
+def test_a_saved_page_is_followed_to_the_report_saved_beside_it(tmp_path: Path) -> None:
+    case = next(c for c in CASES if c.article.endswith("a02_iframe_pdf.html"))
+    assert case.gold is not None
+    page = _saved(tmp_path, "报告.html", '<iframe src="报告_files/P020.pdf"></iframe>',
+                  {"报告_files/P020.pdf": _bytes("/files/2024/p05.pdf")})
+    [p] = run_batch([page], str(tmp_path / "w.duckdb"), workers=0)
+    assert (p.loaded.status, p.loaded.followed_url) == ("ok", str(tmp_path / "报告_files" / "P020.pdf"))
+    assert p.report is not None and p.report.values() == {k: float(v) for k, v in case.gold["cells"].items()}
+
+
+@pytest.mark.parametrize(("content", "named"), [
+    ('<iframe src="content/report.html"></iframe>', "iframe {folder}/content/report.html: no such file beside the saved page"),
+    ('<p>附件：<a href="/files/2024/P020.pdf">2023年度报告.pdf</a></p>',
+     "link '2023年度报告.pdf' (/files/2024/P020.pdf): not beside the saved page"),
+    ('<p><a href="http://www.example.gov.cn/files/P020.pdf">下载附件</a></p>',
+     "link '下载附件' (http://www.example.gov.cn/files/P020.pdf): a saved page's web address is not fetched"),
+])
+def test_a_saved_page_whose_report_is_not_beside_it_says_so(tmp_path: Path, content: str, named: str) -> None:
+    page = _saved(tmp_path, "page.html", content)
+    [p] = run_batch([page], str(tmp_path / "w.duckdb"), workers=0)
+    assert p.loaded.status == "behind_link"
+    assert p.loaded.error is not None and named.format(folder=tmp_path) in p.loaded.error
+    assert p.summary() == f"{page}: behind_link, {p.loaded.error}"
+    assert (p.report.agency, p.report.year) == ("示范县交通运输局", 2023) if p.report else False
