@@ -226,3 +226,51 @@ def test_a_saved_page_whose_report_is_not_beside_it_says_so(tmp_path: Path, cont
     assert p.loaded.error is not None and named.format(folder=tmp_path) in p.loaded.error
     assert p.summary() == f"{page}: behind_link, {p.loaded.error}"
     assert (p.report.agency, p.report.year) == ("示范县交通运输局", 2023) if p.report else False
+
+
+# --- reprocessing ---------------------------------------------------------------------------------
+
+
+def test_reprocessing_a_followed_report_reads_it_with_its_pages_agency_again(prefect_api: str, tmp_path: Path) -> None:
+    from flows.reprocess import reprocess
+
+    case = next(c for c in CASES if c.article.endswith("a10_untitled_docx.html"))
+    assert case.gold is not None
+    db = str(tmp_path / "w.duckdb")
+    with Server(replace(SITE, requests=[])) as base:
+        assert _ingest(base + case.article, "--db", db)[0] == 0
+        before = _doc(db, base + case.article)
+        [outcome] = reprocess(db, "all")
+    assert outcome.processed is not None
+    after = _doc(db, base + case.article)
+    assert after == before
+    assert (after["agency"], after["year"]) == (case.gold["agency"], case.gold["year"])
+
+
+def test_reprocessing_a_page_an_earlier_version_left_unfollowed_loads_its_report(prefect_api: str,
+                                                                                  tmp_path: Path) -> None:
+    from extractors.template import load_template
+    from flows.pipeline import process
+    from flows.reprocess import reprocess
+    from warehouse.load import connect, load, store_original
+
+    case = next(c for c in CASES if c.article.endswith("a05_docx_link.html"))
+    assert case.gold is not None and case.target is not None
+    db = str(tmp_path / "w.duckdb")
+    page = _bytes(case.article)
+    with Server(replace(SITE, requests=[])) as base:
+        # what a version that did not follow pages loaded: the page itself, no_template_tables
+        seen = process(page, base + case.article, load_template())
+        assert seen.loaded.status == "no_template_tables"
+        con = connect(db, load_template())
+        load(con, replace(seen.loaded, original_path=store_original(page, db, seen.loaded.doc_id, ".html")),
+             seen.report, seen.checks)
+        con.close()
+        [outcome] = reprocess(db, "all")
+    assert outcome.processed is not None and outcome.processed.loaded.status == "ok"
+    doc = _doc(db, base + case.article)  # one row: the report in the page's place
+    assert (doc["followed_url"], doc["agency"]) == (base + case.target, case.gold["agency"])
+    assert Path(doc["page_path"]).read_bytes() == page
+    assert Path(doc["original_path"]).read_bytes() == _bytes(case.target)
+    recall, silent, invented = _score(db, doc["doc_id"], case.gold)
+    assert recall >= 0.995 and not silent and not invented
