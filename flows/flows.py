@@ -150,7 +150,8 @@ def _read_at_once(data: bytes, source: str, runner: Runner, page: PageMeta | Non
     """All four reading steps in one worker call (pipeline.process: the Document never travels
     back); only a time limit or a dead worker is left to record here."""
     try:
-        return runner.run(process_bundled, data, source, page)
+        args = (data, source) if page is None else (data, source, page)  # page: a followed document's
+        return runner.run(process_bundled, *args)
     except ExtractionError as e:
         return failed(source, data, str(e), detect_format(data, source))
 
