@@ -274,3 +274,35 @@ def test_reprocessing_a_page_an_earlier_version_left_unfollowed_loads_its_report
     assert Path(doc["original_path"]).read_bytes() == _bytes(case.target)
     recall, silent, invented = _score(db, doc["doc_id"], case.gold)
     assert recall >= 0.995 and not silent and not invented
+
+
+# --- which targets, and whose agency ------------------------------------------------------------
+
+
+def test_frames_are_followed_on_the_pages_own_site_only() -> None:
+    page = (b"<iframe src='http://xxgk.shifan.gov.cn/nb/r.html'></iframe>"
+            b"<iframe src='https://player.video.example.com/embed/3'></iframe>"
+            b"<iframe src='https://docs.example.com/view/nb.pdf'></iframe>")
+    targets = follow.targets_of(page, "http://www.shifan.gov.cn/art/1.html")
+    assert [(t.url, t.refused) for t in targets] == [
+        ("http://xxgk.shifan.gov.cn/nb/r.html", None),  # another host of the same site
+        ("https://docs.example.com/view/nb.pdf", "a frame on another site is not followed")]  # the player: not named
+
+
+def test_attachments_titled_as_the_report_are_tried_before_bare_ones() -> None:
+    page = ("<a href='/f/1.pdf'>下载附件.pdf</a><a href='/f/2.doc'>附件2：政府信息公开申请表.doc</a>"
+            "<a href='/f/3.pdf'>示范县2023年政府信息公开工作年度报告.pdf</a>").encode()
+    assert [t.url for t in follow.targets_of(page, "http://www.shifan.gov.cn/art/1.html")] == [
+        "http://www.shifan.gov.cn/f/3.pdf", "http://www.shifan.gov.cn/f/1.pdf"]
+
+
+@pytest.mark.parametrize(("found", "page", "expected"), [
+    (("甲县人民政府", 2023, "title"), ("乙县人民政府", 2024), ("甲县人民政府", 2023, "title")),  # its own title wins
+    ((None, 2024, "frequent"), ("乙县人民政府", 2023), ("乙县人民政府", 2023, "page")),
+    ((None, 2023, "period"), ("乙县人民政府", 2024), ("乙县人民政府", 2023, "period")),  # the period it states wins
+    (("丙局", 2022, "published"), (None, 2023), ("丙局", 2023, "page")),
+])
+def test_the_pages_agency_and_year_fill_only_what_the_reports_title_leaves_open(found, page, expected) -> None:
+    from extractors.metadata import with_page
+
+    assert with_page(*found, page) == expected
