@@ -133,6 +133,7 @@ def test_a_report_behind_a_missing_attachment_is_named_with_why(ingested: dict) 
     assert f"{base}/gkml/nb/a09_broken_link.html: behind_link, the report is behind" in ingested["out"]
     assert f"nianbao: {base}/gkml/nb/a09_broken_link.html: the report is behind" in ingested["err"]
     assert ingested["rc"] == 1
+    assert _rows(db, "SELECT sum(behind_link) FROM coverage") == [(2,)]  # a08 and a09
 
 
 def test_frames_deeper_than_two_levels_are_named_not_followed(ingested: dict) -> None:

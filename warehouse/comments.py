@@ -112,7 +112,9 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
                  {"agency": "the body's names as printed, joined with ' / '",
                   "ok": "documents read as reports", "no_template_tables": "documents that are not reports",
                   "old_format": "reports from before 2019 (neither template format): prose figures only",
-                  "failed": "documents that could not be read", "failed_sources": "sources of the failed documents"}),
+                  "failed": "documents that could not be read", "failed_sources": "sources of the failed documents",
+                  "behind_link": "web pages whose report is framed or linked but could not be reached (documents.error "
+                                 "names it)"}),
     "coverage_years": ("Per body: the years it published, the first and last, and the years missing between",
                        {"agency": "the body's names as printed, joined with ' / '",
                         "hosts": "hosts its reports came from", "years": "years with a report read",

@@ -89,7 +89,8 @@ SELECT host, province, city, county, agency_key,
     count(*) FILTER (WHERE status = 'old_format') AS old_format,
     count(*) FILTER (WHERE status = 'failed') AS failed,
     list(source ORDER BY source) FILTER (WHERE status = 'failed') AS failed_sources,
-    list(source ORDER BY source) AS sources
+    list(source ORDER BY source) AS sources,
+    count(*) FILTER (WHERE status = 'behind_link') AS behind_link
 FROM reports
 GROUP BY host, province, city, county, agency_key, year
 """
