@@ -287,7 +287,7 @@ class _Crawler:
         from extractors.detect import detect_format
 
         if detect_format(data, url) == "zip":
-            self._unzip(data, url)
+            self._unzip(data, url, page)
             self._log(row)
             return
         processed = self._process(data, url, page.meta if page else None)
@@ -306,7 +306,7 @@ class _Crawler:
             processed = replace(processed, loaded=replace(processed.loaded, page_path=page.path))
         self._load(processed, data, row, replaced=known.hash if known else None)
 
-    def _unzip(self, data: bytes, url: str) -> None:
+    def _unzip(self, data: bytes, url: str, page: _PageOf | None = None) -> None:
         from flows.crawl_zip import unpack
 
         # The archive's unpacked total may be ten files at the per-file limit.
@@ -324,8 +324,10 @@ class _Crawler:
             if before is not None and before.hash == row.hash:
                 self._log(replace(row, status=crawl_log.UNCHANGED, doc_status=before.doc_status))
                 continue
-            self._load(self._process(member.data, source), member.data, row,
-                       replaced=before.hash if before else None)
+            processed = self._process(member.data, source, page.meta if page else None)
+            if page is not None:
+                processed = replace(processed, loaded=replace(processed.loaded, page_path=page.path))
+            self._load(processed, member.data, row, replaced=before.hash if before else None)
         for gone in earlier.values():
             crawl_log.retire_document(self.con, gone.hash, gone.url)
             self._log(LogRow(gone.url, crawl_log.REMOVED, "member", url, hash=gone.hash))

@@ -169,8 +169,16 @@ def _one(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: float 
     processed = _read_by_steps(data, source, runner) if by_steps else _read_at_once(data, source, runner)
     if follow.wanted(processed):
         # a page whose report is framed or attached: the fetch stage goes on to it (flows/follow.py)
-        followed = follow.follow(processed, data, source, lambda d, s, page: _read_at_once(d, s, runner, page))
+        def read_followed(d: bytes, s: str, page: PageMeta | None) -> Processed:
+            if not force and writer.is_done(doc_id_of(d), source):
+                return skipped(source, doc_id_of(d))
+            return _read_at_once(d, s, runner, page)
+
+        followed = follow.follow(processed, data, source, read_followed, content_type=inp.content_type,
+                                 final_url=inp.final_url)
         processed, data = followed.processed, followed.data
+        if processed.loaded.status == "skipped":
+            return processed
         if followed.page_data is not None:
             page_path = store_original(followed.page_data, writer.db, doc_id_of(followed.page_data), ".html")
             processed = replace(processed, loaded=replace(processed.loaded, page_path=page_path))

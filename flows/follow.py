@@ -166,9 +166,12 @@ class _Walk:
         if got.data is None:
             self._miss(t, got.error or "nothing came back")
             return None
-        p = self.read(got.data, t.url, self.meta)
-        p = replace(p, loaded=replace(p.loaded, source=self.page_source, followed_url=t.url))
-        if p.report is not None and p.report.facts:
+        from extractors.detect import detect_format
+
+        if detect_format(got.data, t.url) == "zip":
+            return self._unzip(t, got.data)
+        p = self._read(got.data, t.url)
+        if _found(p):
             return p, got.data
         inner = targets_of(got.data, t.url, got.content_type) if p.loaded.format == "html" else []
         if inner and depth >= MAX_DEPTH:
@@ -188,19 +191,44 @@ class _Walk:
         self.notes.append(f"{t.named()}: {p.loaded.status}")
         return None
 
+    def _read(self, data: bytes, url: str) -> Processed:
+        p = self.read(data, url, self.meta)
+        return replace(p, loaded=replace(p.loaded, source=self.page_source, followed_url=url))
+
+    def _unzip(self, t: Target, data: bytes) -> tuple[Processed, bytes] | None:
+        """An attached archive (年报.zip): the first of its files that is the report, named URL#path."""
+        from flows.crawl_zip import unpack
+
+        unpacked = unpack(data, max_member_bytes=MAX_BYTES, max_total_bytes=2 * MAX_BYTES)
+        for member in unpacked.members:
+            p = self._read(member.data, f"{t.url}#{member.name}")
+            if _found(p):
+                return p, member.data
+        self.notes.append(f"{t.named()}: a ZIP of {len(unpacked.members)} files, none of them a report"
+                          + (f" ({'; '.join(unpacked.errors[:3])})" if unpacked.errors else ""))
+        return None
+
     def _miss(self, t: Target, why: str) -> None:
         self.unreached = True
         self.notes.append(f"{t.named()}: {why}")
 
 
+def _found(p: Processed) -> bool:
+    """The report: template facts read, or the same bytes already loaded from this page (skipped)."""
+    return (p.report is not None and bool(p.report.facts)) or p.loaded.status == "skipped"
+
+
 def follow(page: Processed, data: bytes, source: str, read: Reader, *, content_type: str | None = None,
-           get: Callable[[str], Got] | None = None) -> Followed:
+           final_url: str | None = None, get: Callable[[str], Got] | None = None) -> Followed:
     """The report a page read as no report leads to (see the module's text); `read` runs the
-    pipeline on a followed document's bytes, given its address and the page's agency and year."""
+    pipeline on a followed document's bytes, given its address and the page's agency and year (it
+    may answer `skipped` for bytes already loaded from this page). `final_url`: where the page's
+    URL redirected to, the base of its relative links."""
     from flows.pipeline import BEHIND_LINK
+
     if not wanted(page):
         return Followed(page, data)
-    targets = targets_of(data, source, content_type)
+    targets = targets_of(data, final_url or source, content_type)
     if not targets:
         return Followed(page, data)
     own = Getter() if get is None else None
