@@ -5,7 +5,8 @@ a PDF, a PDF viewer given the file) or attached below a line of text (附件：X
 When the page read as no report (no template facts), `follow` fetches what the page frames (on the
 page's own site) and the attachments that plausibly are the report (flows.crawl_links' judgement:
 a 解读 or 图解 is not the report, nor 附件2：申请表), report titles first, reads each through the
-pipeline and keeps the first that yields template facts. A framed page that holds no report is
+pipeline and keeps the first that yields template facts (an attached ZIP: its first file that does,
+`URL#path`). A framed page that holds no report is
 followed one level further (an iframe inside an iframe, or the 下载附件 link on the framed page),
 never more; at most `MAX_TARGETS` targets per page, each within the fetch size limit.
 
