@@ -139,7 +139,7 @@ def _local(t: Target, folder: Path) -> Target:
         return replace(t, refused="a saved page's web address is not fetched (ingest the page's URL instead)")
     path = Path(url2pathname(unquote(parts.path)))
     if not path.resolve().is_relative_to(folder):
-        return replace(t, url=str(path), refused="not beside the saved page")
+        return replace(t, url=str(path), refused="not a file beside the saved page (ingest the page's URL to fetch it)")
     return replace(t, url=str(path))
 
 
@@ -245,7 +245,7 @@ def follow(page: Processed, data: bytes, source: str, read: Reader, *, content_t
     if walk.other is not None:
         return Followed(walk.other[0], walk.other[1], data)
     if walk.unreached:
-        why = "the report is behind what could not be followed: " + "; ".join(walk.notes)
+        why = "the report is behind a link or frame that could not be followed: " + "; ".join(walk.notes)
         return Followed(replace(page, loaded=replace(page.loaded, status=BEHIND_LINK, error=why)), data)
     note = "no report in what the page frames or links: " + "; ".join(walk.notes)
     return Followed(replace(page, loaded=replace(page.loaded, error=page.loaded.error or note)), data)

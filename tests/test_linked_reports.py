@@ -230,7 +230,7 @@ def test_a_saved_page_is_followed_to_the_report_saved_beside_it(tmp_path: Path) 
 @pytest.mark.parametrize(("content", "named"), [
     ('<iframe src="content/report.html"></iframe>', "iframe {folder}/content/report.html: no such file beside the saved page"),
     ('<p>附件：<a href="/files/2024/P020.pdf">2023年度报告.pdf</a></p>',
-     "link '2023年度报告.pdf' (/files/2024/P020.pdf): not beside the saved page"),
+     "link '2023年度报告.pdf' (/files/2024/P020.pdf): not a file beside the saved page"),
     ('<p><a href="http://www.example.gov.cn/files/P020.pdf">下载附件</a></p>',
      "link '下载附件' (http://www.example.gov.cn/files/P020.pdf): a saved page's web address is not fetched"),
 ])
