@@ -8,7 +8,8 @@ a 解读 or 图解 is not the report, nor 附件2：申请表), report titles fi
 pipeline and keeps the first that yields template facts (an attached ZIP: its first file that does,
 `URL#path`). A framed page that holds no report is
 followed one level further (an iframe inside an iframe, or the 下载附件 link on the framed page),
-never more; at most `MAX_TARGETS` targets per page, each within the fetch size limit.
+never more; at most `MAX_TARGETS` targets per page and `MAX_FETCHES` requests in all, each within
+the fetch size limit.
 
 What is loaded then is the followed document (its own bytes, doc_id and stored original), with
 `source` still the page as given, `followed_url` the iframe or attachment read, and the page's
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 MAX_TARGETS = 4  # frames and attachments tried per page
 MAX_DEPTH = 2  # the page's own targets, and once more those of a framed page that holds no report
+MAX_FETCHES = 8  # requests for one page's report, all levels together
 FOLLOW_DELAY = 1.0  # seconds between two requests to one host
 # Sites whose registrable name takes three labels: www.xx.gov.cn and xxgk.xx.gov.cn are one site.
 _SECOND_LEVEL = frozenset({"gov", "com", "org", "net", "edu", "ac"})
@@ -111,9 +113,10 @@ def report_targets(page: Page, page_url: str) -> list[Target]:
     frames = [t for t in frames if t.refused is None or extension(t.url)]  # other sites' widgets: not named
     links = [link for link in page.links if is_report_attachment(link)]
     links.sort(key=lambda link: not is_report_title(link.text))
-    out = frames + [Target(link.url, "link", link.text) for link in links]
-    seen: set[str] = set()
-    return [t for t in out if not (t.url in seen or seen.add(t.url))]  # type: ignore[func-returns-value]
+    out: dict[str, Target] = {}
+    for t in frames + [Target(link.url, "link", link.text) for link in links]:
+        out.setdefault(t.url, t)  # a file both framed and linked: tried once, as framed
+    return list(out.values())
 
 
 def same_site(a: str, b: str) -> bool:
@@ -154,6 +157,7 @@ class _Walk:
     seen: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     unreached: bool = False
+    fetches: int = 0
     other: tuple[Processed, bytes] | None = None  # a document read but holding no template facts
 
     def reach(self, t: Target, depth: int) -> tuple[Processed, bytes] | None:
@@ -163,6 +167,10 @@ class _Walk:
         if t.refused:
             self._miss(t, t.refused)
             return None
+        if self.fetches >= MAX_FETCHES:
+            self._miss(t, f"not fetched: {MAX_FETCHES} requests for this page's report already made")
+            return None
+        self.fetches += 1
         got = self.get(t.url)
         if got.data is None:
             self._miss(t, got.error or "nothing came back")
@@ -233,7 +241,9 @@ def follow(page: Processed, data: bytes, source: str, read: Reader, *, content_t
     if not targets:
         return Followed(page, data)
     own = Getter() if get is None else None
-    walk = _Walk(source, page_meta(page), read, get or own or Getter(), {source})
+    walk = _Walk(source, page_meta(page), read, get or own or Getter(), {source, final_url or source})
+    if not is_url(source):
+        walk.seen.add(str(Path(source).resolve()))
     try:
         for t in targets:
             found = walk.reach(t, 1)

@@ -321,3 +321,24 @@ def test_the_pages_agency_and_year_fill_only_what_the_reports_title_leaves_open(
     from extractors.metadata import with_page
 
     assert with_page(*found, page) == expected
+
+
+def test_a_page_of_many_frames_costs_a_bounded_number_of_requests() -> None:
+    from extractors.template import load_template
+    from flows.pipeline import process
+
+    frames = "<html><body>" + "".join(f"<iframe src='/f/{i}.html'></iframe>" for i in range(4)) + "</body></html>"
+    pages = {f"http://www.shifan.gov.cn/f/{i}.html": frames.replace("/f/", f"/f/{i}/").encode() for i in range(4)}
+    asked: list[str] = []
+
+    def get(url: str) -> follow.Got:
+        asked.append(url)
+        return follow.Got(pages.get(url, b"<p>empty</p>"), "text/html")
+
+    template = load_template()
+    page = process(frames.encode(), "http://www.shifan.gov.cn/art/1.html", template)
+    found = follow.follow(page, frames.encode(), "http://www.shifan.gov.cn/art/1.html",
+                          lambda d, s, meta: process(d, s, template, page=meta), get=get)
+    assert len(asked) == follow.MAX_FETCHES
+    assert found.processed.loaded.status == "behind_link"
+    assert "8 requests for this page's report already made" in (found.processed.loaded.error or "")
