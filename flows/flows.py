@@ -50,8 +50,7 @@ from extractors.errors import ExtractionError
 from extractors.model import Document
 from extractors.report import Check, Report
 from extractors.template import load_template
-from flows import follow
-from flows.fetch import read
+from flows.fetch import Input, read
 from flows.parallel import Cancelled, TimedOut, WorkerPool, preload
 from flows.pipeline import (
     PageMeta,
@@ -167,8 +166,23 @@ def _one(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: float 
         return skipped(source, doc_id)
     runner = Runner(pool, timeout_s or None)
     processed = _read_by_steps(data, source, runner) if by_steps else _read_at_once(data, source, runner)
+    if processed.loaded.format == "html":
+        processed, data = _follow(processed, data, inp, writer, runner, force)
+    if processed.loaded.status == "skipped":
+        return processed
+    if by_steps:
+        return load_task(_q(processed), _q(data), source, _q(writer))  # type: ignore[no-any-return]
+    return writer.load(processed, data)
+
+
+def _follow(processed: Processed, data: bytes, inp: Input, writer: Writer, runner: Runner,
+            force: bool) -> tuple[Processed, bytes]:
+    """A page whose report is framed or attached: the fetch stage goes on to it (flows/follow.py);
+    what to load, and its bytes."""
+    from flows import follow
+
+    source = inp.source
     if follow.wanted(processed):
-        # a page whose report is framed or attached: the fetch stage goes on to it (flows/follow.py)
         def read_followed(d: bytes, s: str, page: PageMeta | None) -> Processed:
             if not force and writer.is_done(doc_id_of(d), source):
                 return skipped(source, doc_id_of(d))
@@ -177,14 +191,10 @@ def _one(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: float 
         followed = follow.follow(processed, data, source, read_followed, content_type=inp.content_type,
                                  final_url=inp.final_url)
         processed, data = followed.processed, followed.data
-        if processed.loaded.status == "skipped":
-            return processed
-        if followed.page_data is not None:
+        if followed.page_data is not None and processed.loaded.status != "skipped":
             page_path = store_original(followed.page_data, writer.db, doc_id_of(followed.page_data), ".html")
             processed = replace(processed, loaded=replace(processed.loaded, page_path=page_path))
-    if by_steps:
-        return load_task(_q(processed), _q(data), source, _q(writer))  # type: ignore[no-any-return]
-    return writer.load(processed, data)
+    return processed, data
 
 
 @task(name="document", task_run_name="{source}", **_TASK)
