@@ -342,3 +342,14 @@ def test_a_page_of_many_frames_costs_a_bounded_number_of_requests() -> None:
     assert len(asked) == follow.MAX_FETCHES
     assert found.processed.loaded.status == "behind_link"
     assert "8 requests for this page's report already made" in (found.processed.loaded.error or "")
+
+
+def test_the_review_page_says_where_the_report_was_read_from(ingested: dict) -> None:
+    from extractors.template import load_template
+    from warehouse.inspect import build_page, find_document
+
+    base = ingested["base"]
+    with duckdb.connect(ingested["db"], read_only=True) as con:
+        doc_id = find_document(con, base + "/gkml/nb/a05_docx_link.html")
+        page = build_page(con, doc_id, load_template(), with_crops=False)
+    assert f"<dt>read from</dt><dd>{base}/files/2025/P020250120.docx</dd>" in page

@@ -54,7 +54,7 @@ SELECT d.doc_id, d.agency, d.year, d.status, d.source,
     r.province, r.province_code, r.city, r.city_code, r.county, r.county_code, r.town, r.adcode,
     r.status AS region_status, r.agency_key,
     d.format, d.method, d.pages, d.n_facts, d.n_failed_checks, d.error, d.original_path,
-    d.pipeline_version, d.ingested_at, d.template_version
+    d.pipeline_version, d.ingested_at, d.template_version, d.followed_url
 FROM documents d LEFT JOIN regions r USING (doc_id)
 """
 
