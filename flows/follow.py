@@ -32,7 +32,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from flows.crawl_links import Page, extension, is_report_attachment, is_report_title, parse_page
+from flows.crawl_links import (
+    ATTACHMENT_EXTENSIONS,
+    Page,
+    extension,
+    is_report_attachment,
+    is_report_title,
+    parse_page,
+)
 from flows.crawl_politeness import HostGate, origin_of
 from flows.fetch import MAX_BYTES, is_url
 from flows.http import Policy, fetch, make_client
@@ -105,18 +112,29 @@ def targets_of(data: bytes, source: str, content_type: str | None = None) -> lis
 
 
 def report_targets(page: Page, page_url: str) -> list[Target]:
-    """Frames first (on the page's own site: another site's frame is a widget or a player), then the
-    report attachments, those titled as a report before those that only say 附件 or 下载."""
+    """What may hold the page's report, surest first: files it frames (a PDF, a viewer's PDF), then
+    attachments titled as the report, then the pages it frames, then attachments that only say 附件
+    or 下载. Frames are taken on the page's own site only (another site's frame is a widget or a
+    player: named where it shows a file, else left out), so a page's widgets never crowd out its
+    report's link."""
     frames = [Target(url, "iframe") if same_site(url, page_url) else
               Target(url, "iframe", refused="a frame on another site is not followed")
               for url in page.frames if url != page_url]
-    frames = [t for t in frames if t.refused is None or extension(t.url)]  # other sites' widgets: not named
-    links = [link for link in page.links if is_report_attachment(link)]
-    links.sort(key=lambda link: not is_report_title(link.text))
+    frames = [t for t in frames if t.refused is None or _is_file(t.url)]
+    links = [Target(link.url, "link", link.text) for link in page.links if is_report_attachment(link)]
+    ranked = sorted(frames + links, key=lambda t: (
+        t.refused is not None,  # named where nothing else leads to the report
+        0 if t.via == "iframe" and _is_file(t.url) else 1 if t.via == "link" and is_report_title(t.text) else
+        2 if t.via == "iframe" else 3))
     out: dict[str, Target] = {}
-    for t in frames + [Target(link.url, "link", link.text) for link in links]:
+    for t in ranked:
         out.setdefault(t.url, t)  # a file both framed and linked: tried once, as framed
     return list(out.values())
+
+
+def _is_file(url: str) -> bool:
+    """A document file by its name (a PDF, a Word file...), not a web page."""
+    return extension(url) in ATTACHMENT_EXTENSIONS
 
 
 def same_site(a: str, b: str) -> bool:

@@ -304,6 +304,14 @@ def test_frames_are_followed_on_the_pages_own_site_only() -> None:
         ("https://docs.example.com/view/nb.pdf", "a frame on another site is not followed")]  # the player: not named
 
 
+def test_framed_files_and_titled_reports_come_before_framed_pages_and_bare_attachments() -> None:
+    page = ("<iframe src='/w/1.html'></iframe><iframe src='/w/2.html'></iframe><iframe src='/w/3.html'></iframe>"
+            "<iframe src='/w/4.html'></iframe><a href='/f/9.pdf'>附件</a>"
+            "<a href='/f/3.pdf'>示范县2023年政府信息公开工作年度报告.pdf</a><embed src='/f/r.pdf'>").encode()
+    assert [t.url.rsplit("/", 2)[1:] for t in follow.targets_of(page, "http://www.shifan.gov.cn/art/1.html")] == [
+        ["f", "r.pdf"], ["f", "3.pdf"], ["w", "1.html"], ["w", "2.html"]]
+
+
 def test_attachments_titled_as_the_report_are_tried_before_bare_ones() -> None:
     page = ("<a href='/f/1.pdf'>下载附件.pdf</a><a href='/f/2.doc'>附件2：政府信息公开申请表.doc</a>"
             "<a href='/f/3.pdf'>示范县2023年政府信息公开工作年度报告.pdf</a>").encode()
