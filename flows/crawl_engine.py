@@ -221,26 +221,43 @@ class _Crawler:
         known = self.known.get(url)
         r = self._get(url, known)
         if r.not_modified and known is not None:
-            self._log(_unchanged(known, url, referrer, "article", crawl_log.NOT_MODIFIED, r))
-            return self._followed(known.links, url), self._followed(known.pages, url)
+            links = known.links
+            if known.doc_status not in (None, "ok"):
+                # loaded as a page without a report (by a version that did not follow frames):
+                # what its stored copy frames or attaches now leads on, the page making way
+                links = self._stored_targets(known, url) or links
+            self._log(replace(_unchanged(known, url, referrer, "article", crawl_log.NOT_MODIFIED, r), links=links))
+            return self._followed(links, url), self._followed(known.pages, url)
         if not self._fetched_ok(r, url, referrer, "article"):
             return [], []
         data = r.data or b""
         digest = _sha256(data)
         page = parse_page(data, r.final_url, r.content_type)
-        # what the article frames (an iframe showing the report) and its report attachments
-        files = [t.url for t in report_targets(page, r.final_url)]
+        # what the article frames (an iframe showing the report) and its report attachments; an
+        # article holding the report itself leads only to its attachments (a frame beside the
+        # report is a video or a widget)
+        targets = report_targets(page, r.final_url)
+        attachments = [t.url for t in targets if t.via == "link"]
+        files = [t.url for t in targets]
         row = LogRow(url, crawl_log.FETCHED, "article", referrer, len(data), digest, etag=r.etag,
                      last_modified=r.last_modified, http_status=r.status, final_url=_moved(r),
                      content_type=r.content_type, links=tuple(files))
         if known is not None and known.hash == digest:
-            self._log(replace(row, status=crawl_log.UNCHANGED, doc_status=known.doc_status, pages=known.pages))
+            if known.doc_status == "ok":
+                files = attachments
+            elif known.doc_status is not None and files:
+                crawl_log.retire_document(self.con, known.hash, url)  # a page without its report: makes way
+            self._log(replace(row, status=crawl_log.UNCHANGED, doc_status=known.doc_status, pages=known.pages,
+                              links=tuple(files)))
             return self._followed(files, url), self._followed(known.pages, url)
         processed = self._process(data, url)
         # The report is inline when the page yields template facts. A page that only links the
         # report, or only lists report pages, is not a document of its own; a page with none of
         # these is loaded, so that its status shows in the warehouse.
         inline = processed.report is not None and bool(processed.report.facts)
+        if inline:
+            files = attachments
+            row = replace(row, links=tuple(files))
         pages: list[str] = []
         if not inline and not files:
             pages = list(dict.fromkeys(
@@ -257,6 +274,25 @@ class _Crawler:
 
                 self.pages[url] = _PageOf(page_meta(processed), store_original(data, self.db, digest, ".html"))
         return self._followed(files, url), self._followed(pages, url)
+
+    def _stored_targets(self, known: Known, url: str) -> tuple[str, ...]:
+        """What the stored copy of an article loaded as a page without a report frames or attaches;
+        where it leads anywhere, the page's document is retired (its report takes its place)."""
+        from pathlib import Path
+
+        row = self.con.execute("SELECT original_path FROM documents WHERE doc_id = ? AND source = ?",
+                               [known.hash, url]).fetchone()
+        if not row or not row[0]:
+            return ()
+        try:
+            data = Path(row[0]).read_bytes()
+        except OSError:
+            return ()
+        targets = tuple(t.url for t in report_targets(parse_page(data, url), url))
+        if targets:
+            self.pages[url] = _PageOf(page_meta(self._process(data, url)), row[0])
+            crawl_log.retire_document(self.con, known.hash, url)
+        return targets
 
     def _followed(self, urls: Iterable[str] | None, referrer: str) -> list[str]:
         return [u for u in urls or () if self._follow(u, referrer)]

@@ -361,3 +361,47 @@ def test_the_review_page_says_where_the_report_was_read_from(ingested: dict) -> 
         doc_id = find_document(con, base + "/gkml/nb/a05_docx_link.html")
         page = build_page(con, doc_id, load_template(), with_crops=False)
     assert f"<dt>read from</dt><dd>{base}/files/2025/P020250120.docx</dd>" in page
+
+
+# --- crawling: a report in the article itself, and a warehouse an earlier version crawled ---------
+
+
+def test_an_article_holding_its_report_is_the_report_and_its_frames_are_not_requested(tmp_path: Path) -> None:
+    from tests.fixtures.portal.portal import article_page, inline, listing_page, seed, site_of
+
+    text, gold = seed(0)
+    title = f"{gold['agency']}{gold['year']}年政府信息公开工作年度报告"
+    body = inline(text.decode("utf-8")) + '<iframe src="/video/player.html"></iframe>'
+    site = site_of({"/nb/index.html": Resource(listing_page([(title, "a.html")], ""), "text/html; charset=utf-8"),
+                    "/nb/a.html": Resource(article_page(title, body), "text/html; charset=utf-8"),
+                    "/video/player.html": Resource(b"<html><body>player</body></html>", "text/html")})
+    db = str(tmp_path / "w.duckdb")
+    with Server(site) as base:
+        crawl([base + "/nb/index.html"], db, FAST)
+    assert "/video/player.html" not in {r.path for r in site.requests}
+    assert _doc(db, base + "/nb/a.html")["status"] == "ok"
+
+
+def test_a_crawl_after_an_earlier_version_follows_the_frames_of_pages_it_loaded_as_no_report(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import flows.crawl_engine
+
+    case = next(c for c in CASES if c.article.endswith("a02_iframe_pdf.html"))
+    assert case.gold is not None and case.target is not None
+    db = str(tmp_path / "w.duckdb")
+    site = replace(SITE, resources=dict(SITE.resources), requests=[])
+    real = flows.crawl_engine.report_targets
+    with Server(site) as base:
+        # an earlier version: frames unknown, the article loaded as a page without a report
+        monkeypatch.setattr(flows.crawl_engine, "report_targets",
+                            lambda page, url: [t for t in real(page, url) if t.via == "link"])
+        crawl([base + LISTING], db, FAST)
+        assert _doc(db, base + case.article)["status"] == "no_template_tables"
+        monkeypatch.setattr(flows.crawl_engine, "report_targets", real)
+        crawl([base + LISTING], db, FAST)  # the article answers 304 now
+    assert not _rows(db, "SELECT 1 FROM documents WHERE source = ?", [base + case.article])
+    doc = _doc(db, base + case.target)
+    assert (doc["status"], doc["agency"], doc["year"]) == ("ok", case.gold["agency"], case.gold["year"])
+    [(status,)] = _rows(db, "SELECT status FROM crawl_log WHERE url = ? ORDER BY fetched_at DESC LIMIT 1",
+                        [base + case.article])
+    assert status == "not_modified"
