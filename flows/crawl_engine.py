@@ -10,7 +10,8 @@ else what it frames (an iframe showing the report, a PDF viewer's file) and its 
 (PDF, Word, WPS, images, text, ZIPs of these; a 解读 or 图解 is not the report), a framed page that
 holds no report leading once more to what it frames or attaches (flows/follow.py). Such a document
 takes the article's agency and year where its own title names neither (the article's title or
-metadata box; the article's stored copy is `documents.page_path`). Every URL dealt with gets a
+metadata box; the article's stored copy is `documents.page_path`). An article holding the report
+itself is not followed into its frames, only to its attachments. Every URL dealt with gets a
 row in `crawl_log` (warehouse/crawl_log.py). The source recorded for a document is its URL
 (`URL#path` for a file inside a ZIP).
 
@@ -20,6 +21,8 @@ a 304 or the same bytes again (sha256) means nothing is processed again, and an 
 attachment links are replayed from the log. An attachment already loaded from a server that sends
 no validators is not requested at all: portals publish a changed file under a new name. A crawl
 that was interrupted picks up where it stopped, since a URL's row is written only once it is done.
+An unchanged article that an earlier version loaded as a page without a report is looked at again
+from its stored copy: what it frames or attaches is followed, and the page makes way.
 
 Robust: a page or file that fails (404, timeout, 500, unreadable, too large) is logged and named in
 the outcome; the crawl goes on.
