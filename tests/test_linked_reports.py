@@ -388,17 +388,20 @@ def test_a_crawl_after_an_earlier_version_follows_the_frames_of_pages_it_loaded_
 
     case = next(c for c in CASES if c.article.endswith("a02_iframe_pdf.html"))
     assert case.gold is not None and case.target is not None
+    from tests.fixtures.portal.portal import listing_page, site_of
+
     db = str(tmp_path / "w.duckdb")
-    site = replace(SITE, resources=dict(SITE.resources), requests=[])
+    site = site_of({"/nb/index.html": Resource(listing_page([(case.title, case.article)], ""), "text/html"),
+                    case.article: SITE.resources[case.article], case.target: SITE.resources[case.target]})
     real = flows.crawl_engine.report_targets
     with Server(site) as base:
         # an earlier version: frames unknown, the article loaded as a page without a report
         monkeypatch.setattr(flows.crawl_engine, "report_targets",
                             lambda page, url: [t for t in real(page, url) if t.via == "link"])
-        crawl([base + LISTING], db, FAST)
+        crawl([base + "/nb/index.html"], db, FAST)
         assert _doc(db, base + case.article)["status"] == "no_template_tables"
         monkeypatch.setattr(flows.crawl_engine, "report_targets", real)
-        crawl([base + LISTING], db, FAST)  # the article answers 304 now
+        crawl([base + "/nb/index.html"], db, FAST)  # the article answers 304 now
     assert not _rows(db, "SELECT 1 FROM documents WHERE source = ?", [base + case.article])
     doc = _doc(db, base + case.target)
     assert (doc["status"], doc["agency"], doc["year"]) == ("ok", case.gold["agency"], case.gold["year"])
