@@ -86,6 +86,21 @@ def find_meta(lines: list[str]) -> tuple[str | None, int | None, str | None]:
     return (publisher, *_fallback_year("".join(head)[:3000], published - 1 if published else None))
 
 
+def with_page(agency: str | None, year: int | None, year_from: str | None,
+              page: tuple[str | None, int | None]) -> tuple[str | None, int | None, str | None]:
+    """Agency and year of a document shown or linked by a web page (an attachment, an iframe), where
+    its own title leaves them open: the page's (agency, year), from its title or its metadata box,
+    fill in what the document's title does not name. A document's own title wins; a statistical
+    period it states (自2023年1月1日起) wins over the page's year."""
+    if year_from == "title":
+        return agency, year, year_from
+    page_agency, page_year = page
+    agency = agency or page_agency
+    if page_year is not None and year_from != "period":
+        return agency, page_year, "page"
+    return agency, year, year_from
+
+
 def _clean_agency(raw: str) -> str | None:
     a = _FIELD.split(_PREFIX.sub("", raw))[-1]  # a metadata box's label glued before the name
     # a title like 关于XX2023年... or a preceding line glued on: keep the name's last clause

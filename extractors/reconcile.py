@@ -32,7 +32,7 @@ from extractors.corroborate import OCR_DOUBT_PREFIX, annotate, correct_ocr
 from extractors.glued import split_glued
 from extractors.infer import infer_missing
 from extractors.labels import Match, confusable_score, label_key, match_column, match_label
-from extractors.metadata import find_meta
+from extractors.metadata import find_meta, with_page
 from extractors.model import BBox, Cell, Document, Paragraph, Table
 from extractors.numbers import is_blank, normalize, parse_number, split_numbers
 from extractors.prose import prose_facts
@@ -599,11 +599,15 @@ def facts_of(assigned: list[Assigned], template: Template, method: str,
     return Read(list(facts.values()), doubts, copies, len(copied))
 
 
-def reconcile(doc: Document, template: Template | None = None) -> Report:
+def reconcile(doc: Document, template: Template | None = None,
+              page: tuple[str | None, int | None] | None = None) -> Report:
     """The template facts of a document, read with the template version it prints (`template`, when
-    given, is used only if it is that version)."""
+    given, is used only if it is that version). `page`: the agency and year of the web page that
+    linked or framed the document, for what its own title leaves open (metadata.with_page)."""
     lines = linearize(doc)
     agency, year, year_from = find_meta([_line_text(ln) for ln in lines[:40]])
+    if page is not None:
+        agency, year, year_from = with_page(agency, year, year_from, page)
     prose = prose_facts([(b.text, b.page) for b in doc.blocks if isinstance(b, Paragraph)])
     version = detect_version([ln.label for ln in lines if ln.label and not _is_prose(ln.label)], year)
     if version is None and agency is not None:

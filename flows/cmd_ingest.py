@@ -78,7 +78,7 @@ def ingest_here(args: argparse.Namespace, sources: list[str]) -> int:
     if args.dask is not None:
         return ingest_on_dask(args, sources)
     from flows.flows import ingest_batch, without_heartbeats
-    from flows.pipeline import Processed
+    from flows.pipeline import BEHIND_LINK, Processed
 
     bad: list[Processed] = []
     progress = None
@@ -94,7 +94,7 @@ def ingest_here(args: argparse.Namespace, sources: list[str]) -> int:
         if progress is not None:
             progress.advance(bar)
         print(p.summary(), flush=True)
-        if p.loaded.status == "failed":
+        if p.loaded.status in ("failed", BEHIND_LINK):  # a report not reached is a report not processed
             bad.append(p)
 
     try:

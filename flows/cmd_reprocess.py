@@ -29,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     import duckdb
 
     from flows.flows import without_heartbeats
+    from flows.pipeline import BEHIND_LINK
     from flows.reprocess import Outcome, reprocess, select
 
     try:
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     def done(o: Outcome) -> None:
         # one line per document as it is replaced, so a stopped run shows how far it got
         print(o.summary(), flush=True)
-        if o.processed is None or o.processed.loaded.status == "failed":
+        if o.processed is None or o.processed.loaded.status in ("failed", BEHIND_LINK):
             bad.append(o)
 
     with without_heartbeats():

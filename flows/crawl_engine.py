@@ -6,7 +6,12 @@ it that `nianbao crawl` runs and `nianbao serve` deploys on schedules.
 From each start URL the crawler follows the listing's pagination on the same host, opens the
 articles whose titles name an annual report (others are never requested), and ingests each report:
 the article page itself when the report is pasted into it (the HTML extractor finds the body),
-else its attachments (PDF, Word, WPS, images, text, ZIPs of these). Every URL dealt with gets a
+else what it frames (an iframe showing the report, a PDF viewer's file) and its report attachments
+(PDF, Word, WPS, images, text, ZIPs of these; a 解读 or 图解 is not the report), a framed page that
+holds no report leading once more to what it frames or attaches (flows/follow.py). Such a document
+takes the article's agency and year where its own title names neither (the article's title or
+metadata box; the article's stored copy is `documents.page_path`). An article holding the report
+itself is not followed into its frames, only to its attachments. Every URL dealt with gets a
 row in `crawl_log` (warehouse/crawl_log.py). The source recorded for a document is its URL
 (`URL#path` for a file inside a ZIP).
 
@@ -16,6 +21,8 @@ a 304 or the same bytes again (sha256) means nothing is processed again, and an 
 attachment links are replayed from the log. An attachment already loaded from a server that sends
 no validators is not requested at all: portals publish a changed file under a new name. A crawl
 that was interrupted picks up where it stopped, since a URL's row is written only once it is done.
+An unchanged article that an earlier version loaded as a page without a report is looked at again
+from its stored copy: what it frames or attaches is followed, and the page makes way.
 
 Robust: a page or file that fails (404, timeout, 500, unreadable, too large) is logged and named in
 the outcome; the crawl goes on.
@@ -32,8 +39,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from flows.crawl_config import CrawlSettings
-from flows.crawl_links import is_attachment, is_pagination, is_report_attachment, is_report_title, parse_page
+from flows.crawl_links import is_attachment, is_pagination, is_report_title, parse_page
 from flows.crawl_politeness import HostGate, host_of
+from flows.follow import MAX_DEPTH, page_meta, report_targets, targets_of
+from flows.follow import wanted as follow_wanted
 from flows.http import Response, fetch, make_client
 from warehouse import crawl_log
 from warehouse.crawl_log import Known, LogRow
@@ -43,12 +52,20 @@ if TYPE_CHECKING:
     import httpx
 
     from extractors.template import Template
-    from flows.pipeline import Processed
+    from flows.pipeline import PageMeta, Processed
     from warehouse.read_copy import Publisher
 
 # An article that only lists other reports (a year's index of departments' reports) leads to them;
 # they are not followed further than this, so "related reports" links cannot walk a whole site.
 _MAX_INDEX_DEPTH = 2
+
+
+@dataclass(frozen=True)
+class _PageOf:
+    """An article whose report is attached or framed: its agency and year, and its stored copy."""
+
+    meta: PageMeta | None
+    path: str
 
 
 @dataclass(frozen=True)
@@ -131,6 +148,9 @@ class _Crawler:
         self.failures: list[Failure] = []
         self.statuses: dict[str, int] = {}
         self.known: dict[str, Known] = {}
+        # article URL -> what its attachments and frames need of it: its agency and year, and its
+        # stored copy (flows/follow.py: a report's own title may name neither)
+        self.pages: dict[str, _PageOf] = {}
 
     def run(self, start_urls: list[str]) -> CrawlOutcome:
         self.known = crawl_log.known_urls(self.con)
@@ -142,7 +162,7 @@ class _Crawler:
             url, referrer, depth = queue.pop(0)
             files, pages = self._article(url, referrer)
             for link in files:
-                self._attachment(link, url)
+                self._attachment(link, url, self.pages.get(url))
             if depth < _MAX_INDEX_DEPTH:
                 queue.extend((page, url, depth + 1) for page in pages)
         for url, referrer in attachments:
@@ -204,25 +224,43 @@ class _Crawler:
         known = self.known.get(url)
         r = self._get(url, known)
         if r.not_modified and known is not None:
-            self._log(_unchanged(known, url, referrer, "article", crawl_log.NOT_MODIFIED, r))
-            return self._followed(known.links, url), self._followed(known.pages, url)
+            links = known.links
+            if known.doc_status not in (None, "ok"):
+                # loaded as a page without a report (by a version that did not follow frames):
+                # what its stored copy frames or attaches now leads on, the page making way
+                links = self._stored_targets(known, url) or links
+            self._log(replace(_unchanged(known, url, referrer, "article", crawl_log.NOT_MODIFIED, r), links=links))
+            return self._followed(links, url), self._followed(known.pages, url)
         if not self._fetched_ok(r, url, referrer, "article"):
             return [], []
         data = r.data or b""
         digest = _sha256(data)
         page = parse_page(data, r.final_url, r.content_type)
-        files = list(dict.fromkeys(link.url for link in page.links if is_report_attachment(link)))
+        # what the article frames (an iframe showing the report) and its report attachments; an
+        # article holding the report itself leads only to its attachments (a frame beside the
+        # report is a video or a widget)
+        targets = report_targets(page, r.final_url)
+        attachments = [t.url for t in targets if t.via == "link"]
+        files = [t.url for t in targets]
         row = LogRow(url, crawl_log.FETCHED, "article", referrer, len(data), digest, etag=r.etag,
                      last_modified=r.last_modified, http_status=r.status, final_url=_moved(r),
                      content_type=r.content_type, links=tuple(files))
         if known is not None and known.hash == digest:
-            self._log(replace(row, status=crawl_log.UNCHANGED, doc_status=known.doc_status, pages=known.pages))
+            if known.doc_status == "ok":
+                files = attachments
+            elif known.doc_status is not None and files:
+                crawl_log.retire_document(self.con, known.hash, url)  # a page without its report: makes way
+            self._log(replace(row, status=crawl_log.UNCHANGED, doc_status=known.doc_status, pages=known.pages,
+                              links=tuple(files)))
             return self._followed(files, url), self._followed(known.pages, url)
         processed = self._process(data, url)
         # The report is inline when the page yields template facts. A page that only links the
         # report, or only lists report pages, is not a document of its own; a page with none of
         # these is loaded, so that its status shows in the warehouse.
         inline = processed.report is not None and bool(processed.report.facts)
+        if inline:
+            files = attachments
+            row = replace(row, links=tuple(files))
         pages: list[str] = []
         if not inline and not files:
             pages = list(dict.fromkeys(
@@ -234,14 +272,39 @@ class _Crawler:
             self._load(processed, data, row, replaced=known.hash if known else None)
         else:
             self._log(row)
+            if files:
+                from warehouse.load import store_original
+
+                self.pages[url] = _PageOf(page_meta(processed), store_original(data, self.db, digest, ".html"))
         return self._followed(files, url), self._followed(pages, url)
+
+    def _stored_targets(self, known: Known, url: str) -> tuple[str, ...]:
+        """What the stored copy of an article loaded as a page without a report frames or attaches;
+        where it leads anywhere, the page's document is retired (its report takes its place)."""
+        from pathlib import Path
+
+        row = self.con.execute("SELECT original_path FROM documents WHERE doc_id = ? AND source = ?",
+                               [known.hash, url]).fetchone()
+        if not row or not row[0]:
+            return ()
+        try:
+            data = Path(row[0]).read_bytes()
+        except OSError:
+            return ()
+        targets = tuple(t.url for t in report_targets(parse_page(data, url), url))
+        if targets:
+            self.pages[url] = _PageOf(page_meta(self._process(data, url)), row[0])
+            crawl_log.retire_document(self.con, known.hash, url)
+        return targets
 
     def _followed(self, urls: Iterable[str] | None, referrer: str) -> list[str]:
         return [u for u in urls or () if self._follow(u, referrer)]
 
     # --- attachments -----------------------------------------------------------------------------
 
-    def _attachment(self, url: str, referrer: str) -> None:
+    def _attachment(self, url: str, referrer: str, page: _PageOf | None = None, depth: int = 1) -> None:
+        """Fetch and load one attachment or framed document of the article `referrer`. A framed page
+        holding no report leads once more to what it frames or attaches (follow.MAX_DEPTH)."""
         known = self.known.get(url)
         if known is not None and not (known.etag or known.last_modified):
             self._log(_unchanged(known, url, referrer, "attachment", crawl_log.KNOWN, None))
@@ -263,12 +326,26 @@ class _Crawler:
         from extractors.detect import detect_format
 
         if detect_format(data, url) == "zip":
-            self._unzip(data, url)
+            self._unzip(data, url, page)
             self._log(row)
-        else:
-            self._load(self._process(data, url), data, row, replaced=known.hash if known else None)
+            return
+        processed = self._process(data, url, page.meta if page else None)
+        inner = targets_of(data, r.final_url, r.content_type) if follow_wanted(processed) else []
+        if inner and depth < MAX_DEPTH:
+            self._log(replace(row, links=tuple(t.url for t in inner)))
+            for link in self._followed((t.url for t in inner), url):
+                self._attachment(link, url, page, depth + 1)
+            return
+        if inner:
+            self._fail(replace(row, status=crawl_log.FAILED, links=tuple(t.url for t in inner), error=(
+                f"a framed page with no report that frames or links {inner[0].url}, deeper than followed "
+                f"({MAX_DEPTH} levels)")))
+            return
+        if page is not None:
+            processed = replace(processed, loaded=replace(processed.loaded, page_path=page.path))
+        self._load(processed, data, row, replaced=known.hash if known else None)
 
-    def _unzip(self, data: bytes, url: str) -> None:
+    def _unzip(self, data: bytes, url: str, page: _PageOf | None = None) -> None:
         from flows.crawl_zip import unpack
 
         # The archive's unpacked total may be ten files at the per-file limit.
@@ -286,8 +363,10 @@ class _Crawler:
             if before is not None and before.hash == row.hash:
                 self._log(replace(row, status=crawl_log.UNCHANGED, doc_status=before.doc_status))
                 continue
-            self._load(self._process(member.data, source), member.data, row,
-                       replaced=before.hash if before else None)
+            processed = self._process(member.data, source, page.meta if page else None)
+            if page is not None:
+                processed = replace(processed, loaded=replace(processed.loaded, page_path=page.path))
+            self._load(processed, member.data, row, replaced=before.hash if before else None)
         for gone in earlier.values():
             crawl_log.retire_document(self.con, gone.hash, gone.url)
             self._log(LogRow(gone.url, crawl_log.REMOVED, "member", url, hash=gone.hash))
@@ -312,10 +391,10 @@ class _Crawler:
                               final_url=_moved(r), content_type=r.content_type))
         return False
 
-    def _process(self, data: bytes, source: str) -> Processed:
+    def _process(self, data: bytes, source: str, page: PageMeta | None = None) -> Processed:
         from flows.pipeline import process
 
-        return process(data, source, self.template, resolve=self._picture)
+        return process(data, source, self.template, resolve=self._picture, page=page)
 
     def _picture(self, url: str) -> bytes | None:
         """A picture an article shows (a report pasted in as images), fetched politely like the rest."""

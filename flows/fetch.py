@@ -15,6 +15,8 @@ class Input:
     source: str  # the path or URL as given (a folder's files: the folder joined with the file name)
     data: bytes | None
     error: str | None = None
+    final_url: str | None = None  # a URL's address after redirects (the base of the page's relative links)
+    content_type: str | None = None  # a URL's Content-Type header
 
 
 def is_url(arg: str) -> bool:

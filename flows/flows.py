@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from contextvars import copy_context
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -50,9 +50,10 @@ from extractors.errors import ExtractionError
 from extractors.model import Document
 from extractors.report import Check, Report
 from extractors.template import load_template
-from flows.fetch import read
+from flows.fetch import Input, read
 from flows.parallel import Cancelled, TimedOut, WorkerPool, preload
 from flows.pipeline import (
+    PageMeta,
     Processed,
     check_report,
     extract_document,
@@ -65,7 +66,7 @@ from flows.pipeline import (
 )
 from flows.settings import DEFAULT_TIMEOUT_S, default_workers, worker_memory_mb
 from flows.writer import Writer
-from warehouse.load import doc_id_of
+from warehouse.load import doc_id_of, store_original
 
 T = TypeVar("T")
 TASK_RUNS = ("document", "step", "none")
@@ -144,11 +145,12 @@ def _read_by_steps(data: bytes, source: str, runner: Runner) -> Processed:
     return guarded(data, source, fmt, read)
 
 
-def _read_at_once(data: bytes, source: str, runner: Runner) -> Processed:
+def _read_at_once(data: bytes, source: str, runner: Runner, page: PageMeta | None = None) -> Processed:
     """All four reading steps in one worker call (pipeline.process: the Document never travels
     back); only a time limit or a dead worker is left to record here."""
     try:
-        return runner.run(process_bundled, data, source)
+        args = (data, source) if page is None else (data, source, page)  # page: a followed document's
+        return runner.run(process_bundled, *args)
     except ExtractionError as e:
         return failed(source, data, str(e), detect_format(data, source))
 
@@ -163,10 +165,36 @@ def _one(source: str, writer: Writer, pool: WorkerPool | None, timeout_s: float 
     if not force and writer.is_done(doc_id, source):
         return skipped(source, doc_id)
     runner = Runner(pool, timeout_s or None)
+    processed = _read_by_steps(data, source, runner) if by_steps else _read_at_once(data, source, runner)
+    if processed.loaded.format == "html":
+        processed, data = _follow(processed, data, inp, writer, runner, force)
+    if processed.loaded.status == "skipped":
+        return processed
     if by_steps:
-        processed = _read_by_steps(data, source, runner)
         return load_task(_q(processed), _q(data), source, _q(writer))  # type: ignore[no-any-return]
-    return writer.load(_read_at_once(data, source, runner), data)
+    return writer.load(processed, data)
+
+
+def _follow(processed: Processed, data: bytes, inp: Input, writer: Writer, runner: Runner,
+            force: bool) -> tuple[Processed, bytes]:
+    """A page whose report is framed or attached: the fetch stage goes on to it (flows/follow.py);
+    what to load, and its bytes."""
+    from flows import follow
+
+    source = inp.source
+    if follow.wanted(processed):
+        def read_followed(d: bytes, s: str, page: PageMeta | None) -> Processed:
+            if not force and writer.is_done(doc_id_of(d), source):
+                return skipped(source, doc_id_of(d))
+            return _read_at_once(d, s, runner, page)
+
+        followed = follow.follow(processed, data, source, read_followed, content_type=inp.content_type,
+                                 final_url=inp.final_url)
+        processed, data = followed.processed, followed.data
+        if followed.page_data is not None and processed.loaded.status != "skipped":
+            page_path = store_original(followed.page_data, writer.db, doc_id_of(followed.page_data), ".html")
+            processed = replace(processed, loaded=replace(processed.loaded, page_path=page_path))
+    return processed, data
 
 
 @task(name="document", task_run_name="{source}", **_TASK)

@@ -108,7 +108,7 @@ def fetch_url(url: str, timeout: float = 30.0) -> Input:
     policy = Policy(timeout=timeout)
     with make_client(policy) as client:
         r = fetch(client, url, policy)
-    return Input(url, r.data if r.ok else None, None if r.ok else r.error)
+    return Input(url, r.data if r.ok else None, None if r.ok else r.error, r.final_url, r.content_type)
 
 
 def _fetch_once(client: httpx.Client, url: str, policy: Policy, etag: str | None, last_modified: str | None,

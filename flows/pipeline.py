@@ -18,6 +18,11 @@ from extractors.template import Template
 from flows.settings import MAX_PAGES
 from warehouse.load import Loaded, doc_id_of
 
+# The status of a web page whose report sits behind a link or in a frame that could not be followed
+# (flows/follow.py): `error` names the target and why.
+BEHIND_LINK = "behind_link"
+PageMeta = tuple["str | None", "int | None"]  # agency and year of the page that linked a document
+
 _SUFFIX = {"pdf": ".pdf", "html": ".html", "docx": ".docx", "doc": ".doc", "wps": ".wps", "odt": ".odt",
            "rtf": ".rtf", "text": ".txt", "image": ".img", "zip": ".zip", "xlsx": ".xlsx", "xls": ".xls",
            "ods": ".ods", "ofd": ".ofd"}
@@ -38,11 +43,14 @@ class Processed:
             return f"{self.loaded.source}: skipped, already loaded by this pipeline version"
         if self.loaded.status == "failed":
             return f"{self.loaded.source}: FAILED {self.loaded.error}"
+        if self.loaded.status == BEHIND_LINK:
+            return f"{self.loaded.source}: {BEHIND_LINK}, {self.loaded.error}"
         r = self.report
         cells = sum(1 for f in r.facts if f.method != "inferred") if r else 0
         failed = ", ".join(sorted({c.rule_id for c in self.failed_checks})) or "none"
         meta = f"{r.agency or '?'} {r.year or '?'}" if r else "?"
-        return f"{self.loaded.source}: {self.loaded.status}, {meta}, {cells} cells read, checks failed: {failed}"
+        via = f" (read from {self.loaded.followed_url})" if self.loaded.followed_url else ""
+        return f"{self.loaded.source}: {self.loaded.status}, {meta}, {cells} cells read, checks failed: {failed}{via}"
 
 
 def suffix_of(fmt: str) -> str:
@@ -100,25 +108,27 @@ def failed(source: str, data: bytes | None, reason: str, fmt: str | None = None)
     return Processed(Loaded(doc_id, source, "failed", fmt, error=reason, size_bytes=len(data or b"")), None, [])
 
 
-def process_bundled(data: bytes, source: str) -> Processed:
+def process_bundled(data: bytes, source: str, page: PageMeta | None = None) -> Processed:
     """process() with the bundled template: what a worker process runs for one document (the
     Document itself never leaves the worker)."""
     from extractors.template import load_template
 
-    return process(data, source, load_template())
+    return process(data, source, load_template(), page=page)
 
 
 def process(data: bytes, source: str, template: Template,
-            resolve: Callable[[str], bytes | None] | None = None) -> Processed:
+            resolve: Callable[[str], bytes | None] | None = None, page: PageMeta | None = None) -> Processed:
     """Everything but loading; exceptions of any extractor become a failed status. `resolve`
-    fetches what a web page links to (pictures of the report pasted into an article)."""
+    fetches what a web page links to (pictures of the report pasted into an article); `page` is the
+    agency and year of the web page that linked or framed this document, where it was followed
+    from one (flows/follow.py), for what the document's own title leaves open."""
     fmt = detect_format(data, source)
     if fmt == "empty":
         return failed(source, data, "empty file", fmt)
 
     def read() -> Processed:
         doc = extract_document(data, source, resolve=resolve, fmt=fmt)
-        report = reconcile(doc, template)
+        report = reconcile(doc, template, page)
         return processed_of(data, source, doc, report, check_report(report, template))
 
     return guarded(data, source, fmt, read)

@@ -116,13 +116,13 @@ class Writer:
         return self._con
 
     def is_done(self, doc_id: str, source: str) -> bool:
-        """Loaded already from this source by this pipeline version, and not as a failure (a failure
-        is retried). The same bytes from another path or URL are read again and replace the rows,
+        """Loaded already from this source by this pipeline version, and not as a failure (a failure,
+        and a page whose report could not be followed, are retried). The same bytes from another path or URL are read again and replace the rows,
         so the warehouse names the source as last given."""
         with self._lock:
             row = self.con.execute(
                 "SELECT 1 FROM documents WHERE doc_id = ? AND source = ? AND pipeline_version = ?"
-                " AND status <> 'failed'",
+                " AND status NOT IN ('failed', 'behind_link')",
                 [doc_id, source, PIPELINE_VERSION]).fetchone()
         return row is not None
 

@@ -114,10 +114,35 @@ def test_report_attachments_are_taken(text, href):
 
 
 @pytest.mark.parametrize(("text", "href"), [
+    ("下载附件", "/attach/download.jsp?fileid=4"),
+    ("点击下载", "/servlet/getFile?id=12"),
+])
+def test_a_download_link_to_an_address_without_a_file_name_is_an_attachment(text, href):
+    [link] = _links(f'<a href="{href}">{text}</a>')
+    assert is_report_attachment(link)
+
+
+@pytest.mark.parametrize(("text", "href"), [
     ("附件2：政府信息公开申请表", "/files/form.doc"),
     ("关于印发年度工作要点的通知.pdf", "/files/b.pdf"),
+    ("关于《示范县2023年政府信息公开工作年度报告》的解读.pdf", "/files/jd.pdf"),
+    ("图解：2023年政府信息公开年度报告", "/files/tj.jpg"),
+    ("下载", "/news/2024/art_3.html"),  # a 下载 link to a page, not to a download address
     ("示范县2023年政府信息公开工作年度报告", "/art/2024/1.html"),  # an article, not a file
 ])
 def test_other_links_are_not_report_attachments(text, href):
     [link] = _links(f'<a href="{href}">{text}</a>')
     assert not is_report_attachment(link)
+
+
+def test_frames_embeds_and_objects_are_what_the_page_shows():
+    page = parse_page((b"<iframe src='content/r.html'></iframe><iframe src='about:blank'></iframe>"
+                       b"<embed src='/files/a.pdf'><object data='/files/b.pdf'></object>"
+                       b"<frameset><frame src='nav.html'></frameset>"), LISTING)
+    assert page.frames == ("http://www.example.gov.cn/col/nb/content/r.html", "http://www.example.gov.cn/col/nb/nav.html",
+                           "http://www.example.gov.cn/files/a.pdf", "http://www.example.gov.cn/files/b.pdf")
+
+
+def test_a_framed_pdf_viewer_is_read_as_the_pdf_it_shows():
+    page = parse_page(b"<iframe src='/pdfjs/web/viewer.html?file=%2Fupload%2F2024%2Fnb.pdf#page=1'></iframe>", LISTING)
+    assert page.frames == ("http://www.example.gov.cn/upload/2024/nb.pdf",)

@@ -12,13 +12,20 @@ COLUMN = {
     "source": "来源: the path or URL the document was read from, as given",
     "agency": "发布机关: the publishing body as printed in the report's title",
     "year": "报告年度: the year the report covers",
-    "status": "ok | no_template_tables (not a report) | failed (could not be read; see error)",
+    "status": "ok | no_template_tables (not a report) | old_format (before 2019) | behind_link (a page whose report "
+              "sits behind a link or in a frame that could not be followed; see error) | failed (could not be read; "
+              "see error)",
     "format": "what the bytes are: pdf, html, docx, text, image",
     "method": "how the text was obtained: text, ocr, html, docx (facts: inferred, ocr_corrected, split too)",
     "pages": "pages in the document",
     "n_facts": "template cells read from the document (inferred cells not counted)",
     "n_failed_checks": "checks that failed, doubted cells included, missing_cells not",
-    "error": "why the document could not be read (status failed)",
+    "error": "why the document could not be read (status failed), or which link or frame holding the report "
+             "could not be followed and why (behind_link)",
+    "followed_url": "the iframe or attachment the web page at source led to, whose bytes this document is "
+                    "(NULL: source is the file itself)",
+    "page_path": "the stored copy of the web page that led to followed_url (its title and metadata box name the "
+                 "agency and year where the report's own title does not)",
     "original_path": "the stored copy of the bytes, for reprocessing",
     "size_bytes": "size of the document in bytes",
     "pipeline_version": "the nianbao pipeline version that wrote the row",
@@ -105,7 +112,9 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
                  {"agency": "the body's names as printed, joined with ' / '",
                   "ok": "documents read as reports", "no_template_tables": "documents that are not reports",
                   "old_format": "reports from before 2019 (neither template format): prose figures only",
-                  "failed": "documents that could not be read", "failed_sources": "sources of the failed documents"}),
+                  "failed": "documents that could not be read", "failed_sources": "sources of the failed documents",
+                  "behind_link": "web pages whose report is framed or linked but could not be reached (documents.error "
+                                 "names it)"}),
     "coverage_years": ("Per body: the years it published, the first and last, and the years missing between",
                        {"agency": "the body's names as printed, joined with ' / '",
                         "hosts": "hosts its reports came from", "years": "years with a report read",

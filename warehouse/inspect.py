@@ -237,7 +237,9 @@ def _meta(doc: dict) -> str:
         ("agency 机关", doc.get("agency") or "?"), ("year 年度", doc.get("year") or "?"),
         ("region 地区", f"{region or '—'} ({doc.get('region_status') or '?'}"
                         + (f", {doc['adcode']}" if doc.get("adcode") else "") + ")"),
-        ("source", doc.get("source")), ("doc_id", doc.get("doc_id")),
+        ("source", doc.get("source")),
+        *([("read from", doc["followed_url"])] if doc.get("followed_url") else []),  # the page's iframe or attachment
+        ("doc_id", doc.get("doc_id")),
         ("status", str(doc.get("status")) + (f": {doc['error']}" if doc.get("error") else "")),
         ("format / method", f"{doc.get('format') or '?'} / {doc.get('method') or '?'}"),
         ("pages", doc.get("pages") or "—"), ("cells read", doc.get("n_facts")),

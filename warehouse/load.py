@@ -26,13 +26,18 @@ class Loaded:
 
     doc_id: str
     source: str
-    status: str  # ok | no_template_tables | old_format | failed
+    status: str  # ok | no_template_tables | old_format | behind_link | failed
     format: str | None = None
     method: str | None = None
     pages: int | None = None
     error: str | None = None
     original_path: str | None = None
     size_bytes: int | None = None
+    # a report reached through a web page (`source`): the iframe or attachment its bytes came from,
+    # and the stored copy of the page (named by its doc_id, store_original), whose title and
+    # metadata box reprocessing reads again
+    followed_url: str | None = None
+    page_path: str | None = None
 
 
 def doc_id_of(data: bytes) -> str:
@@ -104,13 +109,21 @@ def load(con: duckdb.DuckDBPyConnection, doc: Loaded, report: Report | None, che
         if old is not None:
             for table in ("regions", "facts", "checks", "prose_facts", "documents"):
                 con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.doc_id])
+        # the page that led to this report, loaded before as itself (behind_link, or by a version
+        # that did not follow it): the report replaces it, so one source is one document
+        page_id = Path(doc.page_path).stem if doc.page_path else None
+        if page_id and page_id != doc.doc_id and con.execute(
+                "SELECT 1 FROM documents WHERE doc_id = ? AND source = ?", [page_id, doc.source]).fetchone():
+            for table in ("regions", "facts", "checks", "prose_facts", "documents"):
+                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [page_id])
         con.execute(
             "INSERT INTO documents (doc_id, source, agency, year, status, format, method, pages, n_facts,"
-            " n_failed_checks, error, original_path, size_bytes, pipeline_version, template_version)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " n_failed_checks, error, original_path, size_bytes, pipeline_version, template_version, followed_url,"
+            " page_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [doc.doc_id, doc.source, report.agency if report else None, report.year if report else None,
              doc.status, doc.format, doc.method, doc.pages, sum(f.method != "inferred" for f in facts), failed, doc.error,
-             doc.original_path, doc.size_bytes, PIPELINE_VERSION, report.template_version if report else None],
+             doc.original_path, doc.size_bytes, PIPELINE_VERSION, report.template_version if report else None,
+             doc.followed_url, doc.page_path],
         )
         insert_rows(con, "facts", [
             [doc.doc_id, f.table_id, f.row_id, f.col_id, f.value, f.method, f.raw_text, f.page,

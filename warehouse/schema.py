@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS documents (
     source VARCHAR NOT NULL,             -- path or URL as given
     agency VARCHAR,                      -- publishing body as printed in the title
     year INTEGER,                        -- report year
-    status VARCHAR NOT NULL,             -- ok | no_template_tables | old_format | failed
+    status VARCHAR NOT NULL,             -- ok | no_template_tables | old_format | behind_link | failed
     format VARCHAR,                      -- what the bytes are: pdf, html, docx, text, image
     method VARCHAR,                      -- how text was obtained: text, ocr, html, docx
     pages INTEGER,
@@ -28,7 +28,9 @@ CREATE TABLE IF NOT EXISTS documents (
     size_bytes BIGINT,
     pipeline_version VARCHAR,
     ingested_at TIMESTAMP DEFAULT current_timestamp,
-    template_version VARCHAR             -- 2021 | 2019: the format of the tables the report prints
+    template_version VARCHAR,            -- 2021 | 2019: the format of the tables the report prints
+    followed_url VARCHAR,                -- the iframe or attachment the page at source led to, the bytes read
+    page_path VARCHAR                    -- the stored copy of that page (its title and metadata box)
 );
 CREATE TABLE IF NOT EXISTS facts (
     doc_id VARCHAR NOT NULL,
@@ -86,6 +88,9 @@ def create(con: duckdb.DuckDBPyConnection, template: Template, views: bool = Tru
     con.execute(TABLES)
     # a warehouse made before template versions existed
     con.execute("ALTER TABLE documents ADD COLUMN IF NOT EXISTS template_version VARCHAR")
+    # ... and before reports were followed from the web pages that link or frame them
+    con.execute("ALTER TABLE documents ADD COLUMN IF NOT EXISTS followed_url VARCHAR")
+    con.execute("ALTER TABLE documents ADD COLUMN IF NOT EXISTS page_path VARCHAR")
     # the loaded tables' comments are set here, before any load: a COMMENT is a change to the table,
     # and the views' thread (flows/writer.py) setting it while a document loads makes DuckDB refuse
     # one of the two commits

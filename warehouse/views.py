@@ -54,7 +54,7 @@ SELECT d.doc_id, d.agency, d.year, d.status, d.source,
     r.province, r.province_code, r.city, r.city_code, r.county, r.county_code, r.town, r.adcode,
     r.status AS region_status, r.agency_key,
     d.format, d.method, d.pages, d.n_facts, d.n_failed_checks, d.error, d.original_path,
-    d.pipeline_version, d.ingested_at, d.template_version
+    d.pipeline_version, d.ingested_at, d.template_version, d.followed_url
 FROM documents d LEFT JOIN regions r USING (doc_id)
 """
 
@@ -89,7 +89,8 @@ SELECT host, province, city, county, agency_key,
     count(*) FILTER (WHERE status = 'old_format') AS old_format,
     count(*) FILTER (WHERE status = 'failed') AS failed,
     list(source ORDER BY source) FILTER (WHERE status = 'failed') AS failed_sources,
-    list(source ORDER BY source) AS sources
+    list(source ORDER BY source) AS sources,
+    count(*) FILTER (WHERE status = 'behind_link') AS behind_link
 FROM reports
 GROUP BY host, province, city, county, agency_key, year
 """
