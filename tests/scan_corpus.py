@@ -105,18 +105,25 @@ def _score_one(args: tuple[str, dict]) -> DocScore:
     )
 
 
-def score_set(folder: Path, docs: dict[str, dict], workers: int = 2) -> dict[str, GroupScore]:
-    """Read every document of a set (in `workers` processes) and score it, by condition group."""
-    jobs = [(str(folder / name), gold) for name, gold in sorted(docs.items())]
+def score_docs(jobs: list[tuple[str, dict]], workers: int = 2) -> list[DocScore]:
+    """Read and score documents (path, gold) in `workers` processes, each with its share of the cores."""
     from flows.parallel import share_cores
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=share_cores,
                              initargs=(workers,)) as pool:
-        scores = list(pool.map(_score_one, jobs))
+        return list(pool.map(_score_one, jobs))
+
+
+def by_group(scores: list[DocScore]) -> dict[str, GroupScore]:
     out: dict[str, GroupScore] = {g: GroupScore() for g in GROUPS}
     for s in scores:
         out.setdefault(s.group, GroupScore()).docs.append(s)
     return {g: v for g, v in out.items() if v.docs}
+
+
+def score_set(folder: Path, docs: dict[str, dict], workers: int = 2) -> dict[str, GroupScore]:
+    """Read every document of a set (in `workers` processes) and score it, by condition group."""
+    return by_group(score_docs([(str(folder / name), gold) for name, gold in sorted(docs.items())], workers))
 
 
 def report(set_name: str, groups: dict[str, GroupScore]) -> list[str]:
