@@ -64,8 +64,8 @@ def _split_items(
     t: GridTable, cell: GridCell, pieces: list[Piece], idx: list[int], recs: list[Recognition]
 ) -> list[tuple[GridCell, list[Piece], list[int]]]:
     """A label cell spanning rows because a faint rule between them was not found holds the labels
-    of both rows, each a list item (4、… and 5、…) sitting in its own row's band. Such a cell is
-    cut back into one cell per item, at the rows the items sit in. A label merely wrapped inside a
+    of both rows, each a list item (4、… and 5、…, wrapped over lines or not) sitting in its own
+    row's band. Such a cell is cut back into one cell per item, at the rows the items sit in. A label merely wrapped inside a
     merged cell ((三)不予 / 公开) does not open a new item on its second line and stays whole."""
     if cell.row_span < 2 or len(pieces) < 2:
         return [(cell, pieces, idx)]
@@ -79,16 +79,24 @@ def _split_items(
     if len(lines) < 2:
         return [(cell, pieces, idx)]
     texts = ["".join(recs[idx[k]].text for k in sorted(ln, key=lambda k: pieces[k].rect[0])) for ln in lines]
-    if not all(starts_item(x.strip()) for x in texts):
+    if not starts_item(texts[0].strip()):
+        return [(cell, pieces, idx)]
+    # an item wrapped over lines keeps its lines: a line that opens no item continues the one above
+    items: list[list[int]] = []
+    for ln, text in zip(lines, texts):
+        if starts_item(text.strip()) or not items:
+            items.append([])
+        items[-1].extend(ln)
+    if len(items) < 2:
         return [(cell, pieces, idx)]
     rows = []
-    for ln in lines:
-        cy = sum((pieces[k].rect[1] + pieces[k].rect[3]) / 2 for k in ln) / len(ln)
+    for it in items:
+        cy = (min(pieces[k].rect[1] for k in it) + max(pieces[k].rect[3] for k in it)) / 2
         rows.append(next((r for r in range(cell.row, cell.row + cell.row_span) if t.ys[r] <= cy < t.ys[r + 1]), -1))
     if -1 in rows or len(set(rows)) != len(rows) or rows != sorted(rows):
         return [(cell, pieces, idx)]
     out = []
-    for n, (ln, r0) in enumerate(zip(lines, rows)):
+    for n, (ln, r0) in enumerate(zip(items, rows)):
         r1 = rows[n + 1] if n + 1 < len(rows) else cell.row + cell.row_span
         r0 = cell.row if n == 0 else r0
         part = GridCell(r0, cell.col, r1 - r0, cell.col_span, cell.x0, t.ys[r0], cell.x1, t.ys[r1])

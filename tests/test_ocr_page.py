@@ -132,3 +132,35 @@ def test_a_cell_read_as_a_letter_o_is_given_as_zero_and_doubted():
     assert as_digits("1O", 0.95) == ("10", 0.5)
     assert as_digits("10", 0.95) == ("10", 0.95)
     assert as_digits("其他", 0.95) == ("其他", 0.95)
+
+
+def test_a_label_cell_over_rows_a_faint_rule_joined_is_cut_at_each_item_wrapped_or_not():
+    # rows 0-2 at y 0-40-100-140; the rule under row 0 and the one under row 1 were not found in the
+    # label column: one cell holds "5.要求…" (one line), "1.申请人…" (two lines) and "2.其他" (one line)
+    from ocr.crops import Piece
+    from ocr.engine import Recognition
+    from ocr.grid import GridCell, GridTable
+    from ocr.page import _split_items
+
+    cell = GridCell(0, 0, 3, 1, 0, 0, 200, 140)
+    table = GridTable((0, 200, 260), (0, 40, 100, 140), (cell,))
+    lines = [("5.要求重新出具", (10, 12, 190, 28)), ("1.申请人无正当理由", (10, 50, 190, 66)),
+             ("逾期不补正", (10, 72, 150, 88)), ("2.其他", (10, 112, 80, 128))]
+    pieces = [Piece(rect) for _, rect in lines]
+    recs = [Recognition(text, 0.99, 0.99) for text, _ in lines]
+    cut = _split_items(table, cell, pieces, list(range(4)), recs)
+    assert [(c.row, c.row_span, [recs[i].text for i in idx]) for c, _, idx in cut] == [
+        (0, 1, ["5.要求重新出具"]), (1, 1, ["1.申请人无正当理由", "逾期不补正"]), (2, 1, ["2.其他"])]
+
+
+def test_a_label_merely_wrapped_in_a_cell_over_rows_stays_whole():
+    from ocr.crops import Piece
+    from ocr.engine import Recognition
+    from ocr.grid import GridCell, GridTable
+    from ocr.page import _split_items
+
+    cell = GridCell(0, 0, 2, 1, 0, 0, 200, 100)
+    table = GridTable((0, 200, 260), (0, 50, 100), (cell,))
+    pieces = [Piece((10, 20, 120, 36)), Piece((10, 60, 60, 76))]
+    recs = [Recognition("(三)不予", 0.99, 0.99), Recognition("公开", 0.99, 0.99)]
+    assert [(c.row, c.row_span) for c, _, _ in _split_items(table, cell, pieces, [0, 1], recs)] == [(0, 2)]
