@@ -149,10 +149,11 @@ def rotate(img: np.ndarray, matrix: np.ndarray, size: tuple[int, int]) -> np.nda
 SEAL_DPI = 75.0
 
 
-def find_seal(gray: np.ndarray, dpi: float) -> tuple[int, int, int] | None:
+def find_seal(gray: np.ndarray, dpi: float, ink: np.ndarray | None = None) -> tuple[int, int, int] | None:
     """A round seal stamped in grey (a grey scan keeps no red to tell it by): a ring 1.3-2.2 in
     across whose circumference is inked nearly all round. Returns centre and radius in pixels.
-    Nothing else on these pages is a large inked circle."""
+    Nothing else on these pages is a large inked circle. `ink`: the page's ink mask where the
+    caller has it already."""
     if min(gray.shape[:2]) < dpi:  # smaller than a seal
         return None
     # The circle search runs at SEAL_DPI whatever the scan's resolution: a seal's ring is 1-2 mm of
@@ -167,11 +168,13 @@ def find_seal(gray: np.ndarray, dpi: float) -> tuple[int, int, int] | None:
     )
     if circles is None:
         return None
-    ink = ink_mask(small) > 0
-    full = ink_mask(gray) > 0
+    small_ink = ink_mask(small) > 0
+    full: np.ndarray | None = None
     for cx, cy, r in circles[0][:5]:
-        if _inked_all_round(ink, cx, cy, r, 3) < 0.75:
+        if _inked_all_round(small_ink, cx, cy, r, 3) < 0.75:
             continue
+        if full is None:
+            full = (ink if ink is not None else ink_mask(gray)) > 0
         # found at low resolution, the ring is fitted and judged again at full resolution: an arc
         # of print and rules that only lines up at low resolution (the ghost of a red seal taken
         # out by colour) is not inked all round there

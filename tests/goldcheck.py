@@ -22,6 +22,16 @@ class Score:
     absent: list[str]
 
 
+def assert_cells(report: Report, gold: dict) -> None:
+    """A fixture's report holds at least 99.5% of its gold cells, no cell with another value, and
+    nothing where the source prints none."""
+    got = report.values()
+    right = sum(1 for k, v in gold["cells"].items() if got.get(k) == v)
+    assert right >= 0.995 * len(gold["cells"]), sorted(set(gold["cells"]) - set(got))
+    assert not [k for k, v in gold["cells"].items() if k in got and got[k] != v]
+    assert not set(got) & set(gold["missing"])
+
+
 def load_gold(path: Path) -> dict[str, dict]:
     g = json.loads(path.read_text("utf-8"))
     return g.get("documents", g)
