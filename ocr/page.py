@@ -25,6 +25,7 @@ from ocr import preprocess as pp
 from ocr.crops import CROP_PAD, Piece, Rect, cell_pieces, crop, line_pieces, stacked_to_line
 from ocr.engine import Engine, Recognition, TextBox, detect, recognize
 from ocr.grid import GridCell, GridTable, erase_rule_remnants, find_tables, ruling_masks, widen_to_text
+from ocr.missed import missed_pieces, readable
 from ocr.prepare import prepare, to_points
 from ocr.trust import as_digits, doubt_under_seal, second_look, strip_strays, under_seal
 from ocr.words import piece_glyphs, snap_sizes
@@ -216,7 +217,8 @@ def ocr_page(
         table_jobs.append((t, jobs))
 
     loose_rects: list[Rect] = []
-    for b in _detect_outside(engine, clean, text_ink, tables, dpi):
+    detected = _detect_outside(engine, clean, text_ink, tables, dpi)
+    for b in detected:
         loose_rects.extend(line_pieces(text_ink, (b.x0, b.y0, b.x1, b.y1), char_px))
     loose_rects = _distinct(loose_rects)
     loose_start = len(crops)
@@ -239,13 +241,27 @@ def ocr_page(
         table_jobs = [(t, jobs) for t, jobs in table_jobs if t not in broken]
         for t in broken:
             erase_rule_remnants(ink, text_ink, clean, t.bbox, dpi)
-        extra = [r for t in broken for b in _detect_in(engine, clean, t.bbox, dpi)
-                 for r in line_pieces(text_ink, (b.x0, b.y0, b.x1, b.y1), char_px)]
+        inside = [b for t in broken for b in _detect_in(engine, clean, t.bbox, dpi)]
+        detected = detected + inside
+        # overlapping boxes cut the same ink twice: read twice, a row's glyphs came out doubled
+        extra = _distinct([r for b in inside for r in line_pieces(text_ink, (b.x0, b.y0, b.x1, b.y1), char_px)])
         extra_recs = recognize(engine, [crop(clean, r) for r in extra]) if extra else []
         if seal is not None:
             extra_recs = [doubt_under_seal(rc) if under_seal(r, seal) else rc for r, rc in zip(extra, extra_recs)]
         recs = recs + extra_recs  # the new pieces' readings follow the loose pieces', as their rects do
         loose_rects = loose_rects + extra
+
+    # what the detector passed over (a lone row of single digits): ink, not boxes, says text is there
+    covered = [(b.x0, b.y0, b.x1, b.y1) for b in detected] + [t.bbox for t, _ in table_jobs]
+    if seal is not None:
+        sx, sy, sr = seal
+        covered.append((sx - sr, sy - sr, sx + sr, sy + sr))
+    missed = missed_pieces(text_ink, covered, char_px, margin=max(2, int(dpi * 0.02)))
+    if missed:
+        missed_recs = recognize(engine, [crop(clean, m.rect) for m in missed])
+        kept = [(m.rect, rc) for m, rc, ok in zip(missed, missed_recs, readable(missed, missed_recs)) if ok]
+        recs = recs + [rc for _, rc in kept]
+        loose_rects = loose_rects + [r for r, _ in kept]
 
     to_pt = 72.0 / dpi
     placed: list[tuple[float, Paragraph | TablePart]] = []
