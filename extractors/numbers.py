@@ -28,7 +28,11 @@ def is_blank(text: str) -> bool:
 
 def parse_number(text: str) -> float | None:
     """The number a cell prints, or None when the cell is not a number (labels, prose, blanks)."""
-    t = normalize(text).strip().replace(" ", "")
+    t = normalize(text).strip()
+    if t.startswith("0") and len(t.split()) > 1 and t.split()[0] == "0":
+        # no number is printed with a leading zero: "0 1" is two cells' numbers run together
+        return None
+    t = t.replace(" ", "")
     if not t:
         return None
     if _GROUPED.fullmatch(t):

@@ -418,8 +418,12 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
         bounds = [(-1, -1)] + [(g.position, index[g.strong.row_id]) for g in anchors if g.strong]
         bounds.append((10**9, len(order)))
         left: list[tuple[list[Group], str]] = []
+        # a labelled row out of template order whose row no anchor holds: its label was misread
+        # (予公开, a wrapped parent's fragment, read as 予以公开), its numbers are still a row
+        anchored = {g.strong.row_id for g in anchors if g.strong}
         for (p0, r0), (p1, r1) in pairwise(bounds):
-            orphans = [g for g in mine if id(g) not in anchor_ids and p0 < g.position < p1 and not g.strong]
+            orphans = [g for g in mine if id(g) not in anchor_ids and p0 < g.position < p1
+                       and (not g.strong or g.strong.row_id not in anchored)]
             rows = order[r0 + 1 : r1]
             if not orphans:
                 continue

@@ -27,7 +27,7 @@ from ocr.engine import Engine, Recognition, TextBox, detect, recognize
 from ocr.grid import GridCell, GridTable, erase_rule_remnants, find_tables, ruling_masks, widen_to_text
 from ocr.missed import missed_pieces, readable
 from ocr.prepare import prepare, to_points
-from ocr.trust import as_digits, doubt_under_seal, second_look, strip_strays, under_seal
+from ocr.trust import a_glimpse, as_digits, doubt_under_seal, second_look, strip_strays, under_seal
 from ocr.words import piece_glyphs, snap_sizes
 
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
@@ -297,6 +297,8 @@ def ocr_page(
 
     glyphs = []
     for k, r in enumerate(loose_rects):
+        if a_glimpse(recs[loose_start + k]):
+            continue
         pad = max(2, int((r[3] - r[1]) * CROP_PAD))
         glyphs.extend(piece_glyphs(r, recs[loose_start + k], pad, to_pt))
     back_pt = _points_back(prep.back, dpi, scale)

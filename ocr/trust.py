@@ -19,6 +19,8 @@ DISAGREE_CONFIDENCE = 0.5  # a number read two ways is doubted
 SEAL_CONFIDENCE = 0.6  # text under a grey seal's ring and lettering is doubted, however it reads
 
 
+GLIMPSE_CONFIDENCE = 0.5  # a lone character read below this is a mark more often than text
+
 _NUMBER = re.compile(r"[0-9][0-9.,]*")
 # a number with a stray mark before or after it: dust or a seal's remnant read as punctuation
 _STRAY = re.compile(r"^([.,:;'`·、，。]*)([0-9](?:[0-9.,]*[0-9])?)([.,:;'`·、，。]*)$")
@@ -26,6 +28,14 @@ _STRAY = re.compile(r"^([.,:;'`·、，。]*)([0-9](?:[0-9.,]*[0-9])?)([.,:;'`·
 
 _CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
 _DIGITISH = re.compile(r"[0-9OoDlI|]+")
+
+
+def a_glimpse(rec: Recognition) -> bool:
+    """A loose piece read as one character the recogniser barely saw: dust, a seal's remnant or a
+    rule's stub (I, 1, .) far more often than text. Outside a ruled cell nothing places it, and
+    as a glyph it would stand as an extra number in a row of a table read as words, shifting the
+    row's count; it is left out (what it hid, if anything, is then a missing cell, named)."""
+    return len("".join(rec.text.split())) == 1 and rec.confidence < GLIMPSE_CONFIDENCE
 
 
 def as_digits(text: str, conf: float) -> tuple[str, float]:

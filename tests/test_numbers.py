@@ -28,3 +28,11 @@ def test_zero_is_not_blank():
 def test_cell_with_several_numbers_splits():
     assert split_numbers("14 2 0") == ["14", "2", "0"]
     assert split_numbers("结果 维持") is None
+
+
+def test_a_zero_spaced_from_the_next_digits_is_two_numbers_not_one():
+    """No number is printed with a leading zero: "0 1" is two cells run together, as OCR's word
+    layout leaves them where two columns' header stagger; never the number 1."""
+    assert parse_number("0 1") is None
+    assert split_numbers("0 1") == ["0", "1"]
+    assert parse_number("10 5") == 105  # spaced digits of one number stay one number

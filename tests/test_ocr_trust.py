@@ -9,6 +9,7 @@ from ocr.engine import Recognition, load_engine
 from ocr.trust import (
     DISAGREE_CONFIDENCE,
     SEAL_CONFIDENCE,
+    a_glimpse,
     doubt_under_seal,
     second_look,
     strip_strays,
@@ -61,3 +62,10 @@ def test_text_under_a_seal_is_capped_at_the_seal_confidence():
 def test_under_a_seal_every_character_is_capped_too():
     # a piece laid out as words becomes glyphs that carry each character's own confidence
     assert max(doubt_under_seal(_rec("235", 0.99)).char_conf) == SEAL_CONFIDENCE
+
+
+def test_a_lone_character_barely_seen_outside_a_cell_is_a_glimpse_not_text():
+    """A seal's remnant read as 1 at 0.32 stood as an extra number in a row read as words."""
+    assert a_glimpse(_rec("1", 0.32))
+    assert not a_glimpse(_rec("1", 0.9))
+    assert not a_glimpse(_rec("12", 0.32))  # two characters: a number half seen, kept and doubted

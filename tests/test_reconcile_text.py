@@ -114,3 +114,23 @@ def test_table_flattened_into_paragraphs_keeps_a_blank_cell_in_its_column():
     assert "applications.granted.research_institution" not in v
     assert v["applications.granted.public_interest_org"] == 0
     assert v["applications.partially_granted.total"] == 27
+
+
+def test_a_row_whose_label_was_misread_as_an_earlier_rows_is_still_placed_by_order():
+    """OCR read a wrapped parent's fragment (予公开, of （三）不予公开) beside row 5's numbers and it
+    matched （一）予以公开: a label out of template order that no other row holds is no anchor,
+    but its numbers are still one of the rows between the anchors around it."""
+    from extractors.model import Cell, Document, Paragraph, Table
+
+    rows = [["（二）部分公开（区分处理的，只计这一情形，不计其他情形）"] + ["0"] * 7, ["1.属于国家秘密"] + ["0"] * 7]
+    rows += [[""] + [str(k)] * 6 + [str(6 * k)] for k in range(2, 5)]  # rows 2-4 of （三）, unlabelled
+    rows += [["予公开"] + ["5"] * 6 + ["30"]]  # row 5, beside a misread label
+    rows += [[""] + [str(k)] * 6 + [str(6 * k)] for k in range(6, 13)]  # up to 1.信访举报投诉类申请
+    rows += [["2.重复申请"] + ["0"] * 7]
+    table = Table(tuple(Cell(r, c, t) for r, row in enumerate(rows) for c, t in enumerate(row)))
+    doc = Document("x", "html", "html", (Paragraph("三、收到和处理政府信息公开申请情况"), table))
+    v = reconcile(doc).values()
+    assert "applications.granted.natural_person" not in v
+    assert v["applications.withheld_internal_affairs.total"] == 30
+    assert v["applications.withheld_prohibited_by_law.total"] == 12
+    assert v["applications.not_processed_petition.total"] == 72
