@@ -289,6 +289,65 @@ def erase_rule_remnants(
         gray_sub[mask] = 255
 
 
+def erase_dashes(
+    text_ink: np.ndarray, gray: np.ndarray, vertical_rules: np.ndarray, dpi: float,
+    region: tuple[int, int, int, int] | None = None, skip: tuple[tuple[int, int, int, int], ...] = (),
+) -> None:
+    """Take the dashes of a rule worn to pieces off the page, in place (`text_ink` to 0, `gray` to
+    paper). Such a rule is too broken to be found as a line, and what is left of it lies among the
+    text, where each dash alone reads as 1 or I and stands as a column of its own.
+
+    A dash is a bare stroke: as wide in every row as in the others (a printed 1 is not: its foot or
+    its flag widens it), several times taller than wide. But at 120 dpi a small 1 has lost its foot
+    and a column of 1s lines up as well as dashes do; what tells them apart is where they stand: a
+    rule's dashes on the line of a rule found elsewhere on the page (`vertical_rules`, the healed
+    rules' mask), a column's 1s in the middle of the column, far from any rule. So three or more
+    dashes on one x where a vertical rule stands are the rule's remains, if they differ in length
+    as a worn rule's pieces do (1s printed beside a rule, text touching it, are all one height).
+    Anything else stays.
+
+    Only within `region` (the page by default) and outside the `skip` rects: a table read cell by
+    cell clips each cell's text to the cell, which keeps its rules' remains out of it."""
+    rx0, ry0, rx1, ry1 = region or (0, 0, text_ink.shape[1], text_ink.shape[0])
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(text_ink[ry0:ry1, rx0:rx1], connectivity=8)
+    min_len = max(5, int(dpi * 0.06))
+    dashes: list[tuple[float, int, float]] = []  # x centre, label, stroke width
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in stats[i][:4])
+        if h < min_len or w > 0.5 * h:
+            continue
+        if any(sx0 <= x + rx0 and x + w + rx0 <= sx1 and sy0 <= y + ry0 and y + h + ry0 <= sy1
+               for sx0, sy0, sx1, sy1 in skip):
+            continue
+        widths = np.count_nonzero(labels[y : y + h, x : x + w] == i, axis=1)
+        stroke = float(np.median(widths))
+        if stroke > 0 and h >= 2.5 * stroke and widths.max() <= 1.6 * stroke + 1:
+            dashes.append((x + w / 2, i, stroke))
+    dashes.sort()
+    clusters: list[list[tuple[float, int, float]]] = []
+    for d in dashes:
+        if clusters and d[0] - clusters[-1][-1][0] <= max(2.0, d[2]):
+            clusters[-1].append(d)
+        else:
+            clusters.append([d])
+    ruled_x = np.flatnonzero(np.count_nonzero(vertical_rules, axis=0) > 0) - rx0
+
+    def on_a_rule(c: list[tuple[float, int, float]]) -> bool:
+        x = float(np.median([d[0] for d in c]))
+        reach = max(3.0, max(d[2] for d in c))
+        return ruled_x.size > 0 and float(np.min(np.abs(ruled_x - x))) <= reach
+
+    def worn(c: list[tuple[float, int, float]]) -> bool:
+        heights = [int(stats[i][3]) for _, i, _ in c]
+        return max(heights) >= 1.3 * min(heights)
+
+    gone = [i for c in clusters if len(c) >= 3 and on_a_rule(c) and worn(c) for _, i, _ in c]
+    if gone:
+        mask = np.isin(labels, gone)
+        text_ink[ry0:ry1, rx0:rx1][mask] = 0
+        gray[ry0:ry1, rx0:rx1][mask] = 255
+
+
 def widen_to_text(table: GridTable, text_ink: np.ndarray, dpi: float) -> GridTable:
     """A table whose left rule was lost (broken, faint, or never printed) ends at the next rule in,
     leaving its label column outside the grid, where it would be read apart from its rows. Text

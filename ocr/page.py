@@ -24,7 +24,15 @@ from extractors.pdf_stitch import starts_item
 from ocr import preprocess as pp
 from ocr.crops import CROP_PAD, Piece, Rect, cell_pieces, crop, line_pieces, stacked_to_line
 from ocr.engine import Engine, Recognition, TextBox, detect, recognize
-from ocr.grid import GridCell, GridTable, erase_rule_remnants, find_tables, ruling_masks, widen_to_text
+from ocr.grid import (
+    GridCell,
+    GridTable,
+    erase_dashes,
+    erase_rule_remnants,
+    find_tables,
+    ruling_masks,
+    widen_to_text,
+)
 from ocr.missed import missed_pieces, readable
 from ocr.prepare import prepare, to_points
 from ocr.trust import a_glimpse, as_digits, doubt_under_seal, second_look, strip_strays, under_seal
@@ -184,11 +192,13 @@ def ocr_page(
     ink = pp.ink_mask(gray)
     tables = find_tables(ink, dpi)
     # only long rules are erased: a finer mask would take the strokes of characters with it
-    rules = cv2.dilate(ruling_masks(ink, dpi, heal=True).both, np.ones((3, 3), np.uint8))
+    masks = ruling_masks(ink, dpi, heal=True)
+    rules = cv2.dilate(masks.both, np.ones((3, 3), np.uint8))
     text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
     tables = [widen_to_text(t, text_ink, dpi) for t in tables]
     clean = gray.copy()
     clean[rules > 0] = 255
+    erase_dashes(text_ink, clean, masks.vertical, dpi, skip=tuple(t.bbox for t in tables))
     # a seal printed in grey cannot be taken out by colour; where it lies, keep only what is darker
     # than its ink (the print under it). The rules were found before, so none is lost to this.
     seal = pp.find_seal(gray, dpi, ink)
@@ -241,6 +251,7 @@ def ocr_page(
         table_jobs = [(t, jobs) for t, jobs in table_jobs if t not in broken]
         for t in broken:
             erase_rule_remnants(ink, text_ink, clean, t.bbox, dpi)
+            erase_dashes(text_ink, clean, masks.vertical, dpi, region=t.bbox)
         inside = [b for t in broken for b in _detect_in(engine, clean, t.bbox, dpi)]
         detected = detected + inside
         # overlapping boxes cut the same ink twice: read twice, a row's glyphs came out doubled
