@@ -150,3 +150,49 @@ def test_text_far_from_the_grid_is_no_column_of_it():
     ink = ink_mask(img)
     (t,) = find_tables(ink, DPI)
     assert widen_to_text(t, ink, DPI) == t
+
+
+def _dashes_page(x: int, lengths: list[int], width: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Text ink holding strokes of the given lengths down one x, a vertical rule found on that x
+    further down the page, and the grey page."""
+    ink = np.zeros((900, 600), np.uint8)
+    y = 40
+    for n in lengths:
+        ink[y : y + n, x : x + width] = 255
+        y += n + 30
+    rules = np.zeros_like(ink)
+    rules[700:880, x : x + width] = 255
+    return ink, rules, np.where(ink > 0, 0, 255).astype(np.uint8)
+
+
+def test_a_rule_worn_to_dashes_is_taken_off_the_page():
+    from ocr.grid import erase_dashes
+
+    ink, rules, gray = _dashes_page(300, [19, 22, 13, 30])
+    erase_dashes(ink, gray, rules, dpi=150)
+    assert not ink.any() and gray.min() == 255
+
+
+def test_a_column_of_1s_beside_a_rule_is_kept():
+    """1s all one height (a small font has lost its foot at 120 dpi): a column, not a worn rule."""
+    from ocr.grid import erase_dashes
+
+    ink, rules, gray = _dashes_page(300, [18, 18, 18, 18])
+    erase_dashes(ink, gray, rules, dpi=150)
+    assert np.count_nonzero(ink) == 4 * 18 * 3
+
+
+def test_strokes_on_no_rules_line_are_kept():
+    from ocr.grid import erase_dashes
+
+    ink, rules, gray = _dashes_page(300, [19, 22, 13, 30])
+    erase_dashes(ink, gray, np.roll(rules, 60, axis=1), dpi=150)
+    assert np.count_nonzero(ink) == (19 + 22 + 13 + 30) * 3
+
+
+def test_dashes_inside_a_table_read_cell_by_cell_are_left_to_the_cells():
+    from ocr.grid import erase_dashes
+
+    ink, rules, gray = _dashes_page(300, [19, 22, 13, 30])
+    erase_dashes(ink, gray, rules, dpi=150, skip=((250, 0, 350, 600),))
+    assert np.count_nonzero(ink) == (19 + 22 + 13 + 30) * 3
