@@ -152,7 +152,7 @@ def _cell_tokens(cell: Cell) -> list[Token]:
         return Token(text, kind, value, cell.page, cell.bbox, cell.confidence, cell.layout)
 
     text = cell.text.strip()
-    if is_blank(text):
+    if is_blank(text) or _unreadable(cell):
         return [token(text, "blank")]
     value = parse_number(text)
     if value is not None:
@@ -165,6 +165,15 @@ def _cell_tokens(cell: Cell) -> list[Token]:
     if len(words) > 1 and words[-1].kind == "num" and words[0].kind == "label":
         return words
     return [token(text, "label")]
+
+
+def _unreadable(cell: Cell) -> bool:
+    """A cell OCR read as a mark or two, unsure (a seal over a 0 read as Q or lì): neither a label
+    nor a number, but a cell of its row whose value is not known. As a blank it keeps the row's
+    count of cells, so the row is still placed; its value is missing, and named as such."""
+    text = normalize(cell.text).strip()
+    return (cell.confidence is not None and cell.confidence < DOUBT_CONFIDENCE and 0 < len(text) <= 3
+            and not re.search(r"[\d\u4e00-\u9fff]", text))
 
 
 _WORD = re.compile(r"\S+")

@@ -134,3 +134,17 @@ def test_a_row_whose_label_was_misread_as_an_earlier_rows_is_still_placed_by_ord
     assert v["applications.withheld_internal_affairs.total"] == 30
     assert v["applications.withheld_prohibited_by_law.total"] == 12
     assert v["applications.not_processed_petition.total"] == 72
+
+
+def test_a_cell_ocr_read_as_an_unsure_mark_keeps_its_rows_count_and_stays_missing():
+    """A seal over a 0 read as 'Q' at 0.6: no label, no number, but one of the row's cells."""
+    from extractors.model import Cell, Document, Paragraph, Table
+
+    rows = [["1.属于国家秘密", "0", "1", "0", "0", "0", "0", "1"],
+            ["2.其他法律行政法规禁止公开", "Q", "2", "0", "0", "0", "0", "2"]]
+    table = Table(tuple(Cell(r, c, t, confidence=0.6 if t == "Q" else 0.99)
+                        for r, row in enumerate(rows) for c, t in enumerate(row)))
+    v = reconcile(Document("x", "pdf", "pdf-scan", (Paragraph("三、收到和处理政府信息公开申请情况"), table))).values()
+    assert v["applications.withheld_prohibited_by_law.commercial_enterprise"] == 2
+    assert v["applications.withheld_prohibited_by_law.total"] == 2
+    assert "applications.withheld_prohibited_by_law.natural_person" not in v
