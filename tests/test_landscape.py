@@ -11,11 +11,16 @@ and every fact's box must lie on the page as displayed, over the printed digits.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pdfplumber
 import pytest
 from goldcheck import assert_cells
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+
+from gen_landscape import PLAN
 
 from extractors.model import Paragraph
 from extractors.pdf_chars import Glyph
@@ -26,6 +31,9 @@ from flows.pipeline import extract_document, process
 FOLDER = Path(__file__).parent / "fixtures" / "landscape"
 GOLD = json.loads((FOLDER / "gold.json").read_text("utf-8"))["documents"]
 TEXT = sorted(n for n, g in GOLD.items() if g["kind"] == "pdf-text")
+SCANS = sorted(n for n, g in GOLD.items() if g["kind"] == "pdf-scan")
+# how each scan's table is turned on its sheet (90: its text runs up), from the generator's plan
+SCAN_TURN = {name: turn for name, _, _, how, turn, _ in PLAN if how == "scan"}
 T = load_template()
 
 
@@ -61,6 +69,39 @@ def test_every_fact_lies_on_the_page_as_displayed_over_its_digits(processed, nam
             inside = "".join(c["text"] for c in page.chars
                              if x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1 and top - 1 <= (c["top"] + c["bottom"]) / 2 <= bottom + 1)
             assert f.raw_text.replace(" ", "") in inside.replace(" ", ""), f
+
+
+@pytest.mark.parametrize("name", SCANS)
+def test_a_scanned_sideways_table_reads_every_cell(processed, name):
+    p = _process(processed, name)
+    assert p.report is not None
+    assert_cells(p.report, GOLD[name])
+
+
+@pytest.mark.parametrize("name", SCANS)
+def test_a_scanned_sideways_tables_facts_point_at_ink_on_the_sheet_as_scanned(processed, name):
+    from ocr.render import open_pdf, render_page
+
+    report = _process(processed, name).report
+    page = render_page(open_pdf((FOLDER / name).read_bytes()), 1)
+    gray = page.image.min(axis=2)
+    k = page.dpi / 72
+    facts = [f for f in report.facts if f.method != "inferred"]
+    assert facts
+    for f in facts:
+        x0, top, x1, bottom = (round(v * k) for v in f.bbox)
+        assert 0 <= x0 < x1 <= gray.shape[1] and 0 <= top < bottom <= gray.shape[0], f
+        assert (gray[top:bottom, x0:x1] < 128).sum() >= 10, f  # the printed digit is there
+
+
+@pytest.mark.parametrize("name", SCANS)
+def test_a_sheet_whose_table_runs_down_it_is_turned_by_the_table_not_by_its_upright_page_number(name):
+    from ocr.engine import load_engine
+    from ocr.prepare import prepare
+    from ocr.render import open_pdf, render_page
+
+    page = render_page(open_pdf((FOLDER / name).read_bytes()), 1)
+    assert prepare(load_engine(), page.image, page.dpi).turned == SCAN_TURN[name]
 
 
 def test_the_upright_page_number_of_a_sideways_page_is_not_read_as_text():
