@@ -24,14 +24,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from io import BytesIO
 from posixpath import dirname, join, normpath
-from typing import Any
 
 from lxml import etree
 
 from extractors.errors import ExtractionError
 from extractors.model import Block, Document, Table
 from extractors.pdf_chars import Glyph, glyph_text
-from extractors.pdf_ruled import ruling_edges
+from extractors.pdf_ruled import EdgePage, ruling_edges
 from extractors.pdf_text import assemble, layout_page
 
 PT_PER_MM = 72 / 25.4
@@ -77,21 +76,6 @@ class _Box:
     def parse(cls, text: str | None) -> _Box:
         v = _floats(text) + [0.0] * 4
         return cls(v[0], v[1], v[2], v[3])
-
-
-class EdgePage:
-    """What pdfplumber's table finder needs of a page when it is given every rule explicitly: its
-    box (and no text of its own to look for columns in)."""
-
-    def __init__(self, width: float, height: float) -> None:
-        self.bbox = (0.0, 0.0, width, height)
-        self.chars: list[dict] = []
-        self.edges: list[dict] = []
-
-    def find_tables(self, settings: dict) -> list[Any]:
-        from pdfplumber.table import TableFinder, TableSettings
-
-        return TableFinder(self, TableSettings.resolve(settings)).tables  # type: ignore[arg-type]
 
 
 Matrix = tuple[float, float, float, float, float, float]

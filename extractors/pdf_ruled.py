@@ -202,6 +202,21 @@ class _Grid:
     boxes: tuple[tuple[int, int, int, int, BBox], ...]  # row, col, row_span, col_span, bbox
 
 
+class EdgePage:
+    """What pdfplumber's table finder needs of a page when it is given every rule explicitly: its
+    box (and no text of its own to look for columns in)."""
+
+    def __init__(self, width: float, height: float) -> None:
+        self.bbox = (0.0, 0.0, width, height)
+        self.chars: list[dict] = []
+        self.edges: list[dict] = []
+
+    def find_tables(self, settings: dict) -> list[Any]:
+        from pdfplumber.table import TableFinder, TableSettings
+
+        return TableFinder(self, TableSettings.resolve(settings)).tables  # type: ignore[arg-type]
+
+
 def find_grids(page: Any, edges: list[dict]) -> list[_Grid]:
     """Tables pdfplumber's finder builds from the given rules, as grids of spanning cells."""
     v = [e for e in edges if e["orientation"] == "v"]

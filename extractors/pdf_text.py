@@ -23,6 +23,7 @@ from extractors.pdf_furniture import drop_running_lines
 from extractors.pdf_quality import unusable_reason
 from extractors.pdf_ruled import TablePart, fill_grids, find_grids, ruling_edges
 from extractors.pdf_stitch import stitch_pages
+from extractors.pdf_turned import char_turn, layout_turned
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,10 @@ def read_page(page: Any, number: int) -> _PageRead:
     if why:
         return _PageRead(number, height, (), why)
     edges = ruling_edges(objects.get("line", []), objects.get("rect", []), curves)
-    ruled, items = layout_page(page, glyphs, edges, number, height)
+    # text set sideways (a wide table turned across the page, a page with /Rotate) is turned
+    # upright first, so the same layout stage reads it
+    turns = [char_turn(c) for c in chars]
+    ruled, items = layout_turned(page, glyphs, turns, edges, number, float(page.width), height, layout_page)
     if not ruled and cover >= _PASTED_COVER and _pasted_picture(page, glyphs):
         return _PageRead(number, height, (), "a large picture with no text over it (a pasted table?)")
     return _PageRead(number, height, items)

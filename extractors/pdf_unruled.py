@@ -7,6 +7,10 @@ spanning columns crosses a river without filling it). Its rows are anchored on t
 numbers; text in other columns (labels wrapped over several lines, centred or top-aligned in their
 cell) is first gathered into cell blocks, a line continuing the one above when that one ran to the
 column's right edge, and each block goes to the anchor row it shares a line with, else the nearest.
+A block midway between two anchors (a label wrapped over three lines around its numbers has its
+first line exactly as far from the row above) is placed by what it says, not by which anchor is
+nearer by a rounding error: a line opening a list item (（二）, 1., 一、) starts the row below, any
+other continues the label above.
 Lines above the first line that has text over the number columns are header rows.
 """
 
@@ -24,6 +28,10 @@ from extractors.pdf_stitch import is_number, starts_item
 _SEG_GAP_EM = 1.0  # a gap this wide (in font sizes) separates two cells on a line
 _MIN_MULTI = 3  # lines with several pieces a run needs to be a table
 _VALLEY = 0.5  # a river's coverage is at most this share of the text beside it
+# Two anchors whose distances from a block differ by less than this (in font sizes) are a tie: rows
+# are set on a regular pitch, so a label line midway between two rows is midway exactly, and its
+# position then differs only by float noise (a re-saved PDF) or by the scatter of OCR boxes.
+_TIE_EM = 0.25
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ class _Block:
     pieces: list[_Piece]
     row: int = -1
     row_end: int = -1  # inclusive
+    by_text: bool = False  # its row was decided by what it says (a tie between two anchors)
 
     @property
     def c0(self) -> int:
@@ -328,12 +337,24 @@ def _grid(lines: Sequence[Line], page: int) -> TablePart | None:
         if on:
             b.row, b.row_end = min(on), max(on)
             continue
-        mid = (b.top + b.bottom) / 2
-        k = min(range(len(anchors)), key=lambda k: abs(centers[k] - mid))
+        k, b.by_text = _nearest(b, centers)
         b.row = b.row_end = body_row[anchors[k]]
     _separate(blocks, body_row, anchors, post, n_head)
     part = _assemble(blocks, xs, lines, page)
     return replace(part, slack=tuple(slack)) if part else None
+
+
+def _nearest(b: _Block, centers: Sequence[float]) -> tuple[int, bool]:
+    """The anchor row a block sharing no line with one belongs to: the nearest, and whether a tie
+    was decided by the block's text instead (see _TIE_EM)."""
+    mid = (b.top + b.bottom) / 2
+    below = next((k for k, c in enumerate(centers) if c > mid), len(centers))
+    if 0 < below < len(centers):
+        up, down = mid - centers[below - 1], centers[below] - mid
+        if abs(up - down) <= _TIE_EM * b.pieces[0].glyphs[0].size:
+            return (below if starts_item(b.pieces[0].text) else below - 1), True
+        return (below - 1 if up < down else below), False
+    return min(below, len(centers) - 1), False
 
 
 def _separate(
@@ -341,7 +362,8 @@ def _separate(
 ) -> None:
     """Blocks of one column sent to the same row although a block of that column sits on the row's
     anchor line: the stray block belongs to the row above or below (the tail of a row cut by the
-    page break, the head of the next)."""
+    page break, the head of the next). A block placed by its text stays; so does one opening a
+    list item just above an anchor block that opens none: it is the head of that block's label."""
     by_cell: dict[tuple[int, int], list[_Block]] = {}
     for b in blocks:
         if b.row >= n_head:
@@ -354,7 +376,9 @@ def _separate(
             continue
         anchor = fixed[0]
         for b in group:
-            if b is anchor:
+            if b is anchor or b.by_text:
+                continue
+            if b.bottom <= anchor.top and starts_item(b.pieces[0].text) and not starts_item(anchor.pieces[0].text):
                 continue
             if b.bottom <= anchor.top:
                 b.row = b.row_end = max(n_head, anchor.row - 1)

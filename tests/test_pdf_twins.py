@@ -158,11 +158,6 @@ def test_gold_cut_to_the_table_pages_keeps_every_table_when_all_lie_on_them():
     assert set(gold_for_pages(entry, src, [0])["cells"]) == set()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "extractors/pdf_unruled.py: a wrapped label's first line lying exactly midway between two "
-    "numbered rows goes to the nearer anchor by float noise (_grid), and _separate then moves a "
-    "block above the row's anchor block to the row above; so whether （二）部分公开 keeps its own "
-    "numbers hangs on 1e-5 pt, and 表三's granted row is lost and its numbers load as partially_granted"))
 def test_a_borderless_table_reads_the_same_after_the_pdf_is_resaved():
     """pdfium rounds the page box to float32 on saving: every glyph moves by some 1e-5 pt."""
     from extractors.template import load_template
