@@ -244,6 +244,24 @@ def _fit(tail: list[Token], n: int) -> tuple[tuple[Token, ...], bool] | None:
     return tuple(vals), ways > 1
 
 
+def _fit_row(line: Line, n: int) -> tuple[tuple[Token, ...], bool] | None:
+    """`_fit` of the line's tail; where that fails, of the tail less the numbers read inside the
+    label's own cell (a mark at the end of a ruled label cell read as 1, 3.其他 24): a row whose
+    numbers in cells of their own fill it leaves no place for them. A label cell holding its row's
+    only number (行政许可 97) still gives it, as the first fit does."""
+    tail = line.tail()
+    fitted = _fit(tail, n)
+    if fitted is not None:
+        return fitted
+    last = max((t for t in line.tokens if t.kind == "label"), key=line.tokens.index, default=None)
+    if last is None or last.bbox is None:
+        return None
+    k = 0
+    while k < len(tail) and tail[k].kind == "num" and (tail[k].page, tail[k].bbox) == (last.page, last.bbox):
+        k += 1
+    return _fit(tail[k:], n) if k else None
+
+
 def find_groups(lines: list[Line], template: Template) -> list[Group]:
     groups: list[Group] = []
     st = _Walk()
@@ -344,7 +362,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         m = match_label(label, template)
         if m is None:
             if st.table is not None:
-                fitted = _fit(tail, widths[st.table])
+                fitted = _fit_row(line, widths[st.table])
                 if fitted:
                     groups.append(Group(st.table, fitted[0], i, weak=st.pending, ambiguous=fitted[1]))
             st.pending = None
@@ -355,7 +373,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         if st.foreign_header and m.table_id == "active_disclosure":
             continue
         n = _row_width(template, m.table_id, m.row_id)
-        fitted = _fit(tail, n)
+        fitted = _fit_row(line, n)
         if fitted:
             groups.append(Group(m.table_id, fitted[0], i, strong=m, ambiguous=fitted[1]))
         elif m.table_id == "active_disclosure" and n == 3 and len(nums) == 2 and len(tail) == 2:

@@ -148,3 +148,26 @@ def test_a_cell_ocr_read_as_an_unsure_mark_keeps_its_rows_count_and_stays_missin
     assert v["applications.withheld_prohibited_by_law.commercial_enterprise"] == 2
     assert v["applications.withheld_prohibited_by_law.total"] == 2
     assert "applications.withheld_prohibited_by_law.natural_person" not in v
+
+
+def test_a_number_read_inside_a_ruled_label_cell_gives_way_to_the_rows_own_cells():
+    """OCR read a mark at the end of a label cell as '24'; the seven cells beside it are the row."""
+    from extractors.model import Cell, Document, Paragraph, Table
+
+    rows = [["2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"] + ["0"] * 7,
+            ["3.其他 24"] + ["1", "0", "0", "0", "0", "0", "1"]]
+    table = Table(tuple(Cell(r, c, t, bbox=(100.0 * c, 30.0 * r, 100.0 * c + 90, 30.0 * r + 20), confidence=0.99)
+                        for r, row in enumerate(rows) for c, t in enumerate(row)))
+    v = reconcile(Document("x", "pdf", "pdf-scan", (Paragraph("三、收到和处理政府信息公开申请情况"), table))).values()
+    assert v["applications.other_reason.natural_person"] == 1
+    assert v["applications.other_reason.total"] == 1
+
+
+def test_a_label_cell_holding_its_rows_only_number_still_gives_it():
+    from extractors.model import Cell, Document, Paragraph, Table
+
+    rows = [["第二十条第（五）项"], ["信息内容", "本年处理决定数量"], ["行政许可 97"]]
+    table = Table(tuple(Cell(r, c, t, bbox=(100.0 * c, 30.0 * r, 100.0 * c + 90, 30.0 * r + 20))
+                        for r, row in enumerate(rows) for c, t in enumerate(row)))
+    v = reconcile(Document("x", "pdf", "pdf", (Paragraph("二、主动公开政府信息情况"), table))).values()
+    assert v["active_disclosure.administrative_licensing.decisions"] == 97
