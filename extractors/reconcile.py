@@ -164,7 +164,15 @@ def _cell_tokens(cell: Cell) -> list[Token]:
     # a label cell that ends with its number (行政许可 97) splits; otherwise the cell is one label
     if len(words) > 1 and words[-1].kind == "num" and words[0].kind == "label":
         return words
+    glued = _GLUED_NUMBER.fullmatch(normalize(text))
+    if glued:
+        # the number set close after a label's last character, with no space read between them
+        # (a wrapped label's last line beside its row's first number): no template label ends so
+        return [token(glued.group(1), "label"), token(glued.group(2), "num", parse_number(glued.group(2)))]
     return [token(text, "label")]
+
+
+_GLUED_NUMBER = re.compile(r"(.*[\u4e00-\u9fff].*[\u4e00-\u9fff])(\d{1,6})")
 
 
 def _unreadable(cell: Cell) -> bool:

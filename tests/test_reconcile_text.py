@@ -171,3 +171,15 @@ def test_a_label_cell_holding_its_rows_only_number_still_gives_it():
                         for r, row in enumerate(rows) for c, t in enumerate(row)))
     v = reconcile(Document("x", "pdf", "pdf", (Paragraph("二、主动公开政府信息情况"), table))).values()
     assert v["active_disclosure.administrative_licensing.decisions"] == 97
+
+
+def test_a_number_read_glued_to_a_labels_last_character_is_the_rows_first_number():
+    """A wrapped label's last line ends beside the row's first number; OCR read no space between."""
+    from extractors.model import Cell, Document, Paragraph, Table
+
+    rows = [["3.其他"] + ["0"] * 7, ["(七)总计"] + ["5", "0", "0", "0", "0", "0", "5"],
+            ["四、结转下年度继续办理0"] + ["0"] * 6]
+    table = Table(tuple(Cell(r, c, t, confidence=0.99) for r, row in enumerate(rows) for c, t in enumerate(row)))
+    v = reconcile(Document("x", "pdf", "pdf-scan", (Paragraph("三、收到和处理政府信息公开申请情况"), table))).values()
+    assert v["applications.carried_forward.natural_person"] == 0
+    assert v["applications.carried_forward.total"] == 0
