@@ -456,6 +456,7 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
         # a labelled row out of template order whose row no anchor holds: its label was misread
         # (予公开, a wrapped parent's fragment, read as 予以公开), its numbers are still a row
         anchored = {g.strong.row_id for g in anchors if g.strong}
+        taken: set[int] = set()  # duplicates that turned out to be a gap's misread rows
         for (p0, r0), (p1, r1) in pairwise(bounds):
             orphans = [g for g in mine if id(g) not in anchor_ids and p0 < g.position < p1
                        and (not g.strong or g.strong.row_id not in anchored)]
@@ -464,11 +465,21 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
                 continue
             filled = _fill_gap(orphans, rows, template, t.id)
             if filled is None:
+                # a row labelled as an anchored row, lying out of order inside a gap one row short:
+                # its label is a misread one (予公开 read as 予以公开 when （一）予以公开 is printed
+                # above), not a second printing, exactly when with it the gap's count agrees
+                misread = [d.group for d in duplicates if p0 < d.group.position < p1]
+                if misread:
+                    filled = _fill_gap(sorted(orphans + misread, key=lambda g: g.position), rows, template, t.id)
+                    if filled is not None:
+                        taken |= {id(g) for g in misread}
+            if filled is None:
                 left.append((orphans, (f"{t.id}: {len(orphans)} unlabelled rows of numbers between "
                              f"{order[r0] if r0 >= 0 else 'start'} and {order[r1] if r1 < len(order) else 'end'} "
                              f"could not be placed ({len(rows)} template rows there)")))
                 continue
             assigned.extend(filled)
+        duplicates = [d for d in duplicates if id(d.group) not in taken]
         assigned.extend(duplicates)
         # rows of a second printing (a picture's copy) that lost their labels: placed between that
         # printing's own labelled rows, as duplicates, so that they are compared with the kept reading

@@ -183,3 +183,23 @@ def test_a_number_read_glued_to_a_labels_last_character_is_the_rows_first_number
     v = reconcile(Document("x", "pdf", "pdf-scan", (Paragraph("三、收到和处理政府信息公开申请情况"), table))).values()
     assert v["applications.carried_forward.natural_person"] == 0
     assert v["applications.carried_forward.total"] == 0
+
+
+def test_a_misread_label_naming_a_row_printed_above_is_placed_where_the_count_agrees():
+    """（一）予以公开 is printed with its numbers above; further down 予公开 (of （三）不予公开)
+    beside row 5's numbers matches it too. Not a second printing: with it the gap's count agrees."""
+    from extractors.model import Cell, Document, Paragraph, Table
+
+    rows = [["（一）予以公开"] + ["9"] * 6 + ["54"],
+            ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）"] + ["0"] * 7, ["1.属于国家秘密"] + ["0"] * 7]
+    rows += [[""] + [str(k)] * 6 + [str(6 * k)] for k in range(2, 5)]
+    rows += [["予公开"] + ["5"] * 6 + ["30"]]
+    rows += [[""] + [str(k)] * 6 + [str(6 * k)] for k in range(6, 13)]
+    rows += [["2.重复申请"] + ["0"] * 7]
+    table = Table(tuple(Cell(r, c, t) for r, row in enumerate(rows) for c, t in enumerate(row)))
+    report = reconcile(Document("x", "html", "html", (Paragraph("三、收到和处理政府信息公开申请情况"), table)))
+    v = report.values()
+    assert v["applications.granted.total"] == 54
+    assert v["applications.withheld_internal_affairs.total"] == 30
+    assert v["applications.not_processed_petition.total"] == 72
+    assert not any("granted" in why for _, why in report.doubts)
