@@ -9,6 +9,8 @@
   folder: its database is migrated once per machine, and a later session reuses the server while it
   runs (it stops itself 10 minutes after its last request). PREFECT_API_URL points at it for the
   session. Prefect's own `prefect_test_harness` would start and migrate a fresh server per use.
+- Modules with a `background` (their OCR-heavy fixtures) start it once the session's tests are
+  collected, in worker processes beside the serial tests (tests/background.py); stopped at the end.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import background
 import pytest
 
 # Modules whose fixtures are built from ../shared (seeds, real reports); every other test that reads
@@ -62,6 +65,15 @@ def _refresh_prefect_settings() -> None:
     """Prefect reads its settings from the environment when first imported: tell it they changed."""
     if "prefect.context" in sys.modules:
         sys.modules["prefect.context"].refresh_global_settings_context()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if not session.config.option.collectonly:
+        background.start(session.config, list(background.selected(session.items)))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    background.stop(config)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
