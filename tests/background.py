@@ -5,8 +5,9 @@ the rest of the suite runs mostly on one core. So such a module declares its wor
 
     def background_tasks(folder: Path) -> Iterator[Task]:  # yields (key, fn, args)
 
-and its fixture asks `results(request, tmp_path_factory)` for {key: fn(*args)}. When the session
-has collected its tests, conftest.py forks one conductor process for the selected modules that have
+and its fixture asks `results(request, tmp_path_factory)` for {key: fn(*args)}. Such modules run
+after all the others (conftest.py reorders the session). When the session has collected its tests,
+conftest.py forks one conductor process for the selected modules that have
 `background_tasks` (`start`): it runs each generator in module order (making the documents) and hands
 each task to a pool of workers as soon as it is yielded; a thread of the conductor sends the results
 back in order over a pipe. The fixture reads them when its module comes up, by then mostly done.
@@ -199,12 +200,17 @@ def results(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     return {key: fn(*args) for key, fn, args in request.module.background_tasks(folder)}
 
 
+def runs_last(item: pytest.Item) -> bool:
+    """Whether the test's module has background work: its tests run after all the others."""
+    return callable(getattr(getattr(item, "module", None), "background_tasks", None))
+
+
 def selected(items: Iterable[pytest.Item]) -> Iterator[tuple[str, Work]]:
     """The modules of these tests that declare background work, once each, in the order they run."""
     seen: set[str] = set()
     for item in items:
-        module = getattr(item, "module", None)
-        if module is None or module.__name__ in seen or not callable(getattr(module, "background_tasks", None)):
+        if not runs_last(item) or item.module.__name__ in seen:  # type: ignore[attr-defined]
             continue
+        module = item.module  # type: ignore[attr-defined]
         seen.add(module.__name__)
         yield module.__name__, module.background_tasks
