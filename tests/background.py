@@ -47,7 +47,7 @@ Work = Callable[[Path], Iterable[Task]]
 WORKERS = 2
 NICE = 10
 # the longest a fixture waits for its module's results; NIANBAO_SCAN_CORPUS=full takes some 20 minutes
-TIMEOUT_S = float(os.environ.get("NIANBAO_BACKGROUND_TIMEOUT", "3600"))
+TIMEOUT_S = float(os.environ.get("NIANBAO_BACKGROUND_TIMEOUT", "1800"))
 
 
 def _die_with_parent(parent: int) -> None:
@@ -66,18 +66,19 @@ def _worker_init(parent: int, workers: int) -> None:
     from flows.parallel import share_cores
 
     _die_with_parent(parent)
-    share_cores(workers)
-    os.nice(NICE)
+    share_cores(workers)  # the conductor's lower priority it has inherited
 
 
-def _send(conn: Connection, lock: threading.Lock, msg: tuple) -> None:
-    with lock:
+def _send(conn: Connection, msg: tuple) -> None:
+    try:
         try:
             conn.send(msg)
-        except (EOFError, OSError):  # the session is gone
-            os._exit(0)
+        except (EOFError, OSError):
+            raise
         except Exception as e:  # noqa: BLE001 - a result that does not pickle is that task's failure
             conn.send((msg[0], msg[1], False, f"result could not be sent back: {type(e).__name__}: {e}"))
+    except (EOFError, OSError):  # the session is gone
+        os._exit(0)
 
 
 def _conduct(conn: Connection, parent: int, modules: list[tuple[str, Work]], folder: Path) -> None:
@@ -89,24 +90,27 @@ def _conduct(conn: Connection, parent: int, modules: list[tuple[str, Work]], fol
     os.nice(NICE)
     # as conftest.py's session fixture sets them for the tests, which it has not done yet
     os.environ.update(NIANBAO_WARM="0", NIANBAO_PREFECT="ephemeral")
-    lock = threading.Lock()
     order: queue.Queue[tuple[str, Any, Future | str | None]] = queue.Queue()
 
     def sender() -> None:
         while True:
             module, key, what = order.get()
-            if what is None:
-                _send(conn, lock, (module, None, True, None))
-            elif isinstance(what, str):
-                _send(conn, lock, (module, key, False, what))
-            else:
-                try:
-                    _send(conn, lock, (module, key, True, what.result()))
-                except BaseException as e:  # noqa: BLE001 - the task's failure goes back to its fixture
-                    # the worker's own traceback comes as the cause, in text (concurrent.futures)
-                    text = f"{e.__cause__}\n" if e.__cause__ else ""
-                    _send(conn, lock, (module, key, False, text + "".join(traceback.format_exception_only(e))))
-            order.task_done()
+            try:
+                if what is None:
+                    _send(conn, (module, None, True, None))
+                elif isinstance(what, str):
+                    _send(conn, (module, key, False, what))
+                else:
+                    try:
+                        value = what.result()
+                    except BaseException as e:  # noqa: BLE001 - the task's failure goes back to its fixture
+                        # the worker's own traceback comes as the cause, in text (concurrent.futures)
+                        text = f"{e.__cause__}\n" if e.__cause__ else ""
+                        _send(conn, (module, key, False, text + "".join(traceback.format_exception_only(e))))
+                    else:
+                        _send(conn, (module, key, True, value))
+            finally:
+                order.task_done()
 
     threading.Thread(target=sender, daemon=True).start()
     with ProcessPoolExecutor(WORKERS, mp_context=get_context("fork"), initializer=_worker_init,
