@@ -9,6 +9,9 @@
   folder: its database is migrated once per machine, and a later session reuses the server while it
   runs (it stops itself 10 minutes after its last request). PREFECT_API_URL points at it for the
   session. Prefect's own `prefect_test_harness` would start and migrate a fresh server per use.
+- Modules with `background_tasks` (their OCR-heavy fixtures) start them once the session's tests
+  are collected, in worker processes beside the serial tests (tests/background.py), and run last,
+  so that the background has the whole session to get ahead; stopped at the end.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import background
 import pytest
 
 # Modules whose fixtures are built from ../shared (seeds, real reports); every other test that reads
@@ -62,6 +66,19 @@ def _refresh_prefect_settings() -> None:
     """Prefect reads its settings from the environment when first imported: tell it they changed."""
     if "prefect.context" in sys.modules:
         sys.modules["prefect.context"].refresh_global_settings_context()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=background.runs_last)  # stable: the order within each part is kept
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if not session.config.option.collectonly:
+        background.start(session.config, list(background.selected(session.items)))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    background.stop(config)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

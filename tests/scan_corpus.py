@@ -74,13 +74,14 @@ def make_set(seed: int, folder: Path, only: set[int] | None = None) -> dict[str,
     return generate(seed, folder, only=only)["documents"]
 
 
-def _score_one(args: tuple[str, dict]) -> DocScore:
+def score_one(path_name: str, gold: dict) -> DocScore:
+    """One document read and scored against its gold."""
     import time
 
     from extractors.template import load_template
     from flows.pipeline import check_report, extract_document, reconcile_document
 
-    path, gold = Path(args[0]), args[1]
+    path = Path(path_name)
     t0 = time.perf_counter()
     doc = extract_document(path.read_bytes(), str(path))
     report = reconcile_document(doc)
@@ -111,7 +112,7 @@ def score_docs(jobs: list[tuple[str, dict]], workers: int = 2) -> list[DocScore]
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=share_cores,
                              initargs=(workers,)) as pool:
-        return list(pool.map(_score_one, jobs))
+        return list(pool.map(score_one, [p for p, _ in jobs], [g for _, g in jobs]))
 
 
 def by_group(scores: list[DocScore]) -> dict[str, GroupScore]:

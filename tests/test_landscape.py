@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
 import pytest
+from background import Task, results
 from goldcheck import assert_cells
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
@@ -26,7 +28,7 @@ from extractors.model import Paragraph
 from extractors.pdf_chars import Glyph
 from extractors.pdf_turned import char_turn, frames, page_box, upright_box
 from extractors.template import load_template
-from flows.pipeline import extract_document, process
+from flows.pipeline import Processed, extract_document, process
 
 FOLDER = Path(__file__).parent / "fixtures" / "landscape"
 GOLD = json.loads((FOLDER / "gold.json").read_text("utf-8"))["documents"]
@@ -37,27 +39,32 @@ SCAN_TURN = {name: turn for name, _, _, how, turn, _ in PLAN if how == "scan"}
 T = load_template()
 
 
+def _process_file(name: str) -> Processed:
+    return process((FOLDER / name).read_bytes(), name, T)
+
+
+def background_tasks(folder: Path) -> Iterator[Task]:
+    """Every fixture read once, in the session's background workers (tests/background.py), from its
+    start: the scans by OCR."""
+    for name in sorted(GOLD):
+        yield name, _process_file, (name,)
+
+
 @pytest.fixture(scope="module")
-def processed() -> dict:
-    return {}
-
-
-def _process(cache: dict, name: str):
-    if name not in cache:
-        cache[name] = process((FOLDER / name).read_bytes(), name, T)
-    return cache[name]
+def processed(request, tmp_path_factory) -> dict[str, Processed]:
+    return results(request, tmp_path_factory)
 
 
 @pytest.mark.parametrize("name", TEXT)
 def test_a_text_pdf_printed_sideways_reads_every_cell(processed, name):
-    p = _process(processed, name)
+    p = processed[name]
     assert p.report is not None
     assert_cells(p.report, GOLD[name])
 
 
 @pytest.mark.parametrize("name", TEXT)
 def test_every_fact_lies_on_the_page_as_displayed_over_its_digits(processed, name):
-    report = _process(processed, name).report
+    report = processed[name].report
     with pdfplumber.open(FOLDER / name) as pdf:
         pages = {i + 1: pg for i, pg in enumerate(pdf.pages)}
         for f in report.facts:
@@ -73,7 +80,7 @@ def test_every_fact_lies_on_the_page_as_displayed_over_its_digits(processed, nam
 
 @pytest.mark.parametrize("name", SCANS)
 def test_a_scanned_sideways_table_reads_every_cell(processed, name):
-    p = _process(processed, name)
+    p = processed[name]
     assert p.report is not None
     assert_cells(p.report, GOLD[name])
 
@@ -82,7 +89,7 @@ def test_a_scanned_sideways_table_reads_every_cell(processed, name):
 def test_a_scanned_sideways_tables_facts_point_at_ink_on_the_sheet_as_scanned(processed, name):
     from ocr.render import open_pdf, render_page
 
-    report = _process(processed, name).report
+    report = processed[name].report
     page = render_page(open_pdf((FOLDER / name).read_bytes()), 1)
     gray = page.image.min(axis=2)
     k = page.dpi / 72

@@ -23,12 +23,12 @@ import json
 import os
 import shutil
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 import pytest
+from background import Task, results
 
 PDFS = Path(__file__).parent / "fixtures" / "pdf"
 sys.path.insert(0, str(PDFS.parent))
@@ -65,11 +65,11 @@ class Read:
         return self.right / self.cells
 
 
-def _read(args: tuple[str, dict]) -> Read:
+def _read(path_name: str, gold: dict) -> Read:
     from extractors.template import load_template
     from flows.pipeline import check_report, extract_document, reconcile_document
 
-    path, gold = Path(args[0]), args[1]
+    path = Path(path_name)
     doc = extract_document(path.read_bytes(), str(path))
     report = reconcile_document(doc)
     checks = check_report(report, load_template())
@@ -92,12 +92,10 @@ def _read(args: tuple[str, dict]) -> Read:
                 tuple(k for k in got if k in set(gold["missing"])), tuple(doc.warnings))
 
 
-@pytest.fixture(scope="module")
-def reads(tmp_path_factory) -> dict[tuple[str, str], Read]:
-    """Every case made and read once, two at a time (OCR takes tens of seconds a page here)."""
-    folder = tmp_path_factory.mktemp("twins")
+def background_tasks(folder: Path) -> Iterator[Task]:
+    """Every case made and read once, in the session's background workers (tests/background.py),
+    from its start: OCR takes tens of seconds a page here."""
     gold_all = json.loads((PDFS / "gold.json").read_text("utf-8"))["documents"]
-    jobs: dict[tuple[str, str], tuple[str, dict]] = {}
     for name, kind in CASES:
         if kind == "outline" and not shutil.which("gs"):
             continue
@@ -107,9 +105,12 @@ def reads(tmp_path_factory) -> dict[tuple[str, str], Read]:
             dst.write_bytes(cut_pages(src, pages))
         else:
             make_twin(kind, src, dst, pages)
-        jobs[(name, kind)] = (str(dst), gold_for_pages(gold_all[name], src, pages))
-    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork")) as pool:
-        return dict(zip(jobs, pool.map(_read, jobs.values())))
+        yield (name, kind), _read, (str(dst), gold_for_pages(gold_all[name], src, pages))
+
+
+@pytest.fixture(scope="module")
+def reads(request, tmp_path_factory) -> dict[tuple[str, str], Read]:
+    return results(request, tmp_path_factory)
 
 
 def _get(reads: dict[tuple[str, str], Read], name: str, kind: str) -> Read:

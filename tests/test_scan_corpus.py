@@ -11,10 +11,13 @@ The per-group table goes into the terminal summary.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from background import Task, results
 from goldcheck import SCAN_REPORT
-from scan_corpus import SETS, DocScore, GroupScore, by_group, make_set, report, sample, score_docs
+from scan_corpus import SETS, DocScore, GroupScore, by_group, make_set, report, sample, score_one
 
 FULL = os.environ.get("NIANBAO_SCAN_CORPUS") == "full"
 # Per condition group, over the documents read: below today's figures on the CI sample (tuning
@@ -24,20 +27,20 @@ RECALL_BAR = {"rough": 0.82}
 DEFAULT_BAR = 0.9
 
 
+def background_tasks(folder: Path) -> Iterator[Task]:
+    """Both sets made and read in the session's background workers (tests/background.py), from its
+    start: some two minutes of OCR on two cores."""
+    for name, seed in SETS.items():
+        sub = folder / f"scans-{name}"
+        sub.mkdir()
+        for doc, gold in sorted(make_set(seed, sub, only=None if FULL else sample(seed, 1)).items()):
+            yield (name, doc), score_one, (str(sub / doc), gold)
+
+
 @pytest.fixture(scope="module")
 def both(request, tmp_path_factory) -> dict[str, list[DocScore]]:
-    """Both sets read in one pool of workers: two sets of five read one after the other left a core
-    idle at the end of each."""
-    jobs: list[tuple[str, dict]] = []
-    of_set: dict[str, str] = {}
-    for name, seed in SETS.items():
-        folder = tmp_path_factory.mktemp(f"scans-{name}")
-        for doc, gold in sorted(make_set(seed, folder, only=None if FULL else sample(seed, 1)).items()):
-            jobs.append((str(folder / doc), gold))
-            of_set[str(folder / doc)] = name
-    out: dict[str, list[DocScore]] = {name: [] for name in SETS}
-    for (path, _), score in zip(jobs, score_docs(jobs)):
-        out[of_set[path]].append(score)
+    done = results(request, tmp_path_factory)
+    out: dict[str, list[DocScore]] = {name: [v for (s, _), v in done.items() if s == name] for name in SETS}
     for name in SETS:
         request.config.stash.setdefault(SCAN_REPORT, []).extend(report(name, by_group(out[name])))
     return out

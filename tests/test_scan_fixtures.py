@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from scan_corpus import DocScore, score_set
+from background import Task, results
+from scan_corpus import DocScore, score_one
 
 FOLDER = Path(__file__).parent / "fixtures" / "scan"
 ALL = json.loads((FOLDER / "gold.json").read_text("utf-8"))["documents"]
@@ -24,10 +26,15 @@ GOLD = ALL if os.environ.get("NIANBAO_SCAN_CORPUS") == "full" else {k: v for k, 
 RECALL_BAR = {"s06_county_2023.pdf": 0.84}
 
 
+def background_tasks(folder: Path) -> Iterator[Task]:
+    """Read in the session's background workers (tests/background.py), from its start."""
+    for name, gold in sorted(GOLD.items()):
+        yield name, score_one, (str(FOLDER / name), gold)
+
+
 @pytest.fixture(scope="module")
-def scores() -> dict[str, DocScore]:
-    groups = score_set(FOLDER, GOLD)
-    return {d.name: d for g in groups.values() for d in g.docs}
+def scores(request, tmp_path_factory) -> dict[str, DocScore]:
+    return results(request, tmp_path_factory)
 
 
 @pytest.mark.parametrize("name", sorted(GOLD))
