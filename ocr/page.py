@@ -1,9 +1,10 @@
 """One page image -> paragraphs and table parts of the shared model, in reading order.
 
-The steps: the page made ready (ocr.prepare); ruling lines -> table grids; inside a cell its ink
-alone gives the pieces of text (the cell bounds them), outside the tables a detection pass at
-100 dpi over the strips that hold ink; every piece recognised in one batched call; the confidence
-policies (ocr.trust). Ruled cells are assembled from their grid; every other piece becomes glyphs
+The steps: the page made ready (ocr.prepare); ruling lines -> table grids, the dashes of rules too
+worn to be found taken off (ocr.grid.erase_dashes); inside a cell its ink alone gives the pieces
+of text (the cell bounds them), outside the tables a detection pass at 100 dpi over the strips
+that hold ink; every piece recognised in one batched call; character-shaped ink no detected box
+covers read after (ocr.missed); the confidence policies (ocr.trust). Ruled cells are assembled from their grid; every other piece becomes glyphs
 (ocr.words) and goes through the layout stage the text layer of a PDF goes through
 (extractors.layout: lines, unruled tables, paragraphs). Boxes go back through the turn and deskew
 to the page as it was given, in PDF points.
