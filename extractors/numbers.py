@@ -29,7 +29,8 @@ def is_blank(text: str) -> bool:
 def parse_number(text: str) -> float | None:
     """The number a cell prints, or None when the cell is not a number (labels, prose, blanks)."""
     t = normalize(text).strip()
-    if t.startswith("0") and len(t.split()) > 1 and t.split()[0] == "0":
+    parts = t.split()
+    if len(parts) > 1 and parts[0] == "0":
         # no number is printed with a leading zero: "0 1" is two cells' numbers run together
         return None
     t = t.replace(" ", "")

@@ -172,8 +172,6 @@ def _cell_tokens(cell: Cell) -> list[Token]:
     return [token(text, "label")]
 
 
-_GLUED_NUMBER = re.compile(r"(.*[\u4e00-\u9fff].*[\u4e00-\u9fff])(\d{1,6})")
-
 
 def _unreadable(cell: Cell) -> bool:
     """A cell OCR read as a mark or two, unsure (a seal over a 0 read as Q or lì): neither a label
@@ -185,6 +183,8 @@ def _unreadable(cell: Cell) -> bool:
 
 
 _WORD = re.compile(r"\S+")
+# a label (two CJK characters at least) with a number glued to its end: 补正、行政机关不再处理0
+_GLUED_NUMBER = re.compile(r"(.*[\u4e00-\u9fff].*[\u4e00-\u9fff])(\d{1,6})")
 
 
 def _words(text: str, page: int | None, bbox: BBox | None, confidence: float | None = None,
@@ -252,16 +252,15 @@ def _fit(tail: list[Token], n: int) -> tuple[tuple[Token, ...], bool] | None:
     return tuple(vals), ways > 1
 
 
-def _fit_row(line: Line, n: int) -> tuple[tuple[Token, ...], bool] | None:
+def _fit_row(line: Line, tail: list[Token], n: int) -> tuple[tuple[Token, ...], bool] | None:
     """`_fit` of the line's tail; where that fails, of the tail less the numbers read inside the
     label's own cell (a mark at the end of a ruled label cell read as 1, 3.其他 24): a row whose
     numbers in cells of their own fill it leaves no place for them. A label cell holding its row's
     only number (行政许可 97) still gives it, as the first fit does."""
-    tail = line.tail()
     fitted = _fit(tail, n)
     if fitted is not None:
         return fitted
-    last = max((t for t in line.tokens if t.kind == "label"), key=line.tokens.index, default=None)
+    last = next((t for t in reversed(line.tokens) if t.kind == "label"), None)
     if last is None or last.bbox is None:
         return None
     k = 0
@@ -370,7 +369,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         m = match_label(label, template)
         if m is None:
             if st.table is not None:
-                fitted = _fit_row(line, widths[st.table])
+                fitted = _fit_row(line, tail, widths[st.table])
                 if fitted:
                     groups.append(Group(st.table, fitted[0], i, weak=st.pending, ambiguous=fitted[1]))
             st.pending = None
@@ -381,7 +380,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         if st.foreign_header and m.table_id == "active_disclosure":
             continue
         n = _row_width(template, m.table_id, m.row_id)
-        fitted = _fit_row(line, n)
+        fitted = _fit_row(line, tail, n)
         if fitted:
             groups.append(Group(m.table_id, fitted[0], i, strong=m, ambiguous=fitted[1]))
         elif m.table_id == "active_disclosure" and n == 3 and len(nums) == 2 and len(tail) == 2:

@@ -44,7 +44,9 @@ class Cancelled(BaseException):
     not an Exception a per-document handler would record as its failure."""
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int, code: int = 0) -> None:
+    """End this process with its parent (Linux: the kernel's SIGKILL on the parent's death); if the
+    parent is already gone, exit now with `code`."""
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -53,7 +55,7 @@ def _die_with_parent(parent: int) -> None:
         except (OSError, AttributeError):
             pass
     if os.getppid() != parent:  # it died before the line above took effect
-        os._exit(0)
+        os._exit(code)
 
 
 def _limit_memory(memory_mb: int | None) -> None:
@@ -87,7 +89,7 @@ def share_cores(workers: int) -> None:
 
 
 def _worker_main(conn: Connection, memory_mb: int | None, parent: int, workers: int) -> None:
-    _die_with_parent(parent)
+    die_with_parent(parent)
     share_cores(workers)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _limit_memory(memory_mb)

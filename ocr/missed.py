@@ -120,10 +120,11 @@ MISSED_CONFIDENCE = 0.6  # below this a reading of ink the detector passed over 
 _STROKES = set("1lI|丨!ij")
 
 
-def _confident(rec: Recognition) -> str | None:
+def _confident(rec: Recognition) -> str:
+    """The reading without spaces, or '' where it is unsure or holds no digit or character."""
     text = "".join(rec.text.split())
     if rec.confidence < MISSED_CONFIDENCE or not any(c.isdigit() or c.isalpha() for c in text):
-        return None
+        return ""
     return text
 
 
@@ -137,12 +138,11 @@ def readable(pieces: list[Missed], recs: list[Recognition]) -> list[bool]:
     (missing, so named) rather than risked."""
     texts = [_confident(rc) for rc in recs]
 
-    def plain(t: str | None) -> bool:
-        return t is not None and not all(c in _STROKES for c in t) and (len(t) >= 2 or t.isdigit())
+    def plain(t: str) -> bool:
+        return bool(t) and not all(c in _STROKES for c in t) and (len(t) >= 2 or t.isdigit())
 
     numbers_on: dict[int, int] = {}
     for m, t in zip(pieces, texts):
-        if plain(t) and t is not None and t.isdigit():
+        if plain(t) and t.isdigit():
             numbers_on[m.line] = numbers_on.get(m.line, 0) + 1
-    return [plain(t) or (t is not None and t.isdigit() and numbers_on.get(m.line, 0) >= 2)
-            for m, t in zip(pieces, texts)]
+    return [plain(t) or (t.isdigit() and numbers_on.get(m.line, 0) >= 2) for m, t in zip(pieces, texts)]

@@ -28,7 +28,6 @@ from __future__ import annotations
 import os
 import queue
 import signal
-import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -51,15 +50,9 @@ TIMEOUT_S = float(os.environ.get("NIANBAO_BACKGROUND_TIMEOUT", "1800"))
 
 
 def _die_with_parent(parent: int) -> None:
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
+    from flows.parallel import die_with_parent
 
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # it died before the line above took effect
-        os._exit(1)
+    die_with_parent(parent, code=1)
 
 
 def _worker_init(parent: int, workers: int) -> None:
