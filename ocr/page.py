@@ -36,7 +36,17 @@ from ocr.grid import (
 )
 from ocr.missed import missed_pieces, readable
 from ocr.prepare import prepare, to_points
-from ocr.trust import a_glimpse, as_digits, doubt_under_seal, second_look, strip_strays, under_seal
+from ocr.trust import (
+    a_glimpse,
+    a_rule_stub,
+    a_speck,
+    as_digits,
+    doubt_under_seal,
+    second_look,
+    strip_strays,
+    text_height,
+    under_seal,
+)
 from ocr.words import piece_glyphs, snap_sizes
 
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
@@ -308,11 +318,13 @@ def ocr_page(
         placed.append((t.bbox[1] * to_pt, part))
 
     glyphs = []
-    for k, r in enumerate(loose_rects):
-        if a_glimpse(recs[loose_start + k]):
+    loose_recs = recs[loose_start:]
+    height = text_height(loose_rects, loose_recs)
+    for r, rec in zip(loose_rects, loose_recs):
+        if a_glimpse(rec) or a_speck(r, rec.text, height) or a_rule_stub(r, rec.text, masks.vertical, dpi):
             continue
         pad = max(2, int((r[3] - r[1]) * CROP_PAD))
-        glyphs.extend(piece_glyphs(r, recs[loose_start + k], pad, to_pt))
+        glyphs.extend(piece_glyphs(r, rec, pad, to_pt))
     back_pt = _points_back(prep.back, dpi, scale)
     for top, item in lay_out(snap_sizes(glyphs), page_no or 0, gray.shape[0] * to_pt):
         placed.append((top, _map_back(item, back_pt)))

@@ -38,6 +38,41 @@ def a_glimpse(rec: Recognition) -> bool:
     return len("".join(rec.text.split())) == 1 and rec.confidence < GLIMPSE_CONFIDENCE
 
 
+STUB_TEXTS = frozenset("1Il|丨")  # what a rule's stub reads as
+SPECK_SHARE = 0.35  # of the page's text height: no digit is printed this small beside its text
+
+
+def a_rule_stub(rect: Rect, text: str, vertical_rules: np.ndarray, dpi: float) -> bool:
+    """A loose piece read as one stroke (1, I, |) standing on the line of a vertical rule found
+    just above or below it: what a broken rule left, joined to a scrap of the rule across it (so
+    no bare dash `erase_dashes` takes off). Text sits inside a table's cells, never on its rules;
+    where a table was read as words, the stub would stand beside a cell's number and join it
+    (3 and the stub read as 31)."""
+    if "".join(text.split()) not in STUB_TEXTS:
+        return False
+    x0, y0, x1, y1 = rect
+    cx = (x0 + x1) / 2
+    reach_y = int(dpi * 0.75)  # a table's rows: the rule above or below the break
+    band = vertical_rules[max(0, y0 - reach_y) : y1 + reach_y]
+    cols = np.flatnonzero(np.count_nonzero(band, axis=0) > 0)
+    reach_x = max(3.0, (x1 - x0) / 2 + 1)
+    return cols.size > 0 and float(np.min(np.abs(cols - cx))) <= reach_x
+
+
+def a_speck(rect: Rect, text: str, text_height: float) -> bool:
+    """A piece holding a digit but far smaller than the page's text (a speck of dust or JPEG
+    noise read as 1): it would slip among the digits of the number beside it (7481 read as
+    74181). `text_height` is the median height of the page's pieces read as several characters."""
+    return text_height > 0 and any(c.isdigit() for c in text) and (rect[3] - rect[1]) < SPECK_SHARE * text_height
+
+
+def text_height(rects: list[Rect], recs: list[Recognition]) -> float:
+    """The median height of pieces read as two characters or more, with confidence: the page's
+    text size as its ink shows it (0 where no such piece)."""
+    hs = [r[3] - r[1] for r, rc in zip(rects, recs) if len("".join(rc.text.split())) >= 2 and rc.confidence >= 0.9]
+    return float(np.median(hs)) if hs else 0.0
+
+
 def as_digits(text: str, conf: float) -> tuple[str, float]:
     """A cell that reads as nothing but digits and their look-alikes (O for 0, l for 1) holds a
     number the recogniser half saw: it is given as digits, and doubted."""

@@ -44,6 +44,18 @@ def test_specks_and_a_long_stretch_of_rule_are_no_pieces():
     assert missed_pieces(ink, covered=[], char_px=CHAR_PX, margin=3) == []
 
 
+def test_digits_blurred_solid_are_pieces_but_an_inked_box_is_not():
+    gray = np.full((300, 900), 255, np.uint8)
+    for k, d in enumerate("000"):
+        cv2.putText(gray, d, (40 + 60 * k, 100), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 2)
+    gray = cv2.GaussianBlur(gray, (0, 0), 2.2)  # a 130 dpi scan's blur closes the 0s' counters
+    ink = ink_mask(gray)
+    ink[200:218, 500:512] = 255  # a filled box of a digit's size: a blot
+    pieces = missed_pieces(ink, covered=[], char_px=CHAR_PX, margin=3)
+    filled = [np.count_nonzero(ink[p.rect[1] : p.rect[3], p.rect[0] : p.rect[2]]) / ((p.rect[2] - p.rect[0]) * (p.rect[3] - p.rect[1])) for p in pieces]
+    assert len(pieces) == 3 and all(f > 0.75 for f in filled)
+
+
 def test_a_thin_stroke_alone_on_its_line_is_no_piece():
     ink = np.zeros((300, 900), np.uint8)
     ink[100:118, 300:303] = 255  # as tall as a digit: a 1, or a rule's stub; nothing says which

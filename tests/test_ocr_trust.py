@@ -10,9 +10,12 @@ from ocr.trust import (
     DISAGREE_CONFIDENCE,
     SEAL_CONFIDENCE,
     a_glimpse,
+    a_rule_stub,
+    a_speck,
     doubt_under_seal,
     second_look,
     strip_strays,
+    text_height,
     under_seal,
 )
 
@@ -69,3 +72,31 @@ def test_a_lone_character_barely_seen_outside_a_cell_is_a_glimpse_not_text():
     assert a_glimpse(_rec("1", 0.32))
     assert not a_glimpse(_rec("1", 0.9))
     assert not a_glimpse(_rec("12", 0.32))  # two characters: a number half seen, kept and doubted
+
+
+def _rule_at(x: int, y0: int, y1: int, shape: tuple[int, int] = (400, 400)) -> np.ndarray:
+    mask = np.zeros(shape, np.uint8)
+    mask[y0:y1, x : x + 2] = 255
+    return mask
+
+
+def test_a_stroke_on_the_line_of_a_rule_just_above_it_is_the_rule_stub_not_a_1():
+    rules = _rule_at(200, 100, 180)  # the rule found above the break, at 150 dpi
+    assert a_rule_stub((199, 200, 203, 216), "1", rules, 150)
+    assert a_rule_stub((199, 200, 203, 216), "I", rules, 150)
+
+
+def test_a_1_in_a_cell_or_far_below_the_rule_or_a_number_on_the_line_stays():
+    rules = _rule_at(200, 100, 180)
+    assert not a_rule_stub((150, 200, 154, 216), "1", rules, 150)  # inside the cell, off the line
+    assert not a_rule_stub((199, 380, 203, 396), "1", _rule_at(200, 10, 60), 150)  # no rule near in y
+    assert not a_rule_stub((195, 200, 210, 216), "17", rules, 150)  # a number, not a stroke
+
+
+def test_a_digit_far_smaller_than_the_page_text_is_a_speck():
+    rects = [(0, 0, 40, 20), (50, 0, 90, 21), (0, 30, 60, 49)]
+    height = text_height(rects, [_rec("信息"), _rec("7481"), _rec("行政许可")])
+    assert height == 20
+    assert a_speck((10, 60, 12, 64), "1", height)  # 4 px against 20: dust read as 1
+    assert not a_speck((10, 60, 16, 74), "1", height)  # a digit of a smaller table font
+    assert not a_speck((10, 60, 12, 64), "。", height)  # punctuation is no digit to slip in
