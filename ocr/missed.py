@@ -20,6 +20,7 @@ import numpy as np
 
 from ocr.crops import Rect
 from ocr.engine import Recognition
+from ocr.trust import digits_read
 
 BLOT_FILL = 0.92  # share of its box a component inks above which it is a blot, not strokes
 
@@ -132,14 +133,15 @@ def _confident(rec: Recognition) -> str:
     return text
 
 
-def readable(pieces: list[Missed], recs: list[Recognition]) -> list[bool]:
-    """Which missed pieces' readings count as text. A remnant of a broken rule is the ink the
+def readable(pieces: list[Missed], recs: list[Recognition]) -> list[Recognition | None]:
+    """The reading each missed piece counts as, or None. A remnant of a broken rule is the ink the
     detector passes over most; it reads as 1, 11 or I (a stretch of line), or as one character (a
     junction: 十 or 」), often confidently. So a missed piece counts when its reading is confident
     and holds two characters not all strokes, or one digit other than 1; a reading of strokes only
     (1, 11) counts where two other pieces of its line read as such numbers (a lone row of digits
-    the detector passed over: 1  0  0  1  2), never alone. A lone character is left unread
-    (missing, so named) rather than risked."""
+    the detector passed over: 1  0  0  1  2), never alone. So does a letter that looks like a digit
+    (a blurred 5 read as S) among them, given as that digit and doubted. A lone character is
+    left unread (missing, so named) rather than risked."""
     texts = [_confident(rc) for rc in recs]
 
     def plain(t: str) -> bool:
@@ -149,4 +151,14 @@ def readable(pieces: list[Missed], recs: list[Recognition]) -> list[bool]:
     for m, t in zip(pieces, texts):
         if plain(t) and t.isdigit():
             numbers_on[m.line] = numbers_on.get(m.line, 0) + 1
-    return [plain(t) or (t.isdigit() and numbers_on.get(m.line, 0) >= 2) for m, t in zip(pieces, texts)]
+    out: list[Recognition | None] = []
+    for m, t, rc in zip(pieces, texts, recs):
+        among_numbers = numbers_on.get(m.line, 0) >= 2
+        digits = digits_read(rc)
+        if t and among_numbers and digits.text.isdigit() and not t.isdigit():
+            out.append(digits)
+        elif plain(t) or (t.isdigit() and among_numbers):
+            out.append(rc)
+        else:
+            out.append(None)
+    return out

@@ -201,9 +201,11 @@ def ocr_page(
     gray = prep.gray
     scale = 72.0 / dpi if box_scale is None else box_scale
     ink = pp.ink_mask(gray)
-    tables = find_tables(ink, dpi)
+    seal = pp.find_seal(gray, dpi, ink)
+    ruled_ink = ink if seal is None else pp.without_ring(ink, seal, dpi)
+    tables = find_tables(ruled_ink, dpi)
     # only long rules are erased: a finer mask would take the strokes of characters with it
-    masks = ruling_masks(ink, dpi, heal=True)
+    masks = ruling_masks(ruled_ink, dpi, heal=True)
     rules = cv2.dilate(masks.both, np.ones((3, 3), np.uint8))
     text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
     tables = [widen_to_text(t, text_ink, dpi) for t in tables]
@@ -212,7 +214,6 @@ def ocr_page(
     erase_dashes(text_ink, clean, masks.vertical, dpi, skip=tuple(t.bbox for t in tables))
     # a seal printed in grey cannot be taken out by colour; where it lies, keep only what is darker
     # than its ink (the print under it). The rules were found before, so none is lost to this.
-    seal = pp.find_seal(gray, dpi, ink)
     if seal is not None:
         clean, text_ink = pp.fade_seal(clean, text_ink, seal)
     char_px = dpi * 12 / 72  # a 12 pt character
@@ -281,7 +282,7 @@ def ocr_page(
     missed = missed_pieces(text_ink, covered, char_px, margin=max(2, int(dpi * 0.02)))
     if missed:
         missed_recs = recognize(engine, [crop(clean, m.rect) for m in missed])
-        kept = [(m.rect, rc) for m, rc, ok in zip(missed, missed_recs, readable(missed, missed_recs)) if ok]
+        kept = [(m.rect, rc) for m, rc in zip(missed, readable(missed, missed_recs)) if rc is not None]
         recs = recs + [rc for _, rc in kept]
         loose_rects = loose_rects + [r for r, _ in kept]
 

@@ -26,8 +26,8 @@ _NUMBER = re.compile(r"[0-9][0-9.,]*")
 _STRAY = re.compile(r"^([.,:;'`·、，。]*)([0-9](?:[0-9.,]*[0-9])?)([.,:;'`·、，。]*)$")
 
 
-_CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
-_DIGITISH = re.compile(r"[0-9OoDlI|]+")
+_CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8", "Z": "2"})
+_DIGITISH = re.compile(r"[0-9OoDlI|SBZ]+")
 
 
 def a_glimpse(rec: Recognition) -> bool:
@@ -79,6 +79,14 @@ def as_digits(text: str, conf: float) -> tuple[str, float]:
     if not _DIGITISH.fullmatch(text) or text.isdigit():
         return text, conf
     return text.translate(_CONFUSABLE), min(conf, DISAGREE_CONFIDENCE)
+
+
+def digits_read(rec: Recognition) -> Recognition:
+    """`as_digits` over a whole reading, its characters' confidences capped alike."""
+    text, conf = as_digits(rec.text, rec.min_char_confidence)
+    if text == rec.text:
+        return rec
+    return Recognition(text, rec.confidence, conf, rec.char_x, tuple(min(c, conf) for c in rec.char_conf))
 
 
 def strip_strays(rec: Recognition) -> Recognition:

@@ -62,30 +62,46 @@ def test_a_thin_stroke_alone_on_its_line_is_no_piece():
     assert missed_pieces(ink, covered=[], char_px=CHAR_PX, margin=3) == []
 
 
+def _kept(pieces: list[Missed], recs: list[Recognition]) -> list[str | None]:
+    return [None if rc is None else rc.text for rc in readable(pieces, recs)]
+
+
 def _row(*texts: str) -> tuple[list[Missed], list[Recognition]]:
     return [Missed((40 + 60 * k, 80, 55 + 60 * k, 100), 0) for k in range(len(texts))], [_rec(t) for t in texts]
 
 
 def test_numbers_and_words_the_detector_missed_are_read():
     pieces, recs = _row("2323", "总计", "7")
-    assert readable(pieces, recs) == [True, True, True]
+    assert _kept(pieces, recs) == ["2323", "总计", "7"]
 
 
 def test_a_lone_1_or_11_is_not_read_since_a_rule_remnant_reads_so():
     pieces, recs = _row("1", "11", "I")
-    assert readable(pieces, recs) == [False, False, False]
+    assert _kept(pieces, recs) == [None, None, None]
 
 
 def test_a_1_among_other_missed_numbers_of_its_line_is_read():
     pieces, recs = _row("1", "0", "0", "1", "2")
-    assert readable(pieces, recs) == [True] * 5
+    assert _kept(pieces, recs) == ["1", "0", "0", "1", "2"]
 
 
 def test_a_single_character_or_a_mark_is_not_read():
     pieces, recs = _row("十", "」", ".")
-    assert readable(pieces, recs) == [False, False, False]
+    assert _kept(pieces, recs) == [None, None, None]
 
 
 def test_an_unconfident_reading_is_not_read():
     pieces, recs = [Missed((40, 80, 90, 100), 0)], [_rec("2323", conf=0.4)]
-    assert readable(pieces, recs) == [False]
+    assert _kept(pieces, recs) == [None]
+
+
+def test_a_letter_like_a_digit_among_missed_numbers_is_that_digit_doubted():
+    pieces, recs = _row("3", "1", "S", "0")  # a blurred 5 read as S
+    kept = readable(pieces, recs)
+    assert kept[2] is not None and kept[2].text == "5" and kept[2].min_char_confidence <= 0.5
+    assert kept[0] is not None and kept[0].min_char_confidence > 0.9  # the digits stay sure
+
+
+def test_a_letter_like_a_digit_alone_is_not_read():
+    pieces, recs = _row("S", "总计")
+    assert _kept(pieces, recs) == [None, "总计"]
