@@ -111,3 +111,48 @@ def test_a_page_of_text_holds_no_seal():
     from ocr.preprocess import find_seal
 
     assert find_seal(to_gray(_text_page()), 150) is None
+
+
+def _ruled_table(dpi: int = 150) -> np.ndarray:
+    """A grid of 8 columns by 9 rows, on a page of paper, at `dpi`."""
+    gray = np.full((int(dpi * 4), int(dpi * 6)), 245, np.uint8)
+    xs = [int(dpi * (0.5 + 0.6 * k)) for k in range(9)]
+    ys = [int(dpi * (0.5 + 0.3 * k)) for k in range(10)]
+    for x in xs:
+        cv2.line(gray, (x, ys[0]), (x, ys[-1]), 40, 2)
+    for y in ys:
+        cv2.line(gray, (xs[0], y), (xs[-1], y), 40, 2)
+    return gray
+
+
+def test_a_grey_seal_ring_over_a_table_adds_no_column():
+    from ocr.grid import find_tables
+    from ocr.preprocess import without_ring
+
+    gray = _ruled_table()
+    # the ring's left side runs upright between two column rules, over several rows
+    cv2.circle(gray, (int(150 * 3.0), int(150 * 1.9)), int(150 * 0.78), 150, 5)
+    ink = ink_mask(gray)
+    assert len(find_tables(ink, 150)[0].xs) > 9  # the arc taken for rules: the damage this undoes
+    seal = (int(150 * 3.0), int(150 * 1.9), int(150 * 0.78))
+    (table,) = find_tables(without_ring(ink, seal, 150), 150)
+    assert len(table.xs) == 9 and len(table.ys) == 10
+
+
+def test_light_print_under_a_grey_seal_is_kept_and_the_seal_faded():
+    from ocr.preprocess import fade_seal
+
+    gray = to_gray(_text_page())
+    gray[gray < 128] = 110  # a light scan: print barely darker than the seal
+    seal = (400, 300, 110)
+    cv2.circle(gray, seal[:2], seal[2], 155, 7)
+    ink = ink_mask(gray)
+    _, faded = fade_seal(gray, ink, seal)
+    ring = np.zeros_like(ink)
+    cv2.circle(ring, seal[:2], seal[2], 255, 3)
+    ring[ink_mask(to_gray(_text_page())) > 0] = 0  # the ring where no print crosses it
+    inside = np.zeros_like(ink)
+    cv2.circle(inside, seal[:2], seal[2] - 10, 255, -1)
+    print_inside = (ink > 0) & (inside > 0)
+    assert np.count_nonzero(faded[print_inside]) > 0.5 * np.count_nonzero(print_inside)
+    assert np.count_nonzero(faded[ring > 0]) < 0.1 * np.count_nonzero(ring)
