@@ -324,6 +324,9 @@ def ocr_page(
     for r, rec in zip(loose_rects, loose_recs):
         if a_glimpse(rec) or a_speck(r, rec.text, height) or a_rule_stub(r, rec.text, masks.vertical, dpi):
             continue
+        # a number with dust beside it (0. or .0) as a ruled cell's is read: else the layout stage
+        # takes it for a word, and its row one number short
+        rec = strip_strays(rec)
         pad = max(2, int((r[3] - r[1]) * CROP_PAD))
         glyphs.extend(piece_glyphs(r, rec, pad, to_pt))
     back_pt = _points_back(prep.back, dpi, scale)
