@@ -83,10 +83,12 @@ def _cell_text(pieces: list[Piece], recs: list[Recognition]) -> tuple[str, float
 def _split_items(
     t: GridTable, cell: GridCell, pieces: list[Piece], idx: list[int], recs: list[Recognition]
 ) -> list[tuple[GridCell, list[Piece], list[int]]]:
-    """A label cell spanning rows because a faint rule between them was not found holds the labels
-    of both rows, each a list item (4、… and 5、…, wrapped over lines or not) sitting in its own
-    row's band. Such a cell is cut back into one cell per item, at the rows the items sit in. A label merely wrapped inside a
-    merged cell ((三)不予 / 公开) does not open a new item on its second line and stays whole."""
+    """A cell spanning rows because a faint rule between them was not found holds the text of both
+    rows, each sitting in its own row's band: the labels of two rows, each a list item (4、… and
+    5、…, wrapped over lines or not), or a header over the number of the data row below it (结果维持
+    over 0), or two rows' numbers. Such a cell is cut back into one cell per item, at the rows the
+    items sit in. A label merely wrapped inside a merged cell ((三)不予 / 公开) does not open a new
+    item on its second line and stays whole."""
     if cell.row_span < 2 or len(pieces) < 2:
         return [(cell, pieces, idx)]
     lines: list[list[int]] = []  # positions in pieces, line by line
@@ -98,13 +100,19 @@ def _split_items(
             lines.append([k])
     if len(lines) < 2:
         return [(cell, pieces, idx)]
-    texts = ["".join(recs[idx[k]].text for k in sorted(ln, key=lambda k: pieces[k].rect[0])) for ln in lines]
-    if not starts_item(texts[0].strip()):
+    texts = ["".join(recs[idx[k]].text for k in sorted(ln, key=lambda k: pieces[k].rect[0])).strip() for ln in lines]
+
+    def opens(text: str) -> bool:
+        # a list item, or a number: no label wraps onto a line of digits alone, and no cell prints
+        # a number under a label (a header row and the data row under it, the rule between lost)
+        return starts_item(text) or _NUMBER.fullmatch(text) is not None
+
+    if not (opens(texts[0]) or any(_NUMBER.fullmatch(tx) for tx in texts[1:])):
         return [(cell, pieces, idx)]
     # an item wrapped over lines keeps its lines: a line that opens no item continues the one above
     items: list[list[int]] = []
     for ln, text in zip(lines, texts):
-        if starts_item(text.strip()) or not items:
+        if opens(text) or not items:
             items.append([])
         items[-1].extend(ln)
     if len(items) < 2:

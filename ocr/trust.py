@@ -26,8 +26,10 @@ _NUMBER = re.compile(r"[0-9][0-9.,]*")
 _STRAY = re.compile(r"^([.,:;'`·、，。]*)([0-9](?:[0-9.,]*[0-9])?)([.,:;'`·、，。]*)$")
 
 
-_CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8", "Z": "2"})
-_DIGITISH = re.compile(r"[0-9OoDlI|SBZ]+")
+_CONFUSABLE = str.maketrans(
+    {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "i": "1", "!": "1", "|": "1", "S": "5", "B": "8", "Z": "2"}
+)
+_DIGITISH = re.compile(r"[0-9OoDlIi!|SBZ]+")
 
 
 def a_glimpse(rec: Recognition) -> bool:

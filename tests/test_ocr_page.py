@@ -164,3 +164,20 @@ def test_a_label_merely_wrapped_in_a_cell_over_rows_stays_whole():
     pieces = [Piece((10, 20, 120, 36)), Piece((10, 60, 60, 76))]
     recs = [Recognition("(三)不予", 0.99, 0.99), Recognition("公开", 0.99, 0.99)]
     assert [(c.row, c.row_span) for c, _, _ in _split_items(table, cell, pieces, [0, 1], recs)] == [(0, 2)]
+
+
+def test_a_header_cell_over_the_data_row_a_faint_rule_joined_is_cut_at_the_number():
+    # 表四's header 结果维持 (two lines) and the 0 of the data row under it, the rule between lost
+    from ocr.crops import Piece
+    from ocr.engine import Recognition
+    from ocr.grid import GridCell, GridTable
+    from ocr.page import _split_items
+
+    cell = GridCell(0, 0, 2, 1, 0, 0, 60, 100)
+    table = GridTable((0, 60, 120), (0, 60, 100), (cell,))
+    lines = [("结果", (10, 10, 50, 26)), ("维持", (10, 32, 50, 48)), ("0", (25, 72, 35, 88))]
+    pieces = [Piece(rect) for _, rect in lines]
+    recs = [Recognition(text, 0.99, 0.99) for text, _ in lines]
+    cut = _split_items(table, cell, pieces, [0, 1, 2], recs)
+    assert [(c.row, c.row_span, [recs[i].text for i in idx]) for c, _, idx in cut] == [
+        (0, 1, ["结果", "维持"]), (1, 1, ["0"])]
