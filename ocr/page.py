@@ -20,6 +20,7 @@ import numpy as np
 
 from extractors.layout import lay_out
 from extractors.model import BBox, Block, Cell, Paragraph, Table
+from extractors.pdf_chars import Glyph
 from extractors.pdf_ruled import TablePart
 from extractors.pdf_stitch import starts_item
 from ocr import preprocess as pp
@@ -326,17 +327,20 @@ def ocr_page(
         )
         placed.append((t.bbox[1] * to_pt, part))
 
-    glyphs = []
+    glyphs: list[Glyph] = []
     loose_recs = recs[loose_start:]
     height = text_height(loose_rects, loose_recs)
     for r, rec in zip(loose_rects, loose_recs):
-        if a_glimpse(rec) or a_speck(r, rec.text, height) or a_rule_stub(r, rec.text, masks.vertical, dpi):
+        if a_glimpse(rec) or a_speck(r, rec.text, height):
             continue
         # a number with dust beside it (0. or .0) as a ruled cell's is read: else the layout stage
         # takes it for a word, and its row one number short
         rec = strip_strays(rec)
         pad = max(2, int((r[3] - r[1]) * CROP_PAD))
-        glyphs.extend(piece_glyphs(r, rec, pad, to_pt))
+        glyphs.extend(
+            g for g in piece_glyphs(r, rec, pad, to_pt)
+            if not a_rule_stub(g.text, g.cx / to_pt, r[1], r[3], masks.vertical, dpi)
+        )
     back_pt = _points_back(prep.back, dpi, scale)
     for top, item in lay_out(snap_sizes(glyphs), page_no or 0, gray.shape[0] * to_pt):
         placed.append((top, _map_back(item, back_pt)))

@@ -44,21 +44,26 @@ STUB_TEXTS = frozenset("1Il|丨")  # what a rule's stub reads as
 SPECK_SHARE = 0.35  # of the page's text height: no digit is printed this small beside its text
 
 
-def a_rule_stub(rect: Rect, text: str, vertical_rules: np.ndarray, dpi: float) -> bool:
-    """A loose piece read as one stroke (1, I, |) standing on the line of a vertical rule found
-    just above or below it: what a broken rule left, joined to a scrap of the rule across it (so
-    no bare dash `erase_dashes` takes off). Text sits inside a table's cells, never on its rules;
-    where a table was read as words, the stub would stand beside a cell's number and join it
-    (3 and the stub read as 31)."""
-    if "".join(text.split()) not in STUB_TEXTS:
+def a_rule_stub(text: str, cx: float, y0: float, y1: float, vertical_rules: np.ndarray, dpi: float) -> bool:
+    """A character read as one stroke (1, I, |) centred at `cx` over rows `y0`-`y1` (page pixels)
+    standing on the line of a vertical rule that is found just above or below it but not beside it:
+    what a broken rule left, alone or read as part of a piece (0l0: two cells' zeros and the rule
+    between them), joined to a scrap of the rule across it (so no bare dash `erase_dashes` takes
+    off). Text sits inside a table's cells, never on its rules; where a table was read as words,
+    the stub would stand beside a cell's number and join it (3 and the stub read as 31). A 1 that
+    touches an unbroken rule has the rule beside it, and stays."""
+    if text not in STUB_TEXTS:
         return False
-    x0, y0, x1, y1 = rect
-    cx = (x0 + x1) / 2
+    reach_x = max(2, int(dpi * 0.015))
     reach_y = int(dpi * 0.75)  # a table's rows: the rule above or below the break
-    band = vertical_rules[max(0, y0 - reach_y) : y1 + reach_y]
-    cols = np.flatnonzero(np.count_nonzero(band, axis=0) > 0)
-    reach_x = max(3.0, (x1 - x0) / 2 + 1)
-    return cols.size > 0 and float(np.min(np.abs(cols - cx))) <= reach_x
+    x0, x1 = max(0, int(cx) - reach_x), int(cx) + reach_x + 1
+    top, bottom = int(y0), int(y1)
+    beside = vertical_rules[top:bottom, x0:x1]
+    if beside.size and np.count_nonzero(beside) > 0:
+        return False
+    above = vertical_rules[max(0, top - reach_y) : top, x0:x1]
+    below = vertical_rules[bottom : bottom + reach_y, x0:x1]
+    return bool(np.count_nonzero(above) or np.count_nonzero(below))
 
 
 def a_speck(rect: Rect, text: str, text_height: float) -> bool:

@@ -82,15 +82,20 @@ def _rule_at(x: int, y0: int, y1: int, shape: tuple[int, int] = (400, 400)) -> n
 
 def test_a_stroke_on_the_line_of_a_rule_just_above_it_is_the_rule_stub_not_a_1():
     rules = _rule_at(200, 100, 180)  # the rule found above the break, at 150 dpi
-    assert a_rule_stub((199, 200, 203, 216), "1", rules, 150)
-    assert a_rule_stub((199, 200, 203, 216), "I", rules, 150)
+    assert a_rule_stub("1", 201, 200, 216, rules, 150)
+    assert a_rule_stub("I", 202, 200, 216, rules, 150)
 
 
 def test_a_1_in_a_cell_or_far_below_the_rule_or_a_number_on_the_line_stays():
     rules = _rule_at(200, 100, 180)
-    assert not a_rule_stub((150, 200, 154, 216), "1", rules, 150)  # inside the cell, off the line
-    assert not a_rule_stub((199, 380, 203, 396), "1", _rule_at(200, 10, 60), 150)  # no rule near in y
-    assert not a_rule_stub((195, 200, 210, 216), "17", rules, 150)  # a number, not a stroke
+    assert not a_rule_stub("1", 152, 200, 216, rules, 150)  # inside the cell, off the line
+    assert not a_rule_stub("1", 201, 380, 396, _rule_at(200, 10, 60, (400, 400)), 150)  # no rule near in y
+    assert not a_rule_stub("7", 201, 200, 216, rules, 150)  # a digit, not a stroke
+
+
+def test_a_1_touching_an_unbroken_rule_stays():
+    rules = _rule_at(200, 100, 300)  # the rule runs on beside it
+    assert not a_rule_stub("1", 201, 200, 216, rules, 150)
 
 
 def test_a_digit_far_smaller_than_the_page_text_is_a_speck():
