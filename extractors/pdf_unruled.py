@@ -372,18 +372,20 @@ def _separate(
         if len(group) < 2:
             continue
         fixed = [b for b in group if any(p.line in body_row for p in b.pieces)]
-        if len(fixed) != 1:
+        # blocks side by side on the anchor line (a row header 三 beside the label) fix it alike
+        if not fixed or len({b.row for b in fixed}) != 1:
             continue
-        anchor = fixed[0]
+        top, bottom = min(b.top for b in fixed), max(b.bottom for b in fixed)
+        opens = any(starts_item(b.pieces[0].text) for b in fixed)
         for b in group:
-            if b is anchor or b.by_text:
+            if b in fixed or b.by_text:
                 continue
-            if b.bottom <= anchor.top and starts_item(b.pieces[0].text) and not starts_item(anchor.pieces[0].text):
+            if b.bottom <= top and starts_item(b.pieces[0].text) and not opens:
                 continue
-            if b.bottom <= anchor.top:
-                b.row = b.row_end = max(n_head, anchor.row - 1)
-            else:
-                b.row = b.row_end = min(post, anchor.row + 1)
+            if b.bottom <= top:
+                b.row = b.row_end = max(n_head, fixed[0].row - 1)
+            elif b.top >= bottom:
+                b.row = b.row_end = min(post, fixed[0].row + 1)
 
 
 def _assemble(

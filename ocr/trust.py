@@ -40,7 +40,7 @@ def a_glimpse(rec: Recognition) -> bool:
     return len("".join(rec.text.split())) == 1 and rec.confidence < GLIMPSE_CONFIDENCE
 
 
-STUB_TEXTS = frozenset("1Il|丨")  # what a rule's stub reads as
+STUB_TEXTS = frozenset("1Iil!|丨")  # what a rule's stub reads as
 SPECK_SHARE = 0.35  # of the page's text height: no digit is printed this small beside its text
 
 
