@@ -109,11 +109,41 @@ def _split_items(
         return starts_item(text) or _NUMBER.fullmatch(text) is not None
 
     if not (opens(texts[0]) or any(_NUMBER.fullmatch(tx) for tx in texts[1:])):
+        # or one line in the middle of each row's band: two rows' labels, unnumbered (a wrapped
+        # label's lines sit a line's pitch apart, in the middle of the whole cell)
+        return _line_per_row(t, cell, pieces, idx, lines)
+    return _by_items(t, cell, pieces, idx, lines, [opens(tx) for tx in texts])
+
+
+def _line_per_row(
+    t: GridTable, cell: GridCell, pieces: list[Piece], idx: list[int], lines: list[list[int]]
+) -> list[tuple[GridCell, list[Piece], list[int]]]:
+    """Each line of the cell in the middle of its own row's band, the lines a row's height apart:
+    the rows' own labels (a wrapped label's lines, centred in a merged cell, sit a line's pitch
+    apart, less than a row's height)."""
+    if len(lines) != cell.row_span:
         return [(cell, pieces, idx)]
+    out = []
+    centres = [(min(pieces[i].rect[1] for i in ln) + max(pieces[i].rect[3] for i in ln)) / 2 for ln in lines]
+    for k, (ln, cy) in enumerate(zip(lines, centres)):
+        r = cell.row + k
+        band = t.ys[r + 1] - t.ys[r]
+        if abs(cy - (t.ys[r] + t.ys[r + 1]) / 2) > 0.2 * band:
+            return [(cell, pieces, idx)]
+        if k and cy - centres[k - 1] < 0.8 * (t.ys[r + 1] - t.ys[r - 1]) / 2:
+            return [(cell, pieces, idx)]
+        part = GridCell(r, cell.col, 1, cell.col_span, cell.x0, t.ys[r], cell.x1, t.ys[r + 1])
+        out.append((part, [pieces[i] for i in ln], [idx[i] for i in ln]))
+    return out
+
+
+def _by_items(
+    t: GridTable, cell: GridCell, pieces: list[Piece], idx: list[int], lines: list[list[int]], opening: list[bool]
+) -> list[tuple[GridCell, list[Piece], list[int]]]:
     # an item wrapped over lines keeps its lines: a line that opens no item continues the one above
     items: list[list[int]] = []
-    for ln, text in zip(lines, texts):
-        if opens(text) or not items:
+    for ln, starts in zip(lines, opening):
+        if starts or not items:
             items.append([])
         items[-1].extend(ln)
     if len(items) < 2:

@@ -181,3 +181,33 @@ def test_a_header_cell_over_the_data_row_a_faint_rule_joined_is_cut_at_the_numbe
     cut = _split_items(table, cell, pieces, [0, 1, 2], recs)
     assert [(c.row, c.row_span, [recs[i].text for i in idx]) for c, _, idx in cut] == [
         (0, 1, ["结果", "维持"]), (1, 1, ["0"])]
+
+
+def test_two_rows_unnumbered_labels_a_lost_rule_joined_are_cut_one_line_per_row():
+    from ocr.crops import Piece
+    from ocr.engine import Recognition
+    from ocr.grid import GridCell, GridTable
+    from ocr.page import _split_items
+
+    cell = GridCell(0, 0, 2, 1, 0, 0, 300, 60)
+    table = GridTable((0, 300, 360), (0, 30, 60), (cell,))
+    lines = [("本年新收政府信息公开申请数量", (10, 8, 290, 22)), ("上年结转政府信息公开申请数量", (10, 38, 290, 52))]
+    pieces = [Piece(rect) for _, rect in lines]
+    recs = [Recognition(text, 0.99, 0.99) for text, _ in lines]
+    cut = _split_items(table, cell, pieces, [0, 1], recs)
+    assert [(c.row, c.row_span, [recs[i].text for i in idx]) for c, _, idx in cut] == [
+        (0, 1, ["本年新收政府信息公开申请数量"]), (1, 1, ["上年结转政府信息公开申请数量"])]
+
+
+def test_a_label_wrapped_and_centred_in_a_two_row_cell_stays_whole():
+    # 自然 / 人 a line's pitch apart about the middle of the merged cell, not a row apart
+    from ocr.crops import Piece
+    from ocr.engine import Recognition
+    from ocr.grid import GridCell, GridTable
+    from ocr.page import _split_items
+
+    cell = GridCell(0, 0, 2, 1, 0, 0, 60, 60)
+    table = GridTable((0, 60, 120), (0, 30, 60), (cell,))
+    pieces = [Piece((15, 14, 45, 27)), Piece((22, 33, 38, 46))]
+    recs = [Recognition("自然", 0.99, 0.99), Recognition("人", 0.99, 0.99)]
+    assert [(c.row, c.row_span) for c, _, _ in _split_items(table, cell, pieces, [0, 1], recs)] == [(0, 2)]
