@@ -174,10 +174,19 @@ def _target(b: Cell, last: list[Cell]) -> Cell | None:
     return min(over, key=lambda a: a.col) if over else None
 
 
+def _second_reading(head: TablePart, tail: TablePart) -> tuple[object, ...]:
+    """The joined table's second reading (TablePart.alternative): each part's own, stitched as the
+    parts are; a part with none reads the same both ways and stands for itself."""
+    if not head.alternative and not tail.alternative:
+        return ()
+    return tuple(stitch_pages([head.alternative or (head,), tail.alternative or (tail,)]))
+
+
 def _stitch(head: TablePart, tail: TablePart, u: _Union) -> TablePart:
     n_head = head.n_rows
     head_cells = _remap(head, u.head_map)
     tail_cells = _drop_repeated_header(head_cells, _remap(tail, u.tail_map))
+    head = replace(head, alternative=_second_reading(head, tail))  # type: ignore[arg-type]
     if not tail_cells:
         return replace(head, xs=u.bounds, slack=u.slack, cells=tuple(head_cells))
     last = [c for c in head_cells if c.row + c.row_span == n_head]
