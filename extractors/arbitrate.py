@@ -4,23 +4,25 @@ An extractor may read a table two ways (model.Table.alternative): a ruled table 
 between its ruling lines, and the same recognitions are laid out as words, rules ignored
 (ocr/grid_words.py). A rule the page lost or gained moves numbers between cells of the first
 reading and not of the second; a row the word layout misjudges does the reverse. Neither reading is
-right by kind, so reconciliation reads the document both ways (each table by one reading, then by
-the other: rows are matched to the template by their labels and order, as always) and, where the
-two give a cell different numbers, asks the template's arithmetic:
+right by kind, so reconciliation reads the document both ways (`second_reading`: rows are matched
+to the template by their labels and order in each, as always) and hands both sets of facts here.
 
+What a reading says of a cell: its number; blank where it read the cell's row but no number in the
+cell (a blank adds nothing to a sum, so the rules see 0); nothing where it did not read the row.
+
+- where the readings agree, or the second says nothing, the first stands unchanged;
 - a reading is *confirmed* on a cell where at least one rule on the cell (its row's total, its
-  column's total, 表三's balance) can be evaluated with that reading's cells and every such rule
-  holds;
-- a reading is taken where it is the only one of the two the rules confirm: over a reading they
-  refute or cannot evaluate, and over no reading at all (the other layout lost the row);
-- where both read a number and the rules confirm both (a change that keeps every sum) or neither,
-  the first reading (the grid's) is kept and the cell is doubted, the doubt naming both readings;
-- where the second reading has no number for a cell, it says nothing against the first: the first
-  is kept as it was (a layout that could not rebuild a table's structure doubts nothing), and a
-  number only the second reading has is loaded only where the rules confirm it.
+  column's total, 表三's balance) can be evaluated and every such rule holds, the other cells as
+  the reading has them, and those of rows it did not read as the other reading has them (a grid
+  that lost 新收's row is judged with the words' 新收, else the balance could never speak);
+- the second reading is taken where it is the only one of the two confirmed (its number, or its
+  blank, which takes the first reading's number away); the first stays, undoubted, where it alone is;
+- otherwise (both confirmed: a change that keeps every sum; or neither) the first reading is kept
+  and the cell doubted, the doubt naming both readings. A number only the second reading has is
+  loaded only where the rules confirm it.
 
-A taken reading keeps its own provenance (page, box, raw text, confidence, `layout` "words" or
-"grid") and its own doubts; nothing here knows where either reading came from.
+A taken reading keeps its own provenance (page, box, raw text, confidence, `layout`) and its own
+doubts; nothing here knows where either reading came from.
 """
 
 from __future__ import annotations
