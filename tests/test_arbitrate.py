@@ -139,3 +139,26 @@ def test_a_cell_no_rule_ties_is_doubted_wherever_the_readings_differ():
     assert facts["active_disclosure.regulations.issued"].value == 5
     assert "6 (words" in failed["active_disclosure.regulations.issued"]
     assert "active_disclosure.regulations.in_force" not in failed
+
+
+def test_the_second_reading_of_a_table_cut_by_a_page_break_is_stitched_as_the_table_is():
+    from extractors.pdf_ruled import TablePart
+    from extractors.pdf_stitch import stitch_pages
+
+    def part(page: int, rows: list[list[str]], layout: str, alternative: tuple = ()) -> TablePart:
+        cells = tuple(Cell(r, c, t, page=page, layout=layout) for r, row in enumerate(rows) for c, t in enumerate(row))
+        return TablePart(page, (0, 0, 300, 40), (0.0, 200.0, 300.0), (0.0, 20.0, 40.0), cells, ruled=layout == "grid",
+                         alternative=alternative)
+
+    head = part(1, [["规章", "5"], ["规范性文件", "3"]], "grid",
+                (part(1, [["规章", "5"], ["规范性文件", "3"]], "words"),))
+    tail = part(2, [["行政许可", "7"], ["行政处罚", "2"]], "grid",
+                (part(2, [["行政许可", "7"], ["行政处罚", "2"]], "words"),))
+    (joined,) = stitch_pages([[head], [tail]])
+    assert isinstance(joined, TablePart)
+    table = joined.to_table()
+    (alt,) = table.alternative
+    assert isinstance(alt, Table)
+    assert [[c.text for c in row] for row in alt.rows()] == [["规章", "5"], ["规范性文件", "3"], ["行政许可", "7"],
+                                                             ["行政处罚", "2"]]
+    assert {c.layout for c in alt.cells} == {"words"}
