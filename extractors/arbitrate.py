@@ -19,7 +19,8 @@ cell (a blank adds nothing to a sum, so the rules see 0); nothing where it did n
   blank, which takes the first reading's number away); the first stays, undoubted, where it alone is;
 - otherwise (both confirmed: a change that keeps every sum; or neither) the first reading is kept
   and the cell doubted, the doubt naming both readings. A number only the second reading has is
-  loaded only where the rules confirm it.
+  loaded where the rules confirm it, and doubted where no rule on it can be evaluated (表二's cells,
+  which no rule ties); one the rules refute is not loaded.
 
 A taken reading keeps its own provenance (page, box, raw text, confidence, `layout`) and its own
 doubts; nothing here knows where either reading came from.
@@ -130,6 +131,12 @@ def arbitrate(first: list[Fact], first_doubts: list[tuple[str, str]], second: li
         elif cell in a.facts and (sa == "confirmed") == (sb == "confirmed"):
             why = "the rules on it hold with both" if sa == "confirmed" else "the rules on it confirm neither"
             doubts.append((cell, f"read two ways: {a.describe(cell)} kept, {b.describe(cell)}; {why}"))
+        elif cell not in a.facts and cell in b.facts and sb == "open" and sa != "confirmed":
+            # a number the first reading lost (its row, or the cell) and no rule can judge: loaded, doubted
+            taken.add(cell)
+            first_said = "the row not read" if sa == "absent" else "blank"
+            why = f"read two ways: {b.describe(cell)}, {first_said} by the other reading; no rule on it can be evaluated"
+            doubts.append((cell, why))
     # a taken blank takes the first reading's number away
     facts = [b.facts[f.cell_id] if f.cell_id in taken else f for f in first
              if f.cell_id not in taken or f.cell_id in b.facts]

@@ -162,3 +162,14 @@ def test_the_second_reading_of_a_table_cut_by_a_page_break_is_stitched_as_the_ta
     assert [[c.text for c in row] for row in alt.rows()] == [["规章", "5"], ["规范性文件", "3"], ["行政许可", "7"],
                                                              ["行政处罚", "2"]]
     assert {c.layout for c in alt.cells} == {"words"}
+
+
+def test_a_row_no_rule_ties_that_only_the_word_layout_read_is_loaded_and_doubted():
+    header = ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+    grid = [header, ["规章", "5", "0", "12"]]
+    words = [header, ["规章", "5", "0", "12"], ["规范性文件", "3", "1", "40"]]
+    facts, failed = read(grid, words, ACTIVE)
+    assert facts["active_disclosure.normative_documents.in_force"].value == 40
+    assert facts["active_disclosure.normative_documents.in_force"].layout == "words"
+    assert "row not read" in failed["active_disclosure.normative_documents.in_force"]
+    assert "active_disclosure.regulations.issued" not in failed
