@@ -65,7 +65,9 @@ def test_the_lost_rule_makes_the_grid_reading_move_a_row():
     doc, _ = scanned(with_totals=True, damaged=True)
     report, _ = read(grid_only(doc))
     got = {f.cell_id: f.value for f in report.facts}
-    assert got.get("applications.carried_over.natural_person") == 11  # the source prints 0 there
+    # the source prints 0 there; if the grid reads it right one day, the damage here exercises nothing
+    # and must be made to mislead the grid again
+    assert got.get("applications.carried_over.natural_person") == 11
 
 
 def test_the_word_reading_is_taken_where_the_balance_pins_it():
