@@ -37,6 +37,12 @@ class Table:
     cells: tuple[Cell, ...]
     page: int | None = None  # page the table starts on
     bbox: BBox | None = None
+    # the same text read another way, where the extractor has a second reading of it: a ruled table
+    # on a scan read between its rules (the cells above) and, from the same recognitions, as words
+    # laid out in rows and columns with the rules ignored (a missed or spurious rule moves numbers
+    # between cells of the first reading, not of this one). Reconciliation compares the two
+    # (extractors/arbitrate.py); empty where there is no second reading.
+    alternative: tuple[Block, ...] = ()
 
     @property
     def n_rows(self) -> int:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from extractors.model import BBox, Cell
+from extractors.model import BBox, Cell, Paragraph, Table
 from extractors.pdf_chars import Glyph, block_text
 
 _THIN = 2.5  # a filled rectangle at most this thick is a rule, not a background
@@ -36,6 +36,13 @@ class TablePart:
     cells: tuple[Cell, ...]
     ruled: bool = True  # False: the grid was inferred from text positions alone
     slack: tuple[float, ...] = ()  # per boundary, how far it may be off (a river's half-width)
+    # a second reading of the same text (Table.alternative): paragraphs and parts in reading order
+    alternative: tuple[Paragraph | TablePart, ...] = ()
+
+    def to_table(self) -> Table:
+        """The part as a block of the shared model, its second reading with it."""
+        alt = tuple(a.to_table() if isinstance(a, TablePart) else a for a in self.alternative)
+        return Table(cells=self.cells, page=self.page, bbox=self.bbox, alternative=alt)
 
     def slack_at(self, i: int) -> float:
         return self.slack[i] if self.slack else 0.0

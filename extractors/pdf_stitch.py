@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from extractors.model import Cell
+from extractors.model import Cell, Paragraph
 from extractors.pdf_chars import clean_text
 from extractors.pdf_ruled import TablePart
 
@@ -174,10 +174,20 @@ def _target(b: Cell, last: list[Cell]) -> Cell | None:
     return min(over, key=lambda a: a.col) if over else None
 
 
+def _second_reading(head: TablePart, tail: TablePart) -> tuple[Paragraph | TablePart, ...]:
+    """The joined table's second reading (TablePart.alternative): each part's own, stitched as the
+    parts are; a part with none reads the same both ways and stands for itself."""
+    if not head.alternative and not tail.alternative:
+        return ()
+    joined = stitch_pages([head.alternative or (head,), tail.alternative or (tail,)])
+    return tuple(b for b in joined if isinstance(b, (Paragraph, TablePart)))
+
+
 def _stitch(head: TablePart, tail: TablePart, u: _Union) -> TablePart:
     n_head = head.n_rows
     head_cells = _remap(head, u.head_map)
     tail_cells = _drop_repeated_header(head_cells, _remap(tail, u.tail_map))
+    head = replace(head, alternative=_second_reading(head, tail))
     if not tail_cells:
         return replace(head, xs=u.bounds, slack=u.slack, cells=tuple(head_cells))
     last = [c for c in head_cells if c.row + c.row_span == n_head]

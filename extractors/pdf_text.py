@@ -156,7 +156,7 @@ def _read_all(data: bytes) -> tuple[list[_PageRead], int]:
 
 
 def _to_table(part: TablePart) -> Table:
-    return Table(cells=part.cells, page=part.page, bbox=part.bbox)
+    return part.to_table()
 
 
 def extract_pdf(data: bytes, source: str) -> Document:

@@ -22,10 +22,11 @@ an OCR reading of low confidence that the template's rules pin down is replaced 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Literal
 
+from extractors.arbitrate import arbitrate, second_reading
 from extractors.arrange import untranspose
 from extractors.copies import Disagreement, Reading, compare, kept_first
 from extractors.corroborate import OCR_DOUBT_PREFIX, annotate, correct_ocr
@@ -671,7 +672,15 @@ def reconcile(doc: Document, template: Template | None = None,
         lines = linearize(turned)
     groups = find_groups(lines, template)
     assigned, notes = align(groups, template)
-    read = facts_of(assigned, template, doc.method, header_unit([ln.label for ln in lines]))
+    unit = header_unit([ln.label for ln in lines])
+    read = facts_of(assigned, template, doc.method, unit)
+    other = second_reading(doc)
+    if other is not None:
+        # tables read a second way (a scan's grids as words): where the readings differ, the rules decide
+        alt = facts_of(align(find_groups(linearize(untranspose(other, template)), template), template)[0],
+                       template, doc.method, unit)
+        facts, doubts = arbitrate(read.facts, read.doubts, alt.facts, alt.doubts, template)
+        read = replace(read, facts=facts, doubts=doubts)
     facts, doubts = read.facts, read.doubts
     # rows whose cells' digits ran together (prose sentences aside): split back by the rules
     split, unsplit = split_glued([(" ".join(t.text for t in ln.tokens), ln.tokens[0].page, ln.tokens[0].bbox)

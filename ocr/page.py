@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from extractors.layout import lay_out
-from extractors.model import BBox, Block, Cell, Paragraph, Table
+from extractors.model import BBox, Block, Cell, Paragraph
 from extractors.pdf_chars import Glyph
 from extractors.pdf_ruled import TablePart
 from extractors.pdf_stitch import starts_item
@@ -35,6 +35,7 @@ from ocr.grid import (
     ruling_masks,
     widen_to_text,
 )
+from ocr.grid_words import words_reading
 from ocr.missed import missed_pieces, readable
 from ocr.prepare import prepare, to_points
 from ocr.trust import (
@@ -326,6 +327,7 @@ def ocr_page(
         loose_rects = loose_rects + [r for r, _ in kept]
 
     to_pt = 72.0 / dpi
+    back_pt = _points_back(prep.back, dpi, scale)
     placed: list[tuple[float, Paragraph | TablePart]] = []
     for t, jobs in table_jobs:
         cells = []
@@ -354,6 +356,10 @@ def ocr_page(
             tuple(y * to_pt for y in t.ys),
             tuple(cells),
             ruled=True,
+            # the same recognitions as words, for reconciliation to hold against the grid's reading
+            alternative=tuple(_map_back(item, back_pt) for item in words_reading(
+                [(p, recs[i]) for _, pieces, idx in jobs for p, i in zip(pieces, idx)],
+                to_pt, page_no or 0, gray.shape[0] * to_pt)),
         )
         placed.append((t.bbox[1] * to_pt, part))
 
@@ -371,7 +377,6 @@ def ocr_page(
             g for g in piece_glyphs(r, rec, pad, to_pt)
             if not a_rule_stub(g.text, g.cx / to_pt, r[1], r[3], masks.vertical, dpi)
         )
-    back_pt = _points_back(prep.back, dpi, scale)
     for top, item in lay_out(snap_sizes(glyphs), page_no or 0, gray.shape[0] * to_pt):
         placed.append((top, _map_back(item, back_pt)))
     placed.sort(key=lambda t: t[0])
@@ -399,7 +404,7 @@ def _map_back(item: Paragraph | TablePart, m: np.ndarray) -> Paragraph | TablePa
 
 
 def as_blocks(items: list[Paragraph | TablePart]) -> list[Block]:
-    return [Table(i.cells, page=i.page, bbox=i.bbox) if isinstance(i, TablePart) else i for i in items]
+    return [i.to_table() if isinstance(i, TablePart) else i for i in items]
 
 
 def ocr_image(
