@@ -2,9 +2,9 @@
 
 The steps: the page made ready (ocr.prepare); ruling lines -> table grids, the dashes of rules too
 worn to be found taken off (ocr.grid.erase_dashes); inside a cell its ink alone gives the pieces
-of text (the cell bounds them), outside the tables a detection pass at 100 dpi over the strips
-that hold ink; every piece recognised in one batched call; character-shaped ink no detected box
-covers read after (ocr.missed); the confidence policies (ocr.trust). Ruled cells are assembled from their grid; every other piece becomes glyphs
+of text (the cell bounds them), outside the tables a detection pass over the strips that hold ink,
+at 100 dpi or, for small print, the resolution its height needs (ocr.textsize); every piece
+recognised in one batched call; character-shaped ink no detected box covers read after (ocr.missed); the confidence policies (ocr.trust). Ruled cells are assembled from their grid; every other piece becomes glyphs
 (ocr.words) and goes through the layout stage the text layer of a PDF goes through
 (extractors.layout: lines, unruled tables, paragraphs). Boxes go back through the turn and deskew
 to the page as it was given, in PDF points.
@@ -38,6 +38,7 @@ from ocr.grid import (
 from ocr.grid_words import words_reading
 from ocr.missed import missed_pieces, readable
 from ocr.prepare import prepare, to_points
+from ocr.textsize import detection_dpi
 from ocr.trust import (
     a_glimpse,
     a_rule_stub,
@@ -52,7 +53,6 @@ from ocr.trust import (
 from ocr.words import piece_glyphs, snap_sizes
 
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
-DET_DPI = 100.0  # text detection resolution: finds 9 pt text, a quarter of the work of 200 dpi
 
 
 def _cell_text(pieces: list[Piece], recs: list[Recognition]) -> tuple[str, float]:
@@ -208,24 +208,27 @@ def _grid_broken(jobs: list[tuple[GridCell, list[Piece], list[int]]], recs: list
     return False
 
 
-def _detect_in(engine: Engine, clean: np.ndarray, rect: tuple[int, int, int, int], dpi: float) -> list[TextBox]:
+def _detect_in(
+    engine: Engine, clean: np.ndarray, text_ink: np.ndarray, rect: tuple[int, int, int, int], dpi: float
+) -> list[TextBox]:
     x0, y0, x1, y1 = rect
     pad = max(4, int(dpi * 0.05))
     x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
     sub = clean[y0 : y1 + pad, x0 : x1 + pad]
-    boxes = detect(engine, sub, scale=min(1.0, DET_DPI / dpi))
+    boxes = detect(engine, sub, scale=detection_dpi(text_ink[y0 : y1 + pad, x0 : x1 + pad], dpi) / dpi)
     return [TextBox(b.x0 + x0, b.y0 + y0, b.x1 + x0, b.y1 + y0, b.score) for b in boxes]
 
 
 def _detect_outside(engine: Engine, clean: np.ndarray, text_ink: np.ndarray, tables: list[GridTable], dpi: float) -> list[TextBox]:
-    page = clean.copy()
+    page, ink = clean.copy(), text_ink.copy()
     for t in tables:
         x0, y0, x1, y1 = t.bbox
         page[max(0, y0 - 2) : y1 + 3, max(0, x0 - 2) : x1 + 3] = 255
+        ink[max(0, y0 - 2) : y1 + 3, max(0, x0 - 2) : x1 + 3] = 0
     boxes: list[TextBox] = []
-    scale = min(1.0, DET_DPI / dpi)
     for a, b in _bands_outside(text_ink, tables, pad=max(8, int(dpi * 0.1))):
-        for bx in detect(engine, page[a:b], scale=scale):
+        # each strip at the resolution its print needs: small text is missed at DET_DPI
+        for bx in detect(engine, page[a:b], scale=detection_dpi(ink[a:b], dpi) / dpi):
             boxes.append(TextBox(bx.x0, bx.y0 + a, bx.x1, bx.y1 + a, bx.score))
     return boxes
 
@@ -304,7 +307,7 @@ def ocr_page(
         for t in broken:
             erase_rule_remnants(ink, text_ink, clean, t.bbox, dpi)
             erase_dashes(text_ink, clean, masks.vertical, dpi, region=t.bbox)
-        inside = [b for t in broken for b in _detect_in(engine, clean, t.bbox, dpi)]
+        inside = [b for t in broken for b in _detect_in(engine, clean, text_ink, t.bbox, dpi)]
         detected = detected + inside
         # overlapping boxes cut the same ink twice: read twice, a row's glyphs came out doubled
         extra = _distinct([r for b in inside for r in line_pieces(text_ink, (b.x0, b.y0, b.x1, b.y1), char_px)])

@@ -71,3 +71,13 @@ def test_detection_finds_each_separate_line():
     boxes = detect(load_engine(), page)
     assert len(boxes) == 2
     assert boxes[0].y1 < boxes[1].y0
+
+
+def test_a_crop_reads_the_same_alone_as_in_a_batch_of_crops_of_other_widths():
+    texts = ["0", "14", "235", "9487", "2024 2025", "1", "10", "0", "31", "7545", "3", "84", "2776"]
+    crops = [_line(t) for t in texts]
+    engine = load_engine()
+    together = recognize(engine, crops)
+    alone = [recognize(engine, [c])[0] for c in crops]
+    assert [r.text for r in together] == [r.text for r in alone]
+    assert [r.min_char_confidence for r in together] == pytest.approx([r.min_char_confidence for r in alone], abs=1e-4)
