@@ -173,7 +173,6 @@ def _cell_tokens(cell: Cell) -> list[Token]:
     return [token(text, "label")]
 
 
-
 def _unreadable(cell: Cell) -> bool:
     """A cell OCR read as a mark or two, unsure (a seal over a 0 read as Q or lì): neither a label
     nor a number, but a cell of its row whose value is not known. As a blank it keeps the row's

@@ -20,7 +20,7 @@ import numpy as np
 
 from ocr.crops import Rect
 from ocr.engine import Recognition
-from ocr.trust import digits_read
+from ocr.trust import STUB_TEXTS, digits_read
 
 BLOT_FILL = 0.92  # share of its box a component inks above which it is a blot, not strokes
 
@@ -122,7 +122,7 @@ def missed_pieces(text_ink: np.ndarray, covered: list[Rect], char_px: float, mar
 
 MISSED_CONFIDENCE = 0.6  # below this a reading of ink the detector passed over is more likely a blot
 # what a rule's remnant, a pair of doubled rules' remnants or a junction of rules reads as
-_STROKES = set("1lI|丨!ij")
+_STROKES = STUB_TEXTS | {"j"}
 
 
 def _confident(rec: Recognition) -> str:
@@ -154,8 +154,7 @@ def readable(pieces: list[Missed], recs: list[Recognition]) -> list[Recognition 
     out: list[Recognition | None] = []
     for m, t, rc in zip(pieces, texts, recs):
         among_numbers = numbers_on.get(m.line, 0) >= 2
-        digits = digits_read(rc)
-        if t and among_numbers and digits.text.isdigit() and not t.isdigit():
+        if t and among_numbers and not t.isdigit() and (digits := digits_read(rc)).text.isdigit():
             out.append(digits)
         elif plain(t) or (t.isdigit() and among_numbers):
             out.append(rc)

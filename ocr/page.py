@@ -4,10 +4,11 @@ The steps: the page made ready (ocr.prepare); ruling lines -> table grids, the d
 worn to be found taken off (ocr.grid.erase_dashes); inside a cell its ink alone gives the pieces
 of text (the cell bounds them), outside the tables a detection pass over the strips that hold ink,
 at 100 dpi or, for small print, the resolution its height needs (ocr.textsize); every piece
-recognised in one batched call; character-shaped ink no detected box covers read after (ocr.missed); the confidence policies (ocr.trust). Ruled cells are assembled from their grid; every other piece becomes glyphs
-(ocr.words) and goes through the layout stage the text layer of a PDF goes through
-(extractors.layout: lines, unruled tables, paragraphs). Boxes go back through the turn and deskew
-to the page as it was given, in PDF points.
+recognised in one batched call; character-shaped ink no detected box covers read after
+(ocr.missed); the confidence policies (ocr.trust). Ruled cells are assembled from their grid; every
+other piece becomes glyphs (ocr.words) and goes through the layout stage the text layer of a PDF
+goes through (extractors.layout: lines, unruled tables, paragraphs). Boxes go back through the turn
+and deskew to the page as it was given, in PDF points.
 """
 
 from __future__ import annotations

@@ -217,18 +217,27 @@ def _refine_ring(ink: np.ndarray, cx: float, cy: float, r: float) -> tuple[int, 
     return round(cx), round(cy), round(r)
 
 
+def _around_seal(
+    shape: tuple[int, ...], seal: tuple[int, int, int], reach: int
+) -> tuple[tuple[int, int, int, int], np.ndarray]:
+    """The page's rows and columns within `reach` pixels of the seal's centre (y0, y1, x0, x1),
+    and each such pixel's distance from the centre."""
+    cx, cy, _ = seal
+    h, w = shape[:2]
+    x0, x1 = max(0, cx - reach), min(w, cx + reach + 1)
+    y0, y1 = max(0, cy - reach), min(h, cy + reach + 1)
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    return (y0, y1, x0, x1), np.sqrt((xx - cx) ** 2 + (yy - cy) ** 2)
+
+
 def without_ring(ink: np.ndarray, seal: tuple[int, int, int], dpi: float) -> np.ndarray:
     """The ink mask with a seal's ring taken out: where the ring runs nearly upright or level (its
     four sides) it is a stretch of line the rule finder takes for a rule, and a column split in
     the rows it crosses moves their numbers one cell over. The gap it leaves in a real rule
     crossing it is narrower than the breaks rule healing closes."""
-    cx, cy, r = seal
     band = max(3, int(dpi * 0.03))
-    h, w = ink.shape
-    x0, x1 = max(0, cx - r - band), min(w, cx + r + band + 1)
-    y0, y1 = max(0, cy - r - band), min(h, cy + r + band + 1)
-    yy, xx = np.mgrid[y0:y1, x0:x1]
-    ring = np.abs(np.sqrt((xx - cx) ** 2 + (yy - cy) ** 2) - r) <= band
+    (y0, y1, x0, x1), dist = _around_seal(ink.shape, seal, seal[2] + band)
+    ring = np.abs(dist - seal[2]) <= band
     out = ink.copy()
     out[y0:y1, x0:x1][ring] = 0
     return out
@@ -237,12 +246,8 @@ def without_ring(ink: np.ndarray, seal: tuple[int, int, int], dpi: float) -> np.
 def fade_seal(gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
     """Inside a grey seal's disc, turn to paper what is no darker than the seal's own ink: black
     print under a translucent seal is darker than the seal, so it stays (thinned to its core)."""
-    cx, cy, r = seal
-    h, w = gray.shape
-    x0, x1 = max(0, cx - int(r * 1.1)), min(w, cx + int(r * 1.1) + 1)
-    y0, y1 = max(0, cy - int(r * 1.1)), min(h, cy + int(r * 1.1) + 1)
-    yy, xx = np.mgrid[y0:y1, x0:x1]
-    dist = np.sqrt((xx - cx) ** 2 + (yy - cy) ** 2)
+    r = seal[2]
+    (y0, y1, x0, x1), dist = _around_seal(gray.shape, seal, int(r * 1.1))
     sub = gray[y0:y1, x0:x1]
     ring = (np.abs(dist - r) <= 2) & (ink[y0:y1, x0:x1] > 0)
     if int(ring.sum()) < 20:
