@@ -36,5 +36,10 @@ def lay_out(glyphs: Iterable[Glyph], page: int, height: float) -> list[tuple[flo
     lines = [ln for ln in lines if texts[id(ln)] and not _is_furniture(ln, texts[id(ln)], height)]
     unruled, lines = find_unruled(lines, page)
     items: list[tuple[float, Paragraph | TablePart]] = [(p.bbox[1], p) for p in unruled]
-    items += [(ln.top, Paragraph(texts[id(ln)], page, _round(ln.bbox))) for ln in lines]
+    items += [(ln.top, Paragraph(texts[id(ln)], page, _round(ln.bbox), _digit_confidence(ln))) for ln in lines]
     return items
+
+
+def _digit_confidence(line: Line) -> float | None:
+    confs = [g.conf for g in line.glyphs if g.conf is not None and g.text.isdigit()]
+    return round(min(confs), 4) if confs else None

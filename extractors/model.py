@@ -76,6 +76,9 @@ class Paragraph:
     text: str
     page: int | None = None
     bbox: BBox | None = None
+    # read by OCR: the recognition confidence of the line's weakest digit (numbers are what facts
+    # are read from), so a number in prose is doubted as a cell's is; None for a text layer
+    confidence: float | None = None
 
 
 Block = Paragraph | Table

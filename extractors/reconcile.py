@@ -131,7 +131,7 @@ def linearize(doc: Document) -> list[Line]:
                 lines.append(Line((Token("", "blank", None, block.page, block.bbox),), False))
                 continue
             for text in block.text.split("\n"):
-                tokens = _words(text, block.page, block.bbox)
+                tokens = _words(text, block.page, block.bbox, block.confidence)
                 if tokens:
                     lines.append(Line(tuple(tokens), False))
     return lines

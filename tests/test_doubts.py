@@ -192,3 +192,15 @@ def test_numbers_under_two_rows_labels_run_together_are_doubted():
     # the PDF of a report whose 行政规范性文件 label sat on a line of its own: the line joined 规章's
     _, failed = read(ACTIVE, table([["规章行政规范性文件", "0", "0", "0"], ["", "1", "8", "51"]]))
     assert "active_disclosure.normative_documents.issued" in failed
+
+
+def test_number_read_by_ocr_in_a_prose_line_keeps_its_doubt():
+    # a small two-column table whose rules were not found comes out of the layout stage as prose
+    # lines; the recogniser's doubt about a number on such a line reaches the fact
+    facts, failed = read(ACTIVE, Paragraph("第二十条第（六）项"), Paragraph("信息内容 本年处理决定数量"),
+                         Paragraph("行政处罚 10732", confidence=0.99), Paragraph("行政强制 10", confidence=0.41),
+                         method="ocr")
+    assert facts["active_disclosure.administrative_coercion.decisions"].value == 10
+    assert facts["active_disclosure.administrative_coercion.decisions"].confidence == 0.41
+    assert "active_disclosure.administrative_coercion.decisions" in failed
+    assert "active_disclosure.administrative_penalty.decisions" not in failed

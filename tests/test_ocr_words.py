@@ -71,3 +71,20 @@ def test_a_prose_line_with_one_wide_gap_stays_a_paragraph():
     glyphs = _glyphs(100, 100, "联系电话") + piece_glyphs((700, 100, 950, 130), _rec("0517-1234567"), 0, TO_PT)
     items = [it for _, it in lay_out(glyphs, 1, 842.0)]
     assert all(isinstance(it, Paragraph) for it in items)
+
+
+def test_equal_digits_read_narrow_side_by_side_are_both_kept():
+    # 100 read into a crop whose character positions crowd together: the two 0s are glyphs side by
+    # side, less than a third of an em apart. Only a glyph painted over itself is fake bold.
+    rect = (1000, 1000, 1030, 1030)  # mid-page: a number in the margin would be a page number
+    rec = Recognition("100", 0.99, 0.99, (0.3, 0.5, 0.62), (0.99,) * 3)
+    gs = piece_glyphs(rect, rec, pad=0, to_pt=TO_PT)
+    [(_, para)] = lay_out(gs, 1, 842.0)
+    assert isinstance(para, Paragraph) and para.text == "100"
+
+
+def test_a_glyph_painted_twice_over_itself_is_read_once():
+    from extractors.pdf_chars import Glyph, raw_line_text
+
+    a = Glyph("公", 100.0, 100.0, 110.0, 110.0, 10.0)
+    assert raw_line_text([a, Glyph("公", 100.3, 100.0, 110.3, 110.0, 10.0)]) == "公"
