@@ -94,6 +94,23 @@ def _lone_stroke(piece: Rect, line: list[_Comp]) -> bool:
     return len(line) == 1 and w < 0.3 * h
 
 
+LONG_STROKE = 1.3  # in 12 pt characters: no stroke of body or table print runs this far straight
+
+
+def _without_long_strokes(ink: np.ndarray, char_px: float) -> np.ndarray:
+    """The ink less every straight run longer than any character's stroke: what is left of a
+    worn rule that no grid took (a corner of it touching a 0 made one piece of both, read as
+    nothing, and the row lost a number)."""
+    n = max(3, int(LONG_STROKE * char_px))
+    runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((n, 1), np.uint8))
+    runs |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, n), np.uint8))
+    if not runs.any():
+        return ink
+    out = ink.copy()
+    out[cv2.dilate(runs, np.ones((3, 3), np.uint8)) > 0] = 0
+    return out
+
+
 @dataclass(frozen=True)
 class Missed:
     rect: Rect  # page pixels
@@ -107,6 +124,7 @@ def missed_pieces(text_ink: np.ndarray, covered: list[Rect], char_px: float, mar
     h, w = ink.shape[:2]
     for x0, y0, x1, y1 in covered:
         ink[max(0, y0 - margin) : min(h, y1 + margin), max(0, x0 - margin) : min(w, x1 + margin)] = 0
+    ink = _without_long_strokes(ink, char_px)
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     comps = []
     for i in range(1, n):

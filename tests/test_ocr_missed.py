@@ -44,6 +44,19 @@ def test_specks_and_a_long_stretch_of_rule_are_no_pieces():
     assert missed_pieces(ink, covered=[], char_px=CHAR_PX, margin=3) == []
 
 
+def test_a_digit_beside_the_corner_of_a_worn_rule_is_a_piece_of_its_own():
+    # what is left of a table's left border and the rule under a header: an L of thin strokes
+    # taller and wider than any character, ending just beside a 0. Read as one piece, the two
+    # read as nothing and the row lost its first number.
+    ink = _page([("0", 140, 150), ("0", 260, 150), ("1", 380, 150)])
+    ink[112:154, 112:115] = 255  # the border's remnant, down to the 0's baseline
+    ink[112:115, 112:150] = 255  # the rule under the header, from the corner
+    pieces = missed_pieces(ink, covered=[], char_px=CHAR_PX, margin=3)
+    assert len(pieces) == 3
+    first = min(pieces, key=lambda p: p.rect[0]).rect
+    assert first[0] >= 135 and first[3] - first[1] < CHAR_PX
+
+
 def test_digits_blurred_solid_are_pieces_but_an_inked_box_is_not():
     gray = np.full((300, 900), 255, np.uint8)
     for k, d in enumerate("000"):
