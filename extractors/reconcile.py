@@ -28,6 +28,7 @@ from typing import Literal
 
 from extractors.arbitrate import arbitrate, second_reading
 from extractors.arrange import untranspose
+from extractors.checks import sum_rules
 from extractors.copies import Disagreement, Reading, compare, kept_first
 from extractors.corroborate import OCR_DOUBT_PREFIX, annotate, correct_ocr
 from extractors.glued import split_glued
@@ -38,6 +39,7 @@ from extractors.model import BBox, Cell, Document, Paragraph, Table
 from extractors.numbers import is_blank, normalize, parse_number, split_numbers
 from extractors.prose import prose_facts
 from extractors.report import Fact, Report
+from extractors.surplus import Sum, drop_stray, row_sums
 from extractors.template import Template, load_template
 from extractors.units import header_unit, to_template_unit
 from extractors.versions import detect_version, header_version
@@ -269,6 +271,34 @@ def _fit_row(line: Line, tail: list[Token], n: int) -> tuple[tuple[Token, ...], 
     return _fit(tail[k:], n) if k else None
 
 
+def _doubtful(t: Token) -> bool:
+    """A value the reader itself was unsure of: a blank or an unreadable mark, or a number read
+    with low confidence."""
+    return t.kind == "blank" or (t.confidence is not None and t.confidence < DOUBT_CONFIDENCE)
+
+
+def _sums(template: Template, table_id: str, *row_ids: str) -> list[Sum]:
+    """The sums within the printed row of `row_ids` (all of the table's rows by default, 表四's one
+    printed row), as positions in its values."""
+    t = template.table(table_id)
+    rows = row_ids or tuple(r.id for r in t.rows)
+    cells = [f"{table_id}.{r}.{c}" for r in rows for c in template.table(table_id).row_cols(r)]
+    return row_sums(cells, [(total, parts) for _, total, parts in sum_rules(template, set(cells))])
+
+
+def _fit_stray(tail: list[Token], n: int, sums: list[Sum]) -> tuple[tuple[Token, ...], bool] | None:
+    """A labelled row one value too long once its end blanks are dropped, trimmed by `drop_stray`."""
+    vals = list(tail)
+    while vals and vals[0].kind == "blank":
+        vals.pop(0)
+    while vals and vals[-1].kind == "blank":
+        vals.pop()
+    if len(vals) != n + 1:
+        return None
+    kept = drop_stray(vals, sums, _doubtful)
+    return (kept, False) if kept else None
+
+
 def find_groups(lines: list[Line], template: Template) -> list[Group]:
     groups: list[Group] = []
     st = _Walk()
@@ -295,8 +325,12 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             _orphans(run, st.run_start, pending)
 
     def _orphans(vals: list[Token], pos: int, weak: Match | None) -> None:
-        n = len(vals)
         table = st.table
+        if len(vals) == 16 and (table in ("applications", "review_litigation") or st.seen_applications):
+            vals = list(drop_stray(vals, _sums(template, "review_litigation"), _doubtful) or vals)
+        elif table == "applications" and len(vals) == widths[table] + 1:
+            vals = list(drop_stray(vals, _sums(template, table, "granted"), _doubtful) or vals)
+        n = len(vals)
         if n == 15 and (table in ("applications", "review_litigation") or st.seen_applications):
             st.table = table = "review_litigation"  # 表四's single data row, its header lost or not
         if table is None:
@@ -380,7 +414,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         if st.foreign_header and m.table_id == "active_disclosure":
             continue
         n = _row_width(template, m.table_id, m.row_id)
-        fitted = _fit_row(line, tail, n)
+        fitted = _fit_row(line, tail, n) or _fit_stray(tail, n, _sums(template, m.table_id, m.row_id))
         if fitted:
             groups.append(Group(m.table_id, fitted[0], i, strong=m, ambiguous=fitted[1]))
         elif m.table_id == "active_disclosure" and n == 3 and len(nums) == 2 and len(tail) == 2:

@@ -60,6 +60,17 @@ def _lines(ink: np.ndarray, n: int, horizontal: bool) -> np.ndarray:
     return cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
 
 
+LONG_STROKE = 1.3  # in 12 pt characters: no stroke of body or table print runs this far straight
+
+
+def long_strokes(ink: np.ndarray, char_px: float) -> RulingMasks:
+    """Straight runs of ink longer than any character's stroke, however short against a rule: what
+    is left of a rule worn to pieces too short to be found as lines (`ruling_masks`), such as one
+    header row's stretch of a column rule. `char_px`: a 12 pt character's size in pixels."""
+    n = max(3, int(LONG_STROKE * char_px))
+    return RulingMasks(_lines(ink, n, horizontal=True), _lines(ink, n, horizontal=False))
+
+
 def ruling_masks(
     ink: np.ndarray, dpi: float, min_inches: float = 0.35, heal: bool = False, piece_inches: float = 0.2
 ) -> RulingMasks:
@@ -261,7 +272,9 @@ def erase_rule_remnants(
     Pieces too short to be found as rules are still straight strokes lined up with each other
     across most of the table: a column (or row) of pixels where vertical (horizontal) strokes cover
     over 40% of the table's height (width) is a rule's place. A digit 1 is such a stroke too, but
-    one per row at most, and never over that share of the rows."""
+    one per row at most, and never over that share of the rows. Nor do the strokes of characters
+    count: a header printed down its narrow cells (结/果/维/持) lines its characters' strokes up
+    over most of the table's height, and its column's digits were erased with them."""
     x0, y0, x1, y1 = rect
     sub = ink[y0:y1, x0:x1]
     if sub.size == 0:
@@ -269,12 +282,14 @@ def erase_rule_remnants(
     k = max(3, int(dpi * 0.06))
     text_sub = text_ink[y0:y1, x0:x1]
     gray_sub = gray[y0:y1, x0:x1]
+    chars = _characters(text_sub, dpi)
     for horizontal in (False, True):
         strokes = _lines(sub, k, horizontal)
         axis = 1 if horizontal else 0
         length = sub.shape[1] if horizontal else sub.shape[0]
         # a rule one or two pixels off straight after deskew: count over a 5-pixel window
-        profile = np.convolve(np.count_nonzero(strokes, axis=axis), np.ones(5), mode="same") / 5
+        counted = np.count_nonzero((strokes > 0) & ~chars, axis=axis)
+        profile = np.convolve(counted, np.ones(5), mode="same") / 5
         at = profile >= 0.4 * length
         if not at.any():
             continue
@@ -287,6 +302,21 @@ def erase_rule_remnants(
         mask = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
         text_sub[mask] = 0
         gray_sub[mask] = 255
+
+
+def _characters(text_ink: np.ndarray, dpi: float) -> np.ndarray:
+    """Where characters are: the boxes of the ink's components shaped like one (about square, up
+    to a large character's size, inked over a quarter of their box). A rule's remnant is a bare
+    stroke, far taller than wide or far wider than tall, or a junction of two (a corner, a T, a
+    cross), which inks little of its box."""
+    out = np.zeros(text_ink.shape, dtype=bool)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(text_ink, connectivity=8)
+    big = dpi * 0.3  # a large character's size (about 22 pt)
+    for i in range(1, n):
+        x, y, w, h, px = (int(v) for v in stats[i])
+        if w <= big and h <= big and min(w, h) > 0.5 * max(w, h) and px >= 0.25 * w * h:
+            out[y : y + h, x : x + w] = True
+    return out
 
 
 def erase_dashes(

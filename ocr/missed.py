@@ -20,6 +20,7 @@ import numpy as np
 
 from ocr.crops import Rect
 from ocr.engine import Recognition
+from ocr.grid import long_strokes
 from ocr.trust import STUB_TEXTS, digits_read
 
 BLOT_FILL = 0.92  # share of its box a component inks above which it is a blot, not strokes
@@ -94,16 +95,11 @@ def _lone_stroke(piece: Rect, line: list[_Comp]) -> bool:
     return len(line) == 1 and w < 0.3 * h
 
 
-LONG_STROKE = 1.3  # in 12 pt characters: no stroke of body or table print runs this far straight
-
-
 def _without_long_strokes(ink: np.ndarray, char_px: float) -> np.ndarray:
     """The ink less every straight run longer than any character's stroke: what is left of a
     worn rule that no grid took (a corner of it touching a 0 made one piece of both, read as
     nothing, and the row lost a number)."""
-    n = max(3, int(LONG_STROKE * char_px))
-    runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((n, 1), np.uint8))
-    runs |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, n), np.uint8))
+    runs = long_strokes(ink, char_px).both
     if not runs.any():
         return ink
     out = ink.copy()

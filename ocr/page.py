@@ -33,6 +33,7 @@ from ocr.grid import (
     erase_dashes,
     erase_rule_remnants,
     find_tables,
+    long_strokes,
     ruling_masks,
     widen_to_text,
 )
@@ -367,6 +368,9 @@ def ocr_page(
         )
         placed.append((t.bbox[1] * to_pt, part))
 
+    # a stroke read as 1 on the line of a rule: the rules found, and the stretches of rule too short
+    # to be found that a worn rule left (one header row's stretch above a stub between two 0s)
+    rule_lines = cv2.bitwise_or(masks.vertical, long_strokes(text_ink, char_px).vertical)
     glyphs: list[Glyph] = []
     loose_recs = recs[loose_start:]
     height = text_height(loose_rects, loose_recs)
@@ -379,7 +383,7 @@ def ocr_page(
         pad = max(2, int((r[3] - r[1]) * CROP_PAD))
         glyphs.extend(
             g for g in piece_glyphs(r, rec, pad, to_pt)
-            if not a_rule_stub(g.text, g.cx / to_pt, r[1], r[3], masks.vertical, dpi)
+            if not a_rule_stub(g.text, g.cx / to_pt, r[1], r[3], rule_lines, dpi)
         )
     for top, item in lay_out(snap_sizes(glyphs), page_no or 0, gray.shape[0] * to_pt):
         placed.append((top, _map_back(item, back_pt)))

@@ -196,3 +196,25 @@ def test_dashes_inside_a_table_read_cell_by_cell_are_left_to_the_cells():
     ink, rules, gray = _dashes_page(300, [19, 22, 13, 30])
     erase_dashes(ink, gray, rules, dpi=150, skip=((250, 0, 350, 600),))
     assert np.count_nonzero(ink) == (19 + 22 + 13 + 30) * 3
+
+
+def test_a_header_printed_down_its_cell_is_no_rule_and_its_digit_stays():
+    # a narrow column of 表四: 结/果/维/持 set one under the other, then the row's number. The
+    # characters' upright strokes line up over most of the table's height, as a worn rule's pieces
+    # would; taking them for a rule erased the sides of the 0 under them.
+    from ocr.grid import erase_rule_remnants
+
+    gray = np.full((200, 120), 255, np.uint8)
+    for k in range(4):  # four characters, 26 px high, dense with upright strokes
+        top = 6 + 32 * k
+        cv2.rectangle(gray, (48, top), (72, top + 26), 0, 2)
+        for x in (56, 59, 62, 65):
+            cv2.line(gray, (x, top), (x, top + 26), 0, 2)
+    for x in (54, 66):  # the 0: a narrow digit's straight sides, closed above and below
+        cv2.line(gray, (x, 168), (x, 186), 0, 2)
+    cv2.ellipse(gray, (60, 168), (6, 4), 0, 180, 360, 0, 2)
+    cv2.ellipse(gray, (60, 186), (6, 4), 0, 0, 180, 0, 2)
+    ink = ink_mask(gray)
+    text_ink, before = ink.copy(), int(np.count_nonzero(ink[160:195, 45:76]))
+    erase_rule_remnants(ink, text_ink, gray.copy(), (0, 0, 120, 200), 150.0)
+    assert np.count_nonzero(text_ink[160:195, 45:76]) == before

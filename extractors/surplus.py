@@ -1,0 +1,66 @@
+"""A row read with one value too many: the doubtful mark whose removal leaves the only reading the
+row's own sums admit.
+
+A stray mark among a row's numbers (what a worn rule left between two cells, read as 1 or as an
+unreadable mark) makes the row one value longer than its template row, and a row that does not fit
+is not placed at all. Of the row's values, only one the reader itself doubted (a blank, an
+unreadable mark, or a number read with low confidence) may be the stray. Each such value is taken
+out in turn; a removal counts where every sum lying wholly within the row (表三's row total, 表四's
+three totals) can be evaluated and holds. Where all the removals that count leave one and the same
+values, the row is those values; anything else leaves the row unplaced, as before. Rows without a
+sum of their own (表二) are never trimmed: nothing would say which mark was the stray.
+
+Reconciliation's step, not OCR's: it knows the template's sums and nothing of how the marks were
+read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
+
+
+class _Value(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def value(self) -> float | None: ...
+
+
+V = TypeVar("V", bound=_Value)
+
+# (total's position, parts' positions) within a row's values
+Sum = tuple[int, tuple[int, ...]]
+
+
+def row_sums(cells: Sequence[str], rules: Sequence[tuple[str, list[str]]]) -> list[Sum]:
+    """The sums (total cell, part cells) that lie wholly within a row of `cells`, as positions."""
+    at = {c: k for k, c in enumerate(cells)}
+    return [(at[total], tuple(at[p] for p in parts)) for total, parts in rules
+            if total in at and all(p in at for p in parts)]
+
+
+def drop_stray(values: Sequence[V], sums: Sequence[Sum], doubtful: Callable[[V], bool]) -> tuple[V, ...] | None:
+    """`values` less the one doubtful stray that leaves the only reading all `sums` admit, or None."""
+    if not sums:
+        return None
+    kept: tuple[V, ...] | None = None
+    readings: set[tuple[float | None, ...]] = set()
+    for k, v in enumerate(values):
+        if not doubtful(v):
+            continue
+        rest = tuple(values[:k]) + tuple(values[k + 1 :])
+        if _holds(rest, sums):
+            readings.add(tuple(r.value for r in rest))
+            kept = rest
+    return kept if len(readings) == 1 else None
+
+
+def _holds(values: Sequence[_Value], sums: Sequence[Sum]) -> bool:
+    for total, parts in sums:
+        cells = [values[total], *(values[p] for p in parts)]
+        if any(c.kind != "num" or c.value is None for c in cells):
+            return False
+        if abs(float(values[total].value or 0) - sum(float(values[p].value or 0) for p in parts)) > 1e-6:
+            return False
+    return True

@@ -1,0 +1,63 @@
+"""A row read with one value too many (a worn rule's stub between two cells read as 1 or as a mark):
+the doubtful value whose removal leaves the only reading the row's own sums admit, else nothing."""
+
+from __future__ import annotations
+
+from extractors.checks import check_report
+from extractors.model import Cell, Document, Paragraph, Table
+from extractors.reconcile import reconcile
+from extractors.template import load_template
+
+T = load_template()
+TITLE = Paragraph("某县人民政府2023年政府信息公开工作年度报告")
+REVIEW = Paragraph("四、政府信息公开行政复议、行政诉讼情况")
+APPS = Paragraph("三、收到和处理政府信息公开申请情况")
+GOLD_REVIEW = ["0", "0", "0", "0", "0", "1", "0", "0", "1", "2", "0", "0", "0", "0", "0"]
+REVIEW_IDS = [f"review_litigation.{r}.{c}" for r in ("administrative_review", "litigation_direct",
+              "litigation_after_review") for c in ("upheld", "corrected", "other_result", "pending", "total")]
+
+
+def _row(texts: list[str], low: dict[int, float]) -> Table:
+    return Table(tuple(Cell(0, k, t, confidence=low.get(k, 0.99)) for k, t in enumerate(texts)))
+
+
+def _read(*blocks):
+    report = reconcile(Document("x.pdf", "pdf", "ocr", (TITLE, *blocks)), T)
+    failed = {c.rule_id for c in check_report(report, T) if not c.passed}
+    return {f.cell_id: f.value for f in report.facts}, failed
+
+
+def test_a_doubted_stub_between_two_cells_of_the_review_row_is_dropped():
+    texts = GOLD_REVIEW[:12] + ["1"] + GOLD_REVIEW[12:]  # 0 | 1 | 0: the stub read as 1
+    facts, _ = _read(REVIEW, _row(texts, low={12: 0.6}))
+    assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
+
+
+def test_an_unreadable_mark_among_the_review_row_is_dropped():
+    texts = GOLD_REVIEW[:9] + ["I"] + GOLD_REVIEW[9:]
+    facts, _ = _read(REVIEW, _row(texts, low={9: 0.59}))
+    assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
+
+
+def test_a_confident_extra_value_is_not_taken_for_a_stray():
+    texts = GOLD_REVIEW[:12] + ["1"] + GOLD_REVIEW[12:]
+    facts, failed = _read(REVIEW, _row(texts, low={}))
+    assert not any(c in facts for c in REVIEW_IDS)
+    assert "missing_cells" in failed
+
+
+def test_two_strays_that_each_leave_a_valid_but_different_row_leave_it_unplaced():
+    # 1 0 1 0 0 1 ...: without the first value 0 1 0 0 | 1, without the third 1 0 0 0 | 1; both
+    # balance 表四's first total, and nothing says which was printed
+    texts = ["1", "0", "1", "0", "0", "1"] + ["0"] * 10
+    facts, _ = _read(REVIEW, _row(texts, low={0: 0.6, 2: 0.6}))
+    assert not any(c in facts for c in REVIEW_IDS)
+
+
+def test_a_labelled_row_of_table_three_sheds_a_doubted_mark_its_total_rules_out():
+    rows = [["（一）予以公开", "709", "15", "0", "3", "0", "7", "0", "731"]]
+    cells = tuple(Cell(0, k, t, confidence=0.6 if k == 4 else 0.99) for k, t in enumerate(rows[0]))
+    facts, _ = _read(APPS, Table(cells))
+    got = [facts.get(f"applications.granted.{c}") for c in ("natural_person", "commercial_enterprise",
+           "research_institution", "public_interest_org", "legal_service_org", "other_org", "total")]
+    assert got == [709, 15, 0, 0, 7, 0, 731]
