@@ -88,6 +88,7 @@ class Group:
     partial: bool = False  # fewer numbers than columns: first and last column only, doubted
     cols: tuple[str, ...] = ()  # the columns the values are, where the line named them (one cell per row)
     ambiguous: bool = False  # more cells than columns with blanks at both ends: which to drop is a guess
+    trimmed: bool = False  # one value too many, and the one its sums ruled out was read with confidence
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,10 @@ def _fit_row(line: Line, tail: list[Token], n: int) -> tuple[tuple[Token, ...], 
     return _fit(tail[k:], n) if k else None
 
 
+_TRIMMED = ("row read with one value too many: the value dropped, read with confidence, is the only one "
+            "whose removal its sums admit; its columns are a guess")
+
+
 def _doubtful(t: Token) -> bool:
     """A value the reader itself was unsure of: a blank or an unreadable mark, or a number read
     with low confidence."""
@@ -295,8 +300,7 @@ def _fit_stray(tail: list[Token], n: int, sums: list[Sum]) -> tuple[tuple[Token,
         vals.pop()
     if len(vals) != n + 1:
         return None
-    kept = drop_stray(vals, sums, _doubtful)
-    return (kept, False) if kept else None
+    return drop_stray(vals, sums, _doubtful)
 
 
 def find_groups(lines: list[Line], template: Template) -> list[Group]:
@@ -326,10 +330,15 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
 
     def _orphans(vals: list[Token], pos: int, weak: Match | None) -> None:
         table = st.table
+        sums: list[Sum] = []
         if len(vals) == 16 and (table in ("applications", "review_litigation") or st.seen_applications):
-            vals = list(drop_stray(vals, _sums(template, "review_litigation"), _doubtful) or vals)
+            sums = _sums(template, "review_litigation")
         elif table == "applications" and len(vals) == widths[table] + 1:
-            vals = list(drop_stray(vals, _sums(template, table, "granted"), _doubtful) or vals)
+            sums = _sums(template, table, "granted")
+        trimmed = drop_stray(vals, sums, _doubtful)
+        guessed = False
+        if trimmed:
+            vals, guessed = list(trimmed[0]), trimmed[1]
         n = len(vals)
         if n == 15 and (table in ("applications", "review_litigation") or st.seen_applications):
             st.table = table = "review_litigation"  # 表四's single data row, its header lost or not
@@ -344,7 +353,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
                 # a row of blanks between rows of numbers is a row printed empty (表四's 复议后起诉 with
                 # no cases): kept, so that the rows are placed by their count
                 if any(t.kind == "num" for t in chunk) or n > w:
-                    groups.append(Group(table, chunk, pos, weak=weak if k == 0 else None))
+                    groups.append(Group(table, chunk, pos, weak=weak if k == 0 else None, trimmed=guessed))
 
     for i, line in enumerate(lines):
         is_heading, opens = _heading(line)
@@ -414,9 +423,12 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         if st.foreign_header and m.table_id == "active_disclosure":
             continue
         n = _row_width(template, m.table_id, m.row_id)
-        fitted = _fit_row(line, tail, n) or _fit_stray(tail, n, _sums(template, m.table_id, m.row_id))
+        fitted = _fit_row(line, tail, n)
+        stray = None if fitted else _fit_stray(tail, n, _sums(template, m.table_id, m.row_id))
         if fitted:
             groups.append(Group(m.table_id, fitted[0], i, strong=m, ambiguous=fitted[1]))
+        elif stray:
+            groups.append(Group(m.table_id, stray[0], i, strong=m, trimmed=stray[1]))
         elif m.table_id == "active_disclosure" and n == 3 and len(nums) == 2 and len(tail) == 2:
             groups.append(Group(m.table_id, tuple(nums), i, strong=m, partial=True))
     flush_run()
@@ -672,6 +684,8 @@ def facts_of(assigned: list[Assigned], template: Template, method: str,
                 doubts.append((fact.cell_id, "row printed with fewer numbers than columns"))
             if a.group.ambiguous:
                 doubts.append((fact.cell_id, "row has blanks at both ends of its numbers: its columns are a guess"))
+            if a.group.trimmed:
+                doubts.append((fact.cell_id, _TRIMMED))
             if unit_doubt:
                 doubts.append((fact.cell_id, unit_doubt))
             if a.label_score is not None and a.label_score <= confusable:

@@ -4,10 +4,12 @@ row's own sums admit.
 A stray mark among a row's numbers (what a worn rule left between two cells, read as 1 or as an
 unreadable mark) makes the row one value longer than its template row, and a row that does not fit
 is not placed at all. Of the row's values, only one the reader itself doubted (a blank, an
-unreadable mark, or a number read with low confidence) may be the stray. Each such value is taken
+unreadable mark, or a number read with low confidence) is first taken for the stray: each is taken
 out in turn; a removal counts where every sum lying wholly within the row (表三's row total, 表四's
 three totals) can be evaluated and holds. Where all the removals that count leave one and the same
-values, the row is those values; anything else leaves the row unplaced, as before. Rows without a
+values, the row is those values. Where none counts, the values read with confidence are tried the
+same way (a worn rule's stub can read as a clean 1); a row so trimmed is placed with its cells
+doubted. Anything else leaves the row unplaced, as before. Rows without a
 sum of their own (表二) are never trimmed: nothing would say which mark was the stray.
 
 Reconciliation's step, not OCR's: it knows the template's sums and nothing of how the marks were
@@ -40,20 +42,27 @@ def row_sums(cells: Sequence[str], rules: Sequence[tuple[str, list[str]]]) -> li
             if total in at and all(p in at for p in parts)]
 
 
-def drop_stray(values: Sequence[V], sums: Sequence[Sum], doubtful: Callable[[V], bool]) -> tuple[V, ...] | None:
-    """`values` less the one doubtful stray that leaves the only reading all `sums` admit, or None."""
+def drop_stray(values: Sequence[V], sums: Sequence[Sum], doubtful: Callable[[V], bool]) -> tuple[tuple[V, ...], bool] | None:
+    """`values` less the one stray that leaves the only reading all `sums` admit, and whether that
+    stray was read with confidence (then the row's placement is a guess the sums alone support, and
+    its cells are doubted); None where no removal, or more than one reading, fits. The values the
+    reader doubted are tried first: a stub read as 1 with confidence is tried only where none of
+    them fits."""
     if not sums:
         return None
-    kept: tuple[V, ...] | None = None
-    readings: set[tuple[float | None, ...]] = set()
-    for k, v in enumerate(values):
-        if not doubtful(v):
-            continue
-        rest = tuple(values[:k]) + tuple(values[k + 1 :])
-        if _holds(rest, sums):
-            readings.add(tuple(r.value for r in rest))
-            kept = rest
-    return kept if len(readings) == 1 else None
+    for only_doubtful in (True, False):
+        kept: tuple[V, ...] | None = None
+        readings: set[tuple[float | None, ...]] = set()
+        for k, v in enumerate(values):
+            if doubtful(v) != only_doubtful:
+                continue
+            rest = tuple(values[:k]) + tuple(values[k + 1 :])
+            if _holds(rest, sums):
+                readings.add(tuple(r.value for r in rest))
+                kept = rest
+        if readings:
+            return (kept, not only_doubtful) if len(readings) == 1 and kept is not None else None
+    return None
 
 
 def _holds(values: Sequence[_Value], sums: Sequence[Sum]) -> bool:

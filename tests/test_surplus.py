@@ -39,8 +39,9 @@ def test_an_unreadable_mark_among_the_review_row_is_dropped():
     assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
 
 
-def test_a_confident_extra_value_is_not_taken_for_a_stray():
-    texts = GOLD_REVIEW[:12] + ["1"] + GOLD_REVIEW[12:]
+def test_a_confident_extra_value_no_removal_balances_is_not_dropped():
+    # a 2 misread as 3 besides the extra 7: no one removal balances every total
+    texts = GOLD_REVIEW[:9] + ["3"] + GOLD_REVIEW[10:12] + ["7"] + GOLD_REVIEW[12:]
     facts, failed = _read(REVIEW, _row(texts, low={}))
     assert not any(c in facts for c in REVIEW_IDS)
     assert "missing_cells" in failed
@@ -61,3 +62,12 @@ def test_a_labelled_row_of_table_three_sheds_a_doubted_mark_its_total_rules_out(
     got = [facts.get(f"applications.granted.{c}") for c in ("natural_person", "commercial_enterprise",
            "research_institution", "public_interest_org", "legal_service_org", "other_org", "total")]
     assert got == [709, 15, 0, 0, 7, 0, 731]
+
+
+def test_a_stub_read_as_a_confident_1_is_dropped_and_the_row_doubted():
+    texts = GOLD_REVIEW[:12] + ["1"] + GOLD_REVIEW[12:]
+    report = reconcile(Document("x.pdf", "pdf", "ocr", (TITLE, REVIEW, _row(texts, low={})), ), T)
+    facts = {f.cell_id: f.value for f in report.facts}
+    doubted = {c.rule_id for c in check_report(report, T) if not c.passed}
+    assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
+    assert set(REVIEW_IDS) <= doubted
