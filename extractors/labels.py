@@ -88,8 +88,10 @@ def match_label(text: str, template: Template, table_id: str | None = None) -> M
         if k.row_id == "other_processing" and len(rest) >= 4:
             # （六）其他处理 here is the parent cell glued before its sub-row's own (cut) label
             return _fragment(rest, keys)
-        # a short key must be the label's end, not a word inside a longer unmatched label
-        if length >= 4 or end >= len(label) - 1:
+        # a short key must be the label's end, not a word inside a longer unmatched label: stray
+        # marks may follow it (规章 me: a worn rule read as letters), a character may not (不计其他情:
+        # 其他 inside 其他情形, cut by a wrap)
+        if length >= 4 or not any(_cjk(c) for c in label[end:]):
             # another row's whole key before it: two rows' labels run together (a label moved off
             # its own numbers onto the row above), so which row the numbers belong to is unknown
             start = end - length
@@ -100,6 +102,10 @@ def match_label(text: str, template: Template, table_id: str | None = None) -> M
                         for e, n, o in exact)
             return Match(k.table_id, k.row_id, GLUED_SCORE if glued else 1.0)
     return _fragment(label, keys)
+
+
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def _fragment(label: str, keys: list[RowKey]) -> Match | None:

@@ -46,3 +46,15 @@ def test_a_label_holding_two_rows_labels_is_matched_as_glued():
 def test_a_parent_heading_glued_before_its_row_is_no_second_row():
     m = match_label("（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", T)
     assert m is not None and (m.row_id, m.score) == ("other_no_correction", 1.0)
+
+
+def test_a_short_key_inside_a_word_cut_by_a_wrap_names_no_row():
+    # the middle line of （二）部分公开（区分处理的，/ 只计这一情形，不计其他情 / 形): 其他 there is part
+    # of 其他情形, and the row 3.其他 is not named
+    assert match_label("只计这一情形，不计其他情", T) is None
+
+
+def test_a_short_key_followed_by_stray_marks_still_names_its_row():
+    # a worn rule beside 规章 read as letters
+    m = match_label("规章 me", T)
+    assert m is not None and m.row_id == "regulations"
