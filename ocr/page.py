@@ -260,7 +260,7 @@ def ocr_page(
     # a seal printed in grey cannot be taken out by colour; where it lies, keep only what is darker
     # than its ink (the print under it). The rules were found before, so none is lost to this.
     if seal is not None:
-        clean, text_ink = pp.fade_seal(clean, text_ink, seal, dpi)
+        clean, text_ink = pp.fade_seal(clean, text_ink, seal)
     char_px = dpi * 12 / 72  # a 12 pt character
 
     crops: list[np.ndarray] = []

@@ -243,12 +243,9 @@ def without_ring(ink: np.ndarray, seal: tuple[int, int, int], dpi: float) -> np.
     return out
 
 
-def fade_seal(gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int], dpi: float) -> tuple[np.ndarray, np.ndarray]:
+def fade_seal(gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
     """Inside a grey seal's disc, turn to paper what is no darker than the seal's own ink: black
-    print under a translucent seal is darker than the seal, so it stays. A character-sized piece
-    of ink with a core that dark is print and stays whole: kept to its core alone, light print
-    came out too thin to read (5 as U); the seal's ring, star and text are larger, or have no
-    such core."""
+    print under a translucent seal is darker than the seal, so it stays (thinned to its core)."""
     r = seal[2]
     (y0, y1, x0, x1), dist = _around_seal(gray.shape, seal, int(r * 1.1))
     sub = gray[y0:y1, x0:x1]
@@ -267,17 +264,7 @@ def fade_seal(gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int], dpi
     threshold = 0.6 * seal_ink
     if int(outside.sum()) >= 50:
         threshold = max(threshold, (float(np.percentile(sub[outside], 25)) + seal_ink) / 2)
-    disc = dist <= r * 1.08
-    fade = disc & (sub > threshold)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats((ink[y0:y1, x0:x1] > 0).astype(np.uint8), connectivity=8)
-    char = dpi * 0.25  # a large character
-    for i in range(1, n):
-        x, y, w, h = (int(v) for v in stats[i][:4])
-        if w > char or h > char:
-            continue
-        piece = labels[y : y + h, x : x + w] == i
-        if float(sub[y : y + h, x : x + w][piece].min()) <= threshold:
-            fade[y : y + h, x : x + w][piece] = False
+    fade = (dist <= r * 1.08) & (sub > threshold)
     g2, i2 = gray.copy(), ink.copy()
     g2[y0:y1, x0:x1][fade] = 255
     i2[y0:y1, x0:x1][fade] = 0
