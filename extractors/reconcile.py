@@ -287,7 +287,7 @@ def _sums(template: Template, table_id: str, *row_ids: str) -> list[Sum]:
     printed row), as positions in its values."""
     t = template.table(table_id)
     rows = row_ids or tuple(r.id for r in t.rows)
-    cells = [f"{table_id}.{r}.{c}" for r in rows for c in template.table(table_id).row_cols(r)]
+    cells = [f"{table_id}.{r}.{c}" for r in rows for c in t.row_cols(r)]
     return row_sums(cells, [(total, parts) for _, total, parts in sum_rules(template, set(cells))])
 
 
@@ -330,6 +330,8 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
 
     def _orphans(vals: list[Token], pos: int, weak: Match | None) -> None:
         table = st.table
+        # an unlabelled row one value too long: 表四's one printed row, or a row of 表三 (every row
+        # of it has the same columns and row total as 予以公开's)
         sums: list[Sum] = []
         if len(vals) == 16 and (table in ("applications", "review_litigation") or st.seen_applications):
             sums = _sums(template, "review_litigation")
