@@ -49,6 +49,7 @@ from ocr.trust import (
     doubt_under_seal,
     second_look,
     strip_strays,
+    stubs_apart,
     text_height,
     under_seal,
 )
@@ -294,6 +295,12 @@ def ocr_page(
     recs = recognize(engine, crops) if crops else []
     recs = [strip_strays(r) if i in recheck else r for i, r in enumerate(recs)]
     recs = second_look(engine, clean, recs, recheck)
+    # a stroke read on the line of a rule: the rules found, and the stretches of rule too short to
+    # be found that a worn rule left (one header row's stretch above a stub between two 0s). In a
+    # ruled cell it parts two numbers; a loose one is dropped below
+    rule_lines = cv2.bitwise_or(masks.vertical, long_strokes(text_ink, char_px).vertical)
+    for i, (rect, _) in recheck.items():
+        recs[i] = stubs_apart(recs[i], rect, max(2, int((rect[3] - rect[1]) * CROP_PAD)), rule_lines, dpi)
     # a seal printed in grey cannot be taken out by colour: what lies under it is not to be trusted
     if seal is not None:
         rects = {i: rc for i, (rc, _) in recheck.items()}
@@ -368,9 +375,6 @@ def ocr_page(
         )
         placed.append((t.bbox[1] * to_pt, part))
 
-    # a stroke read as 1 on the line of a rule: the rules found, and the stretches of rule too short
-    # to be found that a worn rule left (one header row's stretch above a stub between two 0s)
-    rule_lines = cv2.bitwise_or(masks.vertical, long_strokes(text_ink, char_px).vertical)
     glyphs: list[Glyph] = []
     loose_recs = recs[loose_start:]
     height = text_height(loose_rects, loose_recs)

@@ -66,6 +66,23 @@ def a_rule_stub(text: str, cx: float, y0: float, y1: float, vertical_rules: np.n
     return bool(np.count_nonzero(above) or np.count_nonzero(below))
 
 
+def stubs_apart(rec: Recognition, rect: Rect, pad: int, vertical_rules: np.ndarray, dpi: float) -> Recognition:
+    """A ruled cell's reading with every stroke that stands on the line of a rule (`a_rule_stub`)
+    made a space: a cell that a lost rule joined to its neighbour holds both cells' numbers and the
+    stub of the rule between them (0l0, 0 I 0), which read as one word and took the row's place.
+    `rect` is the piece's ink box, `pad` the margin its crop was given (character positions are
+    fractions of the padded crop's width)."""
+    if len(rec.char_x) != len(rec.text) or not any(c in STUB_TEXTS for c in rec.text):
+        return rec
+    width = rect[2] - rect[0] + 2 * pad
+    chars = [
+        " " if a_rule_stub(c, rect[0] - pad + f * width, rect[1], rect[3], vertical_rules, dpi) else c
+        for c, f in zip(rec.text, rec.char_x)
+    ]
+    text = "".join(chars)
+    return rec if text == rec.text else Recognition(text, rec.confidence, rec.min_char_confidence, rec.char_x, rec.char_conf)
+
+
 def a_speck(rect: Rect, text: str, text_height: float) -> bool:
     """A piece holding a digit but far smaller than the page's text (a speck of dust or JPEG
     noise read as 1): it would slip among the digits of the number beside it (7481 read as

@@ -105,3 +105,16 @@ def test_a_digit_far_smaller_than_the_page_text_is_a_speck():
     assert a_speck((10, 60, 12, 64), "1", height)  # 4 px against 20: dust read as 1
     assert not a_speck((10, 60, 16, 74), "1", height)  # a digit of a smaller table font
     assert not a_speck((10, 60, 12, 64), "。", height)  # punctuation is no digit to slip in
+
+
+def test_a_stub_between_two_zeros_of_a_joined_cell_parts_them():
+    # a cell a lost rule joined to its neighbour: both cells' 0s and the stub of the rule between
+    # them, read as one word (0l0); the stub stands on the line of the rule found above
+    from ocr.trust import stubs_apart
+
+    rules = _rule_at(200, 100, 180)
+    rec = Recognition("0l0", 0.9, 0.9, (0.2, 0.5, 0.8), (0.9, 0.9, 0.9))
+    assert stubs_apart(rec, (176, 200, 226, 216), 0, rules, 150).text == "0 0"
+    # a 1 standing off the rule's line, in its own column, stays
+    rec = Recognition("10", 0.9, 0.9, (0.3, 0.7), (0.9, 0.9))
+    assert stubs_apart(rec, (150, 200, 170, 216), 0, rules, 150).text == "10"
