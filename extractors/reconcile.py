@@ -68,12 +68,18 @@ class Line:
 
     @property
     def label(self) -> str:
-        return "".join(t.text for t in self.tokens if t.kind == "label")
+        # a lone character read unsure in a cell of its own (a seal's fragment beside 规章) is a
+        # mark, not a word of the row's label
+        return "".join(t.text for t in self.tokens if t.kind == "label" and not _a_mark(t))
 
     def tail(self) -> list[Token]:
         """The numbers and blanks after the line's last label."""
         last = max((i for i, t in enumerate(self.tokens) if t.kind == "label"), default=-1)
         return list(self.tokens[last + 1 :])
+
+
+def _a_mark(t: Token) -> bool:
+    return len(t.text.strip()) == 1 and t.confidence is not None and t.confidence < DOUBT_CONFIDENCE
 
 
 @dataclass(frozen=True)

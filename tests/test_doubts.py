@@ -204,3 +204,10 @@ def test_number_read_by_ocr_in_a_prose_line_keeps_its_doubt():
     assert facts["active_disclosure.administrative_coercion.decisions"].confidence == 0.41
     assert "active_disclosure.administrative_coercion.decisions" in failed
     assert "active_disclosure.administrative_penalty.decisions" not in failed
+
+
+def test_a_lone_unsure_character_beside_a_label_is_a_mark_not_part_of_it():
+    # a seal's fragment read as 面 in a cell of its own between 规章 and its numbers
+    rows = [["规章", "面", "0", "0", "0"], ["行政规范性文件", "", "1", "0", "6"]]
+    facts, _ = read(ACTIVE, table(rows, 0.98, low={(0, 1): 0.67}), method="ocr")
+    assert [facts[f"active_disclosure.regulations.{c}"].value for c in ("issued", "repealed", "in_force")] == [0, 0, 0]
