@@ -299,14 +299,16 @@ def _sums(template: Template, table_id: str, *row_ids: str) -> list[Sum]:
 
 def _fit_stray(tail: list[Token], n: int, sums: list[Sum]) -> tuple[tuple[Token, ...], bool] | None:
     """A labelled row one value too long once its end blanks are dropped, trimmed by `drop_stray`."""
-    vals = list(tail)
-    while vals and vals[0].kind == "blank":
-        vals.pop(0)
-    while vals and vals[-1].kind == "blank":
-        vals.pop()
+    vals = _without_end_blanks(tail)
     if len(vals) != n + 1:
         return None
     return drop_stray(vals, sums, _doubtful)
+
+
+def _without_end_blanks(tokens: list[Token]) -> list[Token]:
+    """The tokens less the blanks before the first value and after the last (layout padding)."""
+    kept = [i for i, t in enumerate(tokens) if t.kind != "blank"]
+    return tokens[kept[0] : kept[-1] + 1] if kept else []
 
 
 def find_groups(lines: list[Line], template: Template) -> list[Group]:
@@ -327,10 +329,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             if len(run) == width and any(t.kind == "num" for t in run):
                 groups.append(Group(pending.table_id, tuple(run), st.run_start, strong=pending))
                 return
-        while run and run[0].kind == "blank":
-            run.pop(0)
-        while run and run[-1].kind == "blank":
-            run.pop()
+        run = _without_end_blanks(run)
         if run:
             _orphans(run, st.run_start, pending)
 

@@ -67,9 +67,7 @@ def drop_stray(values: Sequence[V], sums: Sequence[Sum], doubtful: Callable[[V],
 
 def _holds(values: Sequence[_Value], sums: Sequence[Sum]) -> bool:
     for total, parts in sums:
-        cells = [values[total], *(values[p] for p in parts)]
-        if any(c.kind != "num" or c.value is None for c in cells):
-            return False
-        if abs(float(values[total].value or 0) - sum(float(values[p].value or 0) for p in parts)) > 1e-6:
+        nums = [values[k].value if values[k].kind == "num" else None for k in (total, *parts)]
+        if any(v is None for v in nums) or abs(float(nums[0] or 0) - sum(float(v or 0) for v in nums[1:])) > 1e-6:
             return False
     return True

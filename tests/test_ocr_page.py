@@ -134,80 +134,54 @@ def test_a_cell_read_as_a_letter_o_is_given_as_zero_and_doubted():
     assert as_digits("其他", 0.95) == ("其他", 0.95)
 
 
-def test_a_label_cell_over_rows_a_faint_rule_joined_is_cut_at_each_item_wrapped_or_not():
-    # rows 0-2 at y 0-40-100-140; the rule under row 0 and the one under row 1 were not found in the
-    # label column: one cell holds "5.要求…" (one line), "1.申请人…" (two lines) and "2.其他" (one line)
+def _cut(cell_box: tuple[int, int, int, int], rows: int, xs: tuple[int, ...], ys: tuple[int, ...],
+         lines: list[tuple[str, tuple[int, int, int, int]]]):
+    """`_split_items` of one label-column cell spanning `rows` rows of a lattice, its pieces the
+    `lines` (text, ink box) recognised with confidence; the cut and the recognitions."""
     from ocr.crops import Piece
     from ocr.engine import Recognition
     from ocr.grid import GridCell, GridTable
     from ocr.page import _split_items
 
-    cell = GridCell(0, 0, 3, 1, 0, 0, 200, 140)
-    table = GridTable((0, 200, 260), (0, 40, 100, 140), (cell,))
-    lines = [("5.要求重新出具", (10, 12, 190, 28)), ("1.申请人无正当理由", (10, 50, 190, 66)),
-             ("逾期不补正", (10, 72, 150, 88)), ("2.其他", (10, 112, 80, 128))]
+    cell = GridCell(0, 0, rows, 1, *cell_box)
     pieces = [Piece(rect) for _, rect in lines]
     recs = [Recognition(text, 0.99, 0.99) for text, _ in lines]
-    cut = _split_items(table, cell, pieces, list(range(4)), recs)
+    return _split_items(GridTable(xs, ys, (cell,)), cell, pieces, list(range(len(lines))), recs), recs
+
+
+def test_a_label_cell_over_rows_a_faint_rule_joined_is_cut_at_each_item_wrapped_or_not():
+    # rows 0-2 at y 0-40-100-140; the rule under row 0 and the one under row 1 were not found in the
+    # label column: one cell holds "5.要求…" (one line), "1.申请人…" (two lines) and "2.其他" (one line)
+    cut, recs = _cut((0, 0, 200, 140), 3, (0, 200, 260), (0, 40, 100, 140), [
+        ("5.要求重新出具", (10, 12, 190, 28)), ("1.申请人无正当理由", (10, 50, 190, 66)),
+        ("逾期不补正", (10, 72, 150, 88)), ("2.其他", (10, 112, 80, 128))])
     assert [(c.row, c.row_span, [recs[i].text for i in idx]) for c, _, idx in cut] == [
         (0, 1, ["5.要求重新出具"]), (1, 1, ["1.申请人无正当理由", "逾期不补正"]), (2, 1, ["2.其他"])]
 
 
 def test_a_label_merely_wrapped_in_a_cell_over_rows_stays_whole():
-    from ocr.crops import Piece
-    from ocr.engine import Recognition
-    from ocr.grid import GridCell, GridTable
-    from ocr.page import _split_items
-
-    cell = GridCell(0, 0, 2, 1, 0, 0, 200, 100)
-    table = GridTable((0, 200, 260), (0, 50, 100), (cell,))
-    pieces = [Piece((10, 20, 120, 36)), Piece((10, 60, 60, 76))]
-    recs = [Recognition("(三)不予", 0.99, 0.99), Recognition("公开", 0.99, 0.99)]
-    assert [(c.row, c.row_span) for c, _, _ in _split_items(table, cell, pieces, [0, 1], recs)] == [(0, 2)]
+    cut, _ = _cut((0, 0, 200, 100), 2, (0, 200, 260), (0, 50, 100),
+                  [("(三)不予", (10, 20, 120, 36)), ("公开", (10, 60, 60, 76))])
+    assert [(c.row, c.row_span) for c, _, _ in cut] == [(0, 2)]
 
 
 def test_a_header_cell_over_the_data_row_a_faint_rule_joined_is_cut_at_the_number():
     # 表四's header 结果维持 (two lines) and the 0 of the data row under it, the rule between lost
-    from ocr.crops import Piece
-    from ocr.engine import Recognition
-    from ocr.grid import GridCell, GridTable
-    from ocr.page import _split_items
-
-    cell = GridCell(0, 0, 2, 1, 0, 0, 60, 100)
-    table = GridTable((0, 60, 120), (0, 60, 100), (cell,))
-    lines = [("结果", (10, 10, 50, 26)), ("维持", (10, 32, 50, 48)), ("0", (25, 72, 35, 88))]
-    pieces = [Piece(rect) for _, rect in lines]
-    recs = [Recognition(text, 0.99, 0.99) for text, _ in lines]
-    cut = _split_items(table, cell, pieces, [0, 1, 2], recs)
+    cut, recs = _cut((0, 0, 60, 100), 2, (0, 60, 120), (0, 60, 100),
+                     [("结果", (10, 10, 50, 26)), ("维持", (10, 32, 50, 48)), ("0", (25, 72, 35, 88))])
     assert [(c.row, c.row_span, [recs[i].text for i in idx]) for c, _, idx in cut] == [
         (0, 1, ["结果", "维持"]), (1, 1, ["0"])]
 
 
 def test_two_rows_unnumbered_labels_a_lost_rule_joined_are_cut_one_line_per_row():
-    from ocr.crops import Piece
-    from ocr.engine import Recognition
-    from ocr.grid import GridCell, GridTable
-    from ocr.page import _split_items
-
-    cell = GridCell(0, 0, 2, 1, 0, 0, 300, 60)
-    table = GridTable((0, 300, 360), (0, 30, 60), (cell,))
-    lines = [("本年新收政府信息公开申请数量", (10, 8, 290, 22)), ("上年结转政府信息公开申请数量", (10, 38, 290, 52))]
-    pieces = [Piece(rect) for _, rect in lines]
-    recs = [Recognition(text, 0.99, 0.99) for text, _ in lines]
-    cut = _split_items(table, cell, pieces, [0, 1], recs)
+    cut, recs = _cut((0, 0, 300, 60), 2, (0, 300, 360), (0, 30, 60), [
+        ("本年新收政府信息公开申请数量", (10, 8, 290, 22)), ("上年结转政府信息公开申请数量", (10, 38, 290, 52))])
     assert [(c.row, c.row_span, [recs[i].text for i in idx]) for c, _, idx in cut] == [
         (0, 1, ["本年新收政府信息公开申请数量"]), (1, 1, ["上年结转政府信息公开申请数量"])]
 
 
 def test_a_label_wrapped_and_centred_in_a_two_row_cell_stays_whole():
     # 自然 / 人 a line's pitch apart about the middle of the merged cell, not a row apart
-    from ocr.crops import Piece
-    from ocr.engine import Recognition
-    from ocr.grid import GridCell, GridTable
-    from ocr.page import _split_items
-
-    cell = GridCell(0, 0, 2, 1, 0, 0, 60, 60)
-    table = GridTable((0, 60, 120), (0, 30, 60), (cell,))
-    pieces = [Piece((15, 14, 45, 27)), Piece((22, 33, 38, 46))]
-    recs = [Recognition("自然", 0.99, 0.99), Recognition("人", 0.99, 0.99)]
-    assert [(c.row, c.row_span) for c, _, _ in _split_items(table, cell, pieces, [0, 1], recs)] == [(0, 2)]
+    cut, _ = _cut((0, 0, 60, 60), 2, (0, 60, 120), (0, 30, 60),
+                  [("自然", (15, 14, 45, 27)), ("人", (22, 33, 38, 46))])
+    assert [(c.row, c.row_span) for c, _, _ in cut] == [(0, 2)]
