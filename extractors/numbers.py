@@ -30,8 +30,9 @@ def parse_number(text: str) -> float | None:
     """The number a cell prints, or None when the cell is not a number (labels, prose, blanks)."""
     t = normalize(text).strip()
     parts = t.split()
-    if len(parts) > 1 and parts[0] == "0":
-        # no number is printed with a leading zero: "0 1" is two cells' numbers run together
+    if len(parts) > 1 and re.fullmatch(r"0\d*", parts[0]):
+        # no number is printed with a leading zero: "0 1" (and "01 0", a rule's stub read as 1
+        # between them) is two cells' numbers run together
         return None
     t = t.replace(" ", "")
     if not t:

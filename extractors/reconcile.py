@@ -192,6 +192,7 @@ def _unreadable(cell: Cell) -> bool:
 
 
 _WORD = re.compile(r"\S+")
+_LEADING_ZERO = re.compile(r"0\d")
 # a label (two CJK characters at least) with a number glued to its end: 补正、行政机关不再处理0
 _GLUED_NUMBER = re.compile(r"(.*[\u4e00-\u9fff].*[\u4e00-\u9fff])(\d{1,6})")
 
@@ -695,6 +696,9 @@ def facts_of(assigned: list[Assigned], template: Template, method: str,
                 doubts.append((fact.cell_id, _TRIMMED))
             if unit_doubt:
                 doubts.append((fact.cell_id, unit_doubt))
+            if _LEADING_ZERO.match(normalize(tok.text).strip()):
+                # no count is printed so: a mark beside the digit (a rule's stub) read as one of its own
+                doubts.append((fact.cell_id, f"{tok.text!r} has a leading zero, as no printed count has"))
             if a.label_score is not None and a.label_score <= confusable:
                 doubts.append((fact.cell_id, (f"row label matched with score {a.label_score:.2f}, "
                                              f"no better than another row's label scores ({confusable:.2f})")))

@@ -251,9 +251,10 @@ def find_tables(ink: np.ndarray, dpi: float) -> list[GridTable]:
     edge_masks = ruling_masks(ink, dpi, min_inches=0.1, heal=True, piece_inches=0.1)
     joined = cv2.dilate(masks.both, np.ones((5, 5), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    pieces: list[Box] = [(int(stats[i][0]), int(stats[i][1]), int(stats[i][2]), int(stats[i][3])) for i in range(1, n)]
+    boxes = _merge_overlapping(pieces, max(3, int(dpi * 0.03)))
     tables = []
-    for i in range(1, n):
-        x, y, w, h, _ = stats[i]
+    for x, y, w, h in boxes:
         if w < dpi * 0.8 or h < dpi * 0.2:
             continue
         table = _table_from_lines(masks, edge_masks, (int(x), int(y), int(w), int(h)), dpi)
@@ -263,8 +264,37 @@ def find_tables(ink: np.ndarray, dpi: float) -> list[GridTable]:
     return tables
 
 
+Box = tuple[int, int, int, int]  # x, y, w, h
+
+
+def _merge_overlapping(boxes: list[Box], margin: int) -> list[Box]:
+    """One box for rule pieces whose boxes overlap (within `margin`): a table whose rules are worn
+    into dashes falls apart into pieces that do not touch, each of which was read as a table of its
+    own, over the others (the same cells read twice, 表四's header a table apart from its numbers).
+    Pieces of one table lie within each other's span; two tables lie apart, a heading between."""
+    merged = [list(b) for b in boxes]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(merged)):
+            for j in range(i + 1, len(merged)):
+                a, b = merged[i], merged[j]
+                if (a[0] - margin <= b[0] + b[2] and b[0] - margin <= a[0] + a[2]
+                        and a[1] - margin <= b[1] + b[3] and b[1] - margin <= a[1] + a[3]):
+                    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+                    x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
+                    merged[i] = [x0, y0, x1 - x0, y1 - y0]
+                    del merged[j]
+                    changed = True
+                    break
+            if changed:
+                break
+    return [(b[0], b[1], b[2], b[3]) for b in merged]
+
+
 def erase_rule_remnants(
-    ink: np.ndarray, text_ink: np.ndarray, gray: np.ndarray, rect: tuple[int, int, int, int], dpi: float
+    ink: np.ndarray, text_ink: np.ndarray, gray: np.ndarray, rect: tuple[int, int, int, int], dpi: float,
+    lattice: tuple[tuple[int, ...], tuple[int, ...]] = ((), ()),
 ) -> None:
     """Take the pieces of broken rules out of a table's area, in place (`text_ink` to 0, `gray` to
     paper); `ink` is the page's ink with its rules.
@@ -274,7 +304,12 @@ def erase_rule_remnants(
     over 40% of the table's height (width) is a rule's place. A digit 1 is such a stroke too, but
     one per row at most, and never over that share of the rows. Nor do the strokes of characters
     count: a header printed down its narrow cells (结/果/维/持) lines its characters' strokes up
-    over most of the table's height, and its column's digits were erased with them."""
+    over most of the table's height, and its column's digits were erased with them.
+
+    On a line of the table's `lattice` (xs, ys: where part of a rule was found), the share is taken
+    over any stretch three rows high (three columns wide) instead: a rule that parts the columns
+    of one block of a table (表二's 本年制发件数 | 本年度止件数) stands over a small share of the
+    whole, and its stubs read as 1 and I. A column's 1s stand between the lines, not on them."""
     x0, y0, x1, y1 = rect
     sub = ink[y0:y1, x0:x1]
     if sub.size == 0:
@@ -291,17 +326,51 @@ def erase_rule_remnants(
         counted = np.count_nonzero((strokes > 0) & ~chars, axis=axis)
         profile = np.convolve(counted, np.ones(5), mode="same") / 5
         at = profile >= 0.4 * length
-        if not at.any():
-            continue
         near = np.convolve(at.astype(np.float32), np.ones(7), mode="same") > 0
         mask = np.zeros(sub.shape, dtype=bool)
         if horizontal:
             mask[near, :] = strokes[near, :] > 0
         else:
             mask[:, near] = strokes[:, near] > 0
+        if not horizontal and lattice[1]:
+            mask |= _rule_pieces((strokes > 0) & ~chars, _thin(text_sub), [v - y0 for v in lattice[1]],
+                                 max(2, round(dpi * 0.03)))
+        if not mask.any():
+            continue
         mask = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
         text_sub[mask] = 0
         gray_sub[mask] = 255
+
+
+def _rule_pieces(strokes: np.ndarray, thin: np.ndarray, lines: list[int], touch: int) -> np.ndarray:
+    """The pieces of a short column rule worn into stubs, as a mask: upright `strokes` that run on
+    across one of the lattice's row `lines` (by `touch` pixels each way), and the strokes standing
+    alone (`thin`: no part of a character) on the line of one of those. A rule meets the rules
+    across it; a 1 stands inside its cell and crosses none, nor stands on a rule's line. (The share
+    of the table's height misses a rule that parts the columns of a block of rows only: 表二's
+    本年制发件数 | 本年度止件数, whose stubs read as 1 and I beside the numbers.) A stroke that
+    merely reaches a line is no evidence: the brackets of labels, (一) over (二), reach the lines of
+    a tight row; and a character's stroke on a rule's line (a header over several columns) stays.
+    Column rules only: a row rule's line runs through the text of a label wrapped in a merged
+    cell."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(strokes.astype(np.uint8), connectivity=8)
+    centre = [float(stats[i][0] + stats[i][2] / 2) for i in range(n)]
+    across = [i for i in range(1, n)
+              if any(stats[i][1] + touch <= c <= stats[i][1] + stats[i][3] - 1 - touch for c in lines)]
+    on = [centre[i] for i in across]
+    alone = set(np.unique(labels[thin & (labels > 0)]).tolist())
+    kept = across + [i for i in alone if i not in across and any(abs(centre[i] - x) <= 2 for x in on)]
+    return np.isin(labels, kept) if kept else np.zeros(strokes.shape, dtype=bool)
+
+
+def _thin(ink: np.ndarray) -> np.ndarray:
+    """Ink of components that are a lone upright stroke: far taller than wide."""
+    out = np.zeros(ink.shape, dtype=bool)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    lone = [i for i in range(1, n) if stats[i][2] <= max(4, 0.35 * stats[i][3])]
+    if lone:
+        out = np.isin(labels, lone)
+    return out
 
 
 def _characters(text_ink: np.ndarray, dpi: float) -> np.ndarray:

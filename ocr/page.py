@@ -204,9 +204,10 @@ def _overlap(a: Rect, b: Rect) -> int:
 
 def _grid_broken(jobs: list[tuple[GridCell, list[Piece], list[int]]], recs: list[Recognition]) -> bool:
     """A cell of a template table holds one number at most: two pieces that each read as a number
-    in one cell mean the grid missed an edge between them."""
+    in one cell mean the grid missed an edge between them. So does one piece read as numbers set
+    apart (1 3): the cells' ink joined across the lost edge, a rule's stubs with it."""
     for _cell, _pieces, idx in jobs:
-        if sum(1 for i in idx if _NUMBER.fullmatch(recs[i].text.strip())) >= 2:
+        if sum(sum(1 for w in recs[i].text.split() if _NUMBER.fullmatch(w)) for i in idx) >= 2:
             return True
     return False
 
@@ -314,7 +315,7 @@ def ocr_page(
     if broken:
         table_jobs = [(t, jobs) for t, jobs in table_jobs if t not in broken]
         for t in broken:
-            erase_rule_remnants(ink, text_ink, clean, t.bbox, dpi)
+            erase_rule_remnants(ink, text_ink, clean, t.bbox, dpi, lattice=(t.xs, t.ys))
             erase_dashes(text_ink, clean, masks.vertical, dpi, region=t.bbox)
         inside = [b for t in broken for b in _detect_in(engine, clean, text_ink, t.bbox, dpi)]
         detected = detected + inside

@@ -211,3 +211,12 @@ def test_a_lone_unsure_character_beside_a_label_is_a_mark_not_part_of_it():
     rows = [["规章", "面", "0", "0", "0"], ["行政规范性文件", "", "1", "0", "6"]]
     facts, _ = read(ACTIVE, table(rows, 0.98, low={(0, 1): 0.67}), method="ocr")
     assert [facts[f"active_disclosure.regulations.{c}"].value for c in ("issued", "repealed", "in_force")] == [0, 0, 0]
+
+
+def test_a_number_read_with_a_leading_zero_is_doubted():
+    # a rule's stub read as 1 beside the 0 of the cell next to it: 01, as no count is printed
+    facts, failed = read(REVIEW, table([["0", "0", "0", "0", "0", "0", "0", "01", "0", "1",
+                                         "0", "0", "0", "0", "0"]], 0.97), method="ocr")
+    assert facts["review_litigation.litigation_direct.other_result"].value == 1
+    assert "review_litigation.litigation_direct.other_result" in failed
+    assert "review_litigation.litigation_direct.upheld" not in failed

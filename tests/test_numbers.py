@@ -36,3 +36,9 @@ def test_a_zero_spaced_from_the_next_digits_is_two_numbers_not_one():
     assert parse_number("0 1") is None
     assert split_numbers("0 1") == ["0", "1"]
     assert parse_number("10 5") == 105  # spaced digits of one number stay one number
+
+
+def test_digits_with_a_leading_zero_spaced_from_more_are_two_numbers_not_one():
+    # a rule's stub read as 1 beside a cell's 0, then the next cell's 0: "01 0" is never 10
+    assert parse_number("01 0") is None
+    assert parse_number("0.5万元") == 0.5

@@ -218,3 +218,71 @@ def test_a_header_printed_down_its_cell_is_no_rule_and_its_digit_stays():
     text_ink, before = ink.copy(), int(np.count_nonzero(ink[160:195, 45:76]))
     erase_rule_remnants(ink, text_ink, gray.copy(), (0, 0, 120, 200), 150.0)
     assert np.count_nonzero(text_ink[160:195, 45:76]) == before
+
+
+def test_a_table_whose_rules_fell_apart_into_pieces_is_one_table():
+    # a worn rule's long gaps cut the rules of one table into pieces that touch nowhere: each piece
+    # had been read as a table of its own, lying over the others (its cells read twice)
+    img = _page()
+    xs, ys = [100, 250, 400, 550, 700], [100, 150, 200, 250, 300]
+    _rule_grid(img, xs, ys)
+    # gaps wider than any rule's healing cut the top right block off the rest: two pieces whose
+    # boxes overlap
+    img[90:160, 300:340] = 255
+    img[160:195, 340:] = 255
+    tables = find_tables(ink_mask(img), DPI)
+    assert len(tables) == 1
+    assert tables[0].bbox[0] <= 102 and tables[0].bbox[2] >= 698
+
+
+def test_two_tables_a_heading_apart_stay_two():
+    img = _page()
+    _rule_grid(img, [100, 300, 500], [100, 160, 220])
+    _rule_grid(img, [100, 300, 500], [260, 320, 380])
+    assert len(find_tables(ink_mask(img), DPI)) == 2
+
+
+def _worn_column_rule(rows: int, rule_x: int, gap_rows: set[int]) -> tuple[np.ndarray, list[int]]:
+    """A table 30 px a row, its rules across whole, a column rule at `rule_x` standing in the
+    first `rows` rows of twelve only, with a gap in the rows of `gap_rows`."""
+    gray = np.full((12 * 30 + 20, 400), 255, np.uint8)
+    ys = [10 + 30 * r for r in range(13)]
+    for y in ys:
+        cv2.line(gray, (10, y), (390, y), 0, 2)
+    for x in (10, 390):
+        cv2.line(gray, (x, ys[0]), (x, ys[-1]), 0, 2)
+    for r in range(rows):
+        if r not in gap_rows:
+            cv2.line(gray, (rule_x, ys[r]), (rule_x, ys[r + 1]), 0, 2)
+    return gray, ys
+
+
+def test_a_column_rule_of_a_few_rows_worn_to_stubs_is_taken_off():
+    # the rule parting two columns of one block of rows (表二's 本年制发件数 | 本年度止件数) stands
+    # over a small share of the whole table; its stubs read as 1 and I beside the numbers
+    from ocr.grid import erase_rule_remnants
+
+    gray, ys = _worn_column_rule(4, 200, {1})
+    ink = ink_mask(gray)
+    text_ink = ink.copy()
+    for y in ys:  # the rules across were found and taken off the text's ink
+        text_ink[y - 2 : y + 3, :] = 0
+    erase_rule_remnants(ink, text_ink, gray.copy(), (0, 0, 400, gray.shape[0]), DPI, lattice=((10, 390), tuple(ys)))
+    assert np.count_nonzero(text_ink[ys[0] + 4 : ys[4] - 4, 195:206]) == 0
+
+
+def test_a_column_of_1s_in_a_few_rows_stays_in_a_broken_table():
+    # a column's 1s line up as a short rule's stubs would, but inside their cells: they cross no rule
+    from ocr.grid import erase_rule_remnants
+
+    gray, ys = _worn_column_rule(0, 200, set())
+    for r in range(4):
+        cv2.line(gray, (200, ys[r] + 8), (200, ys[r + 1] - 8), 0, 2)
+    ink = ink_mask(gray)
+    text_ink = ink.copy()
+    ones = np.zeros(ink.shape, bool)
+    for r in range(4):
+        ones[ys[r] + 6 : ys[r + 1] - 6, 195:206] = True
+    before = int(np.count_nonzero(text_ink[ones]))
+    erase_rule_remnants(ink, text_ink, gray.copy(), (0, 0, 400, gray.shape[0]), DPI, lattice=((10, 390), tuple(ys)))
+    assert before > 0 and np.count_nonzero(text_ink[ones]) == before

@@ -185,3 +185,26 @@ def test_a_label_wrapped_and_centred_in_a_two_row_cell_stays_whole():
     cut, _ = _cut((0, 0, 60, 60), 2, (0, 60, 120), (0, 30, 60),
                   [("自然", (15, 14, 45, 27)), ("人", (22, 33, 38, 46))])
     assert [(c.row, c.row_span) for c, _, _ in cut] == [(0, 2)]
+
+
+def _rec(text: str):
+    from ocr.engine import Recognition
+
+    return Recognition(text, 0.9, 0.9)
+
+
+def test_a_cell_holding_numbers_set_apart_in_one_piece_means_the_grid_lost_an_edge():
+    # the cells' ink joined across a lost rule, its stubs with it: one piece read as 110111 3
+    from ocr.grid import GridCell
+    from ocr.page import _grid_broken
+
+    cell = GridCell(0, 0, 1, 4, 0, 0, 400, 30)
+    assert _grid_broken([(cell, [], [0])], [_rec("110111 3")])
+
+
+def test_a_label_with_its_item_number_is_no_sign_of_a_lost_edge():
+    from ocr.grid import GridCell
+    from ocr.page import _grid_broken
+
+    cell = GridCell(0, 0, 1, 1, 0, 0, 300, 30)
+    assert not _grid_broken([(cell, [], [0, 1])], [_rec("1.属于国家秘密"), _rec("12")])
