@@ -52,6 +52,7 @@ from ocr.trust import (
     stubs_apart,
     text_height,
     under_seal,
+    without_seal_lettering,
 )
 from ocr.words import piece_glyphs, snap_sizes
 
@@ -306,6 +307,7 @@ def ocr_page(
     if seal is not None:
         rects = {i: rc for i, (rc, _) in recheck.items()}
         rects.update({loose_start + k: r for k, r in enumerate(loose_rects)})
+        recs = [without_seal_lettering(r, rects[i], seal) if i in rects else r for i, r in enumerate(recs)]
         recs = [doubt_under_seal(r) if i in rects and under_seal(rects[i], seal) else r for i, r in enumerate(recs)]
 
     # A grid whose rules were too broken to find every edge joins cells into one: a "cell" then
@@ -323,6 +325,7 @@ def ocr_page(
         extra = _distinct([r for b in inside for r in line_pieces(text_ink, (b.x0, b.y0, b.x1, b.y1), char_px)])
         extra_recs = recognize(engine, [crop(clean, r) for r in extra]) if extra else []
         if seal is not None:
+            extra_recs = [without_seal_lettering(rc, r, seal) for r, rc in zip(extra, extra_recs)]
             extra_recs = [doubt_under_seal(rc) if under_seal(r, seal) else rc for r, rc in zip(extra, extra_recs)]
         recs = recs + extra_recs  # the new pieces' readings follow the loose pieces', as their rects do
         loose_rects = loose_rects + extra

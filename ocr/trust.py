@@ -133,6 +133,24 @@ def under_seal(rect: Rect, seal: tuple[int, int, int] | None) -> bool:
     return (nx - cx) ** 2 + (ny - cy) ** 2 <= (r * 1.08) ** 2
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def without_seal_lettering(rec: Recognition, rect: Rect, seal: tuple[int, int, int] | None) -> Recognition:
+    """Nothing, for a piece inside a seal's circle read as Chinese characters without a digit, the
+    recogniser unsure of them: the seal's own name, set round its rim with each character turned,
+    which read as a label (县民政局) in a row of numbers and took the row's place. What a seal
+    covers in a table is numbers; a line of print under it reads sure (a signature's agency name)
+    and stays. A piece holding a digit stays too (doubted as all under a seal is)."""
+    if seal is None or not _CJK.search(rec.text) or re.search(r"\d", rec.text) or rec.min_char_confidence >= 0.85:
+        return rec
+    cx, cy, r = seal
+    mx, my = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
+    inside = (mx - cx) ** 2 + (my - cy) ** 2 <= (0.95 * r) ** 2 and all(
+        abs(v - c) <= 1.1 * r for v, c in ((rect[0], cx), (rect[2], cx), (rect[1], cy), (rect[3], cy)))
+    return Recognition("", 1.0, 1.0) if inside else rec
+
+
 def doubt_under_seal(rec: Recognition) -> Recognition:
     if rec.min_char_confidence <= SEAL_CONFIDENCE:
         return rec

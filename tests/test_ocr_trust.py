@@ -17,6 +17,7 @@ from ocr.trust import (
     strip_strays,
     text_height,
     under_seal,
+    without_seal_lettering,
 )
 
 
@@ -118,3 +119,22 @@ def test_a_stub_between_two_zeros_of_a_joined_cell_parts_them():
     # a 1 standing off the rule's line, in its own column, stays
     rec = Recognition("10", 0.9, 0.9, (0.3, 0.7), (0.9, 0.9))
     assert stubs_apart(rec, (150, 200, 170, 216), 0, rules, 150).text == "10"
+
+
+SEAL = (500, 500, 150)  # centre x, y and radius in pixels
+
+
+def test_a_seals_own_name_read_unsure_inside_its_circle_is_no_text():
+    # the name set round the rim, each character turned: read as 县民政局, unsure, in a row of numbers
+    rec = without_seal_lettering(Recognition("县民政局", 0.4, 0.3), (400, 390, 600, 430), SEAL)
+    assert rec.text == ""
+
+
+def test_print_under_a_seal_read_sure_or_holding_a_digit_or_outside_it_stays():
+    sure = Recognition("某县人民政府", 0.95, 0.9)
+    assert without_seal_lettering(sure, (400, 480, 600, 520), SEAL) == sure
+    number = Recognition("0县", 0.5, 0.4)
+    assert without_seal_lettering(number, (420, 480, 460, 520), SEAL) == number
+    beside = Recognition("县民政局", 0.4, 0.3)
+    assert without_seal_lettering(beside, (700, 480, 900, 520), SEAL) == beside
+    assert without_seal_lettering(beside, (400, 390, 600, 430), None) == beside
