@@ -170,6 +170,9 @@ def _cell_tokens(cell: Cell) -> list[Token]:
     parts = split_numbers(text)
     if parts:
         return [token(p, "num", parse_number(p)) for p in parts]
+    marked = _numbers_and_marks(cell)
+    if marked:
+        return [token(w, "num", v) if v is not None else token(w, "blank") for w, v in marked]
     words = _words(text, cell.page, cell.bbox, cell.confidence, cell.layout)
     # a label cell that ends with its number (行政许可 97) splits; otherwise the cell is one label
     if len(words) > 1 and words[-1].kind == "num" and words[0].kind == "label":
@@ -189,6 +192,23 @@ def _unreadable(cell: Cell) -> bool:
     text = normalize(cell.text).strip()
     return (cell.confidence is not None and cell.confidence < DOUBT_CONFIDENCE and 0 < len(text) <= 3
             and not re.search(r"[\d\u4e00-\u9fff]", text))
+
+
+def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
+    """A cell the reader doubted holding numbers and marks between them (1 I 0, 0 L: a table read
+    as words, two cells' numbers and a worn rule's stub between them): the numbers, and each mark
+    as a value not known. As one label the cell took the row's place; as blanks the marks are the
+    strays a row one value too long is trimmed of (`surplus`)."""
+    if cell.confidence is None or cell.confidence >= DOUBT_CONFIDENCE:
+        return None
+    out: list[tuple[str, float | None]] = []
+    for w in normalize(cell.text).split():
+        value = parse_number(w)
+        if value is None and (len(w) > 2 or re.search(r"[\d\u4e00-\u9fff]", w)):
+            return None
+        out.append((w, value))
+    marks = sum(1 for _, v in out if v is None)
+    return out if 0 < marks < len(out) else None
 
 
 _WORD = re.compile(r"\S+")

@@ -71,3 +71,17 @@ def test_a_stub_read_as_a_confident_1_is_dropped_and_the_row_doubted():
     doubted = {c.rule_id for c in check_report(report, T) if not c.passed}
     assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
     assert set(REVIEW_IDS) <= doubted
+
+
+def test_a_stub_read_inside_a_cell_of_numbers_is_a_mark_and_dropped():
+    # a table read as words: two cells' numbers and the worn rule between them in one cell, 0 I 1,
+    # had made the cell a label and hidden the row
+    texts = GOLD_REVIEW[:4] + ["0 I 1"] + GOLD_REVIEW[6:]
+    facts, _ = _read(REVIEW, _row(texts, low={4: 0.59}))
+    assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
+
+
+def test_a_cell_of_numbers_and_marks_read_sure_stays_text():
+    texts = GOLD_REVIEW[:4] + ["0 I 1"] + GOLD_REVIEW[6:]
+    facts, _ = _read(REVIEW, _row(texts, low={}))
+    assert "review_litigation.administrative_review.total" not in facts
