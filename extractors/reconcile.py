@@ -48,6 +48,7 @@ Kind = Literal["label", "num", "blank"]
 
 # OCR readings below this confidence are loaded but marked as doubted (a failed check on the cell).
 DOUBT_CONFIDENCE = 0.85
+DOUBT_GLUED = 0.5  # what followed a 0 in one OCR word (01): a stub's reading more often than a digit
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def linearize(doc: Document) -> list[Line]:
                 lines.append(Line((Token("", "blank", None, block.page, block.bbox),), False))
                 continue
             for text in block.text.split("\n"):
-                tokens = _words(text, block.page, block.bbox, block.confidence)
+                tokens = _unglued(_words(text, block.page, block.bbox, block.confidence))
                 if tokens:
                     lines.append(Line(tuple(tokens), False))
     return lines
@@ -157,7 +158,26 @@ def _table_lines(table: Table) -> list[Line]:
     return out
 
 
+def _unglued(tokens: list[Token]) -> list[Token]:
+    """An OCR number with a leading zero (01, 00), as no count is printed: the 0, and what follows
+    it as a value of its own, doubted. It is a stub or a speck beside the 0 read as a digit (a row
+    then one value too long, trimmed of it by `surplus`), or the next cell's number run into it."""
+    out: list[Token] = []
+    for t in tokens:
+        m = re.fullmatch(r"0(\d+)", normalize(t.text).strip()) if t.kind == "num" and t.confidence is not None else None
+        if m is None:
+            out.append(t)
+            continue
+        out.append(replace(t, text="0", value=0.0))
+        out.append(replace(t, text=m.group(1), value=float(m.group(1)), confidence=min(t.confidence or 0.0, DOUBT_GLUED)))
+    return out
+
+
 def _cell_tokens(cell: Cell) -> list[Token]:
+    return _unglued(_cell_tokens_as_read(cell))
+
+
+def _cell_tokens_as_read(cell: Cell) -> list[Token]:
     def token(text: str, kind: Kind, value: float | None = None) -> Token:
         return Token(text, kind, value, cell.page, cell.bbox, cell.confidence, cell.layout)
 
@@ -318,12 +338,15 @@ def _sums(template: Template, table_id: str, *row_ids: str) -> list[Sum]:
     return row_sums(cells, [(total, parts) for _, total, parts in sum_rules(template, set(cells))])
 
 
+MAX_STRAYS = 3  # a worn rule's stubs in one printed row: more, and the row is too broken to trim
+
+
 def _fit_stray(tail: list[Token], n: int, sums: list[Sum]) -> tuple[tuple[Token, ...], bool] | None:
-    """A labelled row one value too long once its end blanks are dropped, trimmed by `drop_stray`."""
+    """A labelled row a few values too long once its end blanks are dropped, trimmed by `drop_stray`."""
     vals = _without_end_blanks(tail)
-    if len(vals) != n + 1:
+    if not 0 < len(vals) - n <= MAX_STRAYS:
         return None
-    return drop_stray(vals, sums, _doubtful)
+    return drop_stray(vals, sums, _doubtful, len(vals) - n)
 
 
 def _without_end_blanks(tokens: list[Token]) -> list[Token]:
@@ -356,14 +379,18 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
 
     def _orphans(vals: list[Token], pos: int, weak: Match | None) -> None:
         table = st.table
-        # an unlabelled row one value too long: 表四's one printed row, or a row of 表三 (every row
-        # of it has the same columns and row total as 予以公开's)
+        # an unlabelled row a few values too long: 表四's one printed row, or a row of 表三 (every
+        # row of it has the same columns and row total as 予以公开's)
         sums: list[Sum] = []
+        extra = 0
         if len(vals) == 16 and (table in ("applications", "review_litigation") or st.seen_applications):
-            sums = _sums(template, "review_litigation")
-        elif table == "applications" and len(vals) == widths[table] + 1:
-            sums = _sums(template, table, "granted")
-        trimmed = drop_stray(vals, sums, _doubtful)
+            sums, extra = _sums(template, "review_litigation"), 1
+        elif table == "review_litigation" and 0 < len(vals) - 15 <= MAX_STRAYS:
+            # more strays only under 表四's own heading: 表三's rows run together are as long
+            sums, extra = _sums(template, "review_litigation"), len(vals) - 15
+        elif table == "applications" and 0 < len(vals) - widths[table] <= MAX_STRAYS:
+            sums, extra = _sums(template, table, "granted"), len(vals) - widths[table]
+        trimmed = drop_stray(vals, sums, _doubtful, extra)
         guessed = False
         if trimmed:
             vals, guessed = list(trimmed[0]), trimmed[1]

@@ -19,6 +19,7 @@ read.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import combinations
 from typing import Protocol, TypeVar
 
 
@@ -42,21 +43,23 @@ def row_sums(cells: Sequence[str], rules: Sequence[tuple[str, list[str]]]) -> li
             if total in at and all(p in at for p in parts)]
 
 
-def drop_stray(values: Sequence[V], sums: Sequence[Sum], doubtful: Callable[[V], bool]) -> tuple[tuple[V, ...], bool] | None:
-    """`values` less the one stray that leaves the only reading all `sums` admit, and whether that
+def drop_stray(values: Sequence[V], sums: Sequence[Sum], doubtful: Callable[[V], bool],
+               extra: int = 1) -> tuple[tuple[V, ...], bool] | None:
+    """`values` less the `extra` strays that leave the only reading all `sums` admit, and whether a
     stray was read with confidence (then the row's placement is a guess the sums alone support, and
     its cells are doubted); None where no removal, or more than one reading, fits. The values the
     reader doubted are tried first: a stub read as 1 with confidence is tried only where none of
-    them fits."""
-    if not sums:
+    them fits, and only for one stray (two confident strays are more guess than the sums can bear)."""
+    if not sums or extra < 1 or len(values) <= extra:
         return None
     for only_doubtful in (True, False):
+        if not only_doubtful and extra > 1:
+            break
+        pool = [k for k, v in enumerate(values) if doubtful(v) == only_doubtful]
         kept: tuple[V, ...] | None = None
         readings: set[tuple[float | None, ...]] = set()
-        for k, v in enumerate(values):
-            if doubtful(v) != only_doubtful:
-                continue
-            rest = tuple(values[:k]) + tuple(values[k + 1 :])
+        for gone in combinations(pool, extra):
+            rest = tuple(v for k, v in enumerate(values) if k not in gone)
             if _holds(rest, sums):
                 readings.add(tuple(r.value for r in rest))
                 kept = rest

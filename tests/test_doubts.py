@@ -213,10 +213,10 @@ def test_a_lone_unsure_character_beside_a_label_is_a_mark_not_part_of_it():
     assert [facts[f"active_disclosure.regulations.{c}"].value for c in ("issued", "repealed", "in_force")] == [0, 0, 0]
 
 
-def test_a_number_read_with_a_leading_zero_is_doubted():
-    # a rule's stub read as 1 beside the 0 of the cell next to it: 01, as no count is printed
+def test_a_number_printed_with_a_leading_zero_is_doubted():
+    # no count is printed so: a mark beside the digit in the source (OCR's 01 is split, test_surplus)
     facts, failed = read(REVIEW, table([["0", "0", "0", "0", "0", "0", "0", "01", "0", "1",
-                                         "0", "0", "0", "0", "0"]], 0.97), method="ocr")
+                                         "0", "0", "0", "0", "0"]]))
     assert facts["review_litigation.litigation_direct.other_result"].value == 1
     assert "review_litigation.litigation_direct.other_result" in failed
     assert "review_litigation.litigation_direct.upheld" not in failed

@@ -85,3 +85,17 @@ def test_a_cell_of_numbers_and_marks_read_sure_stays_text():
     texts = GOLD_REVIEW[:4] + ["0 I 1"] + GOLD_REVIEW[6:]
     facts, _ = _read(REVIEW, _row(texts, low={}))
     assert "review_litigation.administrative_review.total" not in facts
+
+
+def test_two_stubs_read_in_the_review_row_are_both_dropped():
+    # a worn rule's stubs on both sides of a cell, each read as 1 and doubted
+    texts = GOLD_REVIEW[:3] + ["1"] + GOLD_REVIEW[3:11] + ["1"] + GOLD_REVIEW[11:]
+    facts, _ = _read(REVIEW, _row(texts, low={3: 0.55, 12: 0.6}))
+    assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
+
+
+def test_a_stub_read_into_a_zero_is_taken_off_it():
+    # 0 and the stub beside it read as one word, 01, as no count is printed: the 0 stays, the 1 goes
+    texts = GOLD_REVIEW[:12] + ["01"] + GOLD_REVIEW[13:]
+    facts, _ = _read(REVIEW, _row(texts, low={}))
+    assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
