@@ -121,7 +121,7 @@ def _cluster(segs: list[tuple[float, int, int]], tol: float, min_gap: float) -> 
     return [round(p) for p, _ in lines]
 
 
-def _segments(mask: np.ndarray, horizontal: bool, max_thick: int) -> list[tuple[float, int, int]]:
+def _segments(mask: np.ndarray, horizontal: bool, max_thick: float) -> list[tuple[float, int, int]]:
     """Line segments in a mask as (position across, start along, end along). A stroke thicker than
     a rule (the band of a seal's ring, a filled bar) is no rule."""
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -136,6 +136,23 @@ def _segments(mask: np.ndarray, horizontal: bool, max_thick: int) -> list[tuple[
         else:
             out.append((x + w / 2.0, int(y), int(y + h)))
     return out
+
+
+def _rule_thickness(hm: np.ndarray, vm: np.ndarray, dpi: float) -> float:
+    """The thickest stroke still a rule: 0.035 in, or half as thick again as the region's long
+    rules are. Bold rules spread by a rough scan run 6-7 px thick at 150 dpi and were all taken for
+    bars, the table lost whole; a seal's band or a shaded bar is thicker than its table's rules."""
+    base = max(5.0, dpi * 0.035)
+    widths = []
+    for mask, horizontal in ((hm, True), (vm, False)):
+        n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        for i in range(1, n):
+            along = int(stats[i][2] if horizontal else stats[i][3])
+            if along >= dpi:  # an inch or more: no seal's arc runs so straight
+                widths.append(stats[i][4] / along)
+    if not widths:
+        return base
+    return max(base, 1.5 * float(np.median(widths)))
 
 
 def _coverage(mask: np.ndarray, horizontal: bool, at: int, start: int, end: int, tol: int) -> float:
@@ -192,7 +209,7 @@ def _table_from_lines(
     x, y, w, h = region
     hm = masks.horizontal[y : y + h, x : x + w]
     vm = masks.vertical[y : y + h, x : x + w]
-    max_thick = max(5, round(dpi * 0.035))
+    max_thick = _rule_thickness(hm, vm, dpi)
     h_segs = _segments(hm, horizontal=True, max_thick=max_thick)
     v_segs = _segments(vm, horizontal=False, max_thick=max_thick)
     if len(h_segs) < 2 or len(v_segs) < 2:

@@ -286,3 +286,15 @@ def test_a_column_of_1s_in_a_few_rows_stays_in_a_broken_table():
     before = int(np.count_nonzero(text_ink[ones]))
     erase_rule_remnants(ink, text_ink, gray.copy(), (0, 0, 400, gray.shape[0]), DPI, lattice=((10, 390), tuple(ys)))
     assert before > 0 and np.count_nonzero(text_ink[ones]) == before
+
+
+def test_bold_rules_spread_by_a_rough_scan_are_still_rules():
+    # rules 7 px thick at 150 dpi: every one had been taken for a bar, and the table lost whole
+    img = _page()
+    xs, ys = [100, 300, 400, 500, 600, 700], [100, 150, 200, 250, 300]
+    for y in ys:
+        cv2.line(img, (xs[0], y), (xs[-1], y), 0, 7)
+    for x in xs:
+        cv2.line(img, (x, ys[0]), (x, ys[-1]), 0, 7)
+    (t,) = find_tables(ink_mask(img), DPI)
+    assert (len(t.xs), len(t.ys)) == (len(xs), len(ys))
