@@ -216,19 +216,31 @@ def _unreadable(cell: Cell) -> bool:
 
 def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
     """A cell the reader doubted holding numbers and marks between them (1 I 0, 0 L: a table read
-    as words, two cells' numbers and a worn rule's stub between them): the numbers, and each mark
-    as a value not known. As one label the cell took the row's place; as blanks the marks are the
-    strays a row one value too long is trimmed of (`surplus`)."""
+    as words, two cells' numbers and a worn rule's stub between them) or stuck to them (。」0: a
+    seal's or a rule's fleck): the numbers, and each mark standing apart as a value not known. As one
+    label the cell took the row's place; as blanks the marks are the strays a row one value too
+    long is trimmed of (`surplus`). A mark that could be a digit's stroke (I, l, |) stuck to a
+    number leaves the cell as it was: 0I may be 01."""
     if cell.confidence is None or cell.confidence >= DOUBT_CONFIDENCE:
         return None
     out: list[tuple[str, float | None]] = []
+    changed = False
     for w in normalize(cell.text).split():
         value = parse_number(w)
-        if value is None and (len(w) > 2 or re.search(r"[\d\u4e00-\u9fff]", w)):
-            return None
+        if value is None:
+            core = w.strip(_FLECKS)
+            if core != w and core and parse_number(core) is not None and not re.search(r"[\u4e00-\u9fff]", core):
+                out.append((core, parse_number(core)))
+                changed = True
+                continue
+            if len(w) > 2 or re.search(r"[\d\u4e00-\u9fff]", w):
+                return None
+            changed = True
         out.append((w, value))
-    marks = sum(1 for _, v in out if v is None)
-    return out if 0 < marks < len(out) else None
+    return out if changed and any(v is not None for _, v in out) else None
+
+
+_FLECKS = "。.,，、:：;；'\"‘’“”「」『』`·・/\\_-—~°^*"  # marks a fleck reads as; never a stroke (I, l, |, 1)
 
 
 _WORD = re.compile(r"\S+")

@@ -99,3 +99,10 @@ def test_a_stub_read_into_a_zero_is_taken_off_it():
     texts = GOLD_REVIEW[:12] + ["01"] + GOLD_REVIEW[13:]
     facts, _ = _read(REVIEW, _row(texts, low={}))
     assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
+
+
+def test_a_fleck_stuck_to_a_doubted_number_is_no_label():
+    # a seal's or a rule's fleck read as 。」 before the last 0: the cell had been a label
+    texts = GOLD_REVIEW[:14] + ["。」0"]
+    facts, _ = _read(REVIEW, _row(texts, low={14: 0.55}))
+    assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
