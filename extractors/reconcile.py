@@ -229,8 +229,9 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
         value = parse_number(w)
         if value is None:
             core = w.strip(_FLECKS)
-            if core != w and core and parse_number(core) is not None and not re.search(r"[\u4e00-\u9fff]", core):
-                out.append((core, parse_number(core)))
+            stuck = parse_number(core) if core != w and not re.search(r"[\u4e00-\u9fff]", core) else None
+            if stuck is not None:
+                out.append((core, stuck))
                 changed = True
                 continue
             if len(w) > 2 or re.search(r"[\d\u4e00-\u9fff]", w):

@@ -121,38 +121,36 @@ def _cluster(segs: list[tuple[float, int, int]], tol: float, min_gap: float) -> 
     return [round(p) for p, _ in lines]
 
 
-def _segments(mask: np.ndarray, horizontal: bool, max_thick: float) -> list[tuple[float, int, int]]:
-    """Line segments in a mask as (position across, start along, end along). A stroke thicker than
-    a rule (the band of a seal's ring, a filled bar) is no rule."""
+Stroke = tuple[float, int, int, float]  # position across, start along, end along, thickness
+
+
+def _strokes(mask: np.ndarray, horizontal: bool) -> list[Stroke]:
+    """The straight strokes of a ruling mask, one per connected component."""
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out = []
     for i in range(1, n):
-        x, y, w, h, area = stats[i]
+        x, y, w, h, area = (int(v) for v in stats[i])
         along = w if horizontal else h
-        if area / max(along, 1) > max_thick:
-            continue
-        if horizontal:
-            out.append((y + h / 2.0, int(x), int(x + w)))
-        else:
-            out.append((x + w / 2.0, int(y), int(y + h)))
+        across = y + h / 2.0 if horizontal else x + w / 2.0
+        start = x if horizontal else y
+        out.append((across, start, start + along, area / max(along, 1)))
     return out
 
 
-def _rule_thickness(hm: np.ndarray, vm: np.ndarray, dpi: float) -> float:
+def _segments(strokes: list[Stroke], max_thick: float) -> list[tuple[float, int, int]]:
+    """Line segments (position across, start along, end along) of the strokes no thicker than a
+    rule: a thicker one is the band of a seal's ring, a filled bar."""
+    return [(p, a, b) for p, a, b, thick in strokes if thick <= max_thick]
+
+
+def _rule_thickness(strokes: list[Stroke], dpi: float) -> float:
     """The thickest stroke still a rule: 0.035 in, or half as thick again as the region's long
     rules are. Bold rules spread by a rough scan run 6-7 px thick at 150 dpi and were all taken for
     bars, the table lost whole; a seal's band or a shaded bar is thicker than its table's rules."""
     base = max(5.0, dpi * 0.035)
-    widths = []
-    for mask, horizontal in ((hm, True), (vm, False)):
-        n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        for i in range(1, n):
-            along = int(stats[i][2] if horizontal else stats[i][3])
-            if along >= dpi:  # an inch or more: no seal's arc runs so straight
-                widths.append(stats[i][4] / along)
-    if not widths:
-        return base
-    return max(base, 1.5 * float(np.median(widths)))
+    # an inch or more: no seal's arc runs so straight
+    widths = [thick for _, a, b, thick in strokes if b - a >= dpi]
+    return max(base, 1.5 * float(np.median(widths))) if widths else base
 
 
 def _coverage(mask: np.ndarray, horizontal: bool, at: int, start: int, end: int, tol: int) -> float:
@@ -209,9 +207,9 @@ def _table_from_lines(
     x, y, w, h = region
     hm = masks.horizontal[y : y + h, x : x + w]
     vm = masks.vertical[y : y + h, x : x + w]
-    max_thick = _rule_thickness(hm, vm, dpi)
-    h_segs = _segments(hm, horizontal=True, max_thick=max_thick)
-    v_segs = _segments(vm, horizontal=False, max_thick=max_thick)
+    h_strokes, v_strokes = _strokes(hm, horizontal=True), _strokes(vm, horizontal=False)
+    max_thick = _rule_thickness(h_strokes + v_strokes, dpi)
+    h_segs, v_segs = _segments(h_strokes, max_thick), _segments(v_strokes, max_thick)
     if len(h_segs) < 2 or len(v_segs) < 2:
         return None
     tol = max(3.0, dpi * 0.03)
@@ -261,6 +259,9 @@ def _table_from_lines(
     return GridTable(xs=tuple(x + v for v in xs), ys=tuple(y + v for v in ys), cells=tuple(cells))
 
 
+Box = tuple[int, int, int, int]  # x, y, w, h
+
+
 def find_tables(ink: np.ndarray, dpi: float) -> list[GridTable]:
     """Ruled tables on a page, top to bottom. `ink` is 255 on strokes, 0 on paper."""
     masks = ruling_masks(ink, dpi, heal=True)
@@ -281,37 +282,35 @@ def find_tables(ink: np.ndarray, dpi: float) -> list[GridTable]:
     return tables
 
 
-Box = tuple[int, int, int, int]  # x, y, w, h
-
-
 def _merge_overlapping(boxes: list[Box], margin: int) -> list[Box]:
     """One box for rule pieces whose boxes overlap (within `margin`): a table whose rules are worn
     into dashes falls apart into pieces that do not touch, each of which was read as a table of its
     own, over the others (the same cells read twice, 表四's header a table apart from its numbers).
-    Pieces of one table lie within each other's span; two tables lie apart, a heading between."""
-    merged = [list(b) for b in boxes]
-    changed = True
-    while changed:
-        changed = False
-        for i in range(len(merged)):
-            for j in range(i + 1, len(merged)):
-                a, b = merged[i], merged[j]
-                if (a[0] - margin <= b[0] + b[2] and b[0] - margin <= a[0] + a[2]
-                        and a[1] - margin <= b[1] + b[3] and b[1] - margin <= a[1] + a[3]):
-                    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
-                    x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
-                    merged[i] = [x0, y0, x1 - x0, y1 - y0]
-                    del merged[j]
-                    changed = True
-                    break
-            if changed:
-                break
-    return [(b[0], b[1], b[2], b[3]) for b in merged]
+    Pieces of one table lie within each other's span; two tables lie apart, a heading between.
+    Merged until none overlaps: a merged box may reach a piece neither of its parts did."""
+    merged = list(boxes)
+    while True:
+        pair = next(((i, j) for i in range(len(merged)) for j in range(i + 1, len(merged))
+                     if _near(merged[i], merged[j], margin)), None)
+        if pair is None:
+            return merged
+        i, j = pair
+        merged[i] = _union(merged[i], merged.pop(j))
+
+
+def _near(a: Box, b: Box, margin: int) -> bool:
+    return (a[0] - margin <= b[0] + b[2] and b[0] - margin <= a[0] + a[2]
+            and a[1] - margin <= b[1] + b[3] and b[1] - margin <= a[1] + a[3])
+
+
+def _union(a: Box, b: Box) -> Box:
+    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+    return x0, y0, max(a[0] + a[2], b[0] + b[2]) - x0, max(a[1] + a[3], b[1] + b[3]) - y0
 
 
 def erase_rule_remnants(
     ink: np.ndarray, text_ink: np.ndarray, gray: np.ndarray, rect: tuple[int, int, int, int], dpi: float,
-    lattice: tuple[tuple[int, ...], tuple[int, ...]] = ((), ()),
+    row_lines: tuple[int, ...] = (),
 ) -> None:
     """Take the pieces of broken rules out of a table's area, in place (`text_ink` to 0, `gray` to
     paper); `ink` is the page's ink with its rules.
@@ -323,10 +322,8 @@ def erase_rule_remnants(
     count: a header printed down its narrow cells (结/果/维/持) lines its characters' strokes up
     over most of the table's height, and its column's digits were erased with them.
 
-    On a line of the table's `lattice` (xs, ys: where part of a rule was found), the share is taken
-    over any stretch three rows high (three columns wide) instead: a rule that parts the columns
-    of one block of a table (表二's 本年制发件数 | 本年度止件数) stands over a small share of the
-    whole, and its stubs read as 1 and I. A column's 1s stand between the lines, not on them."""
+    A column rule that parts one block of rows only stands over too small a share: its stubs are
+    found where they cross the table's `row_lines` (the lattice's ys), see `_rule_pieces`."""
     x0, y0, x1, y1 = rect
     sub = ink[y0:y1, x0:x1]
     if sub.size == 0:
@@ -334,7 +331,7 @@ def erase_rule_remnants(
     k = max(3, int(dpi * 0.06))
     text_sub = text_ink[y0:y1, x0:x1]
     gray_sub = gray[y0:y1, x0:x1]
-    chars = _characters(text_sub, dpi)
+    chars, thin = _shapes(text_sub, dpi)
     for horizontal in (False, True):
         strokes = _lines(sub, k, horizontal)
         axis = 1 if horizontal else 0
@@ -349,9 +346,8 @@ def erase_rule_remnants(
             mask[near, :] = strokes[near, :] > 0
         else:
             mask[:, near] = strokes[:, near] > 0
-        if not horizontal and lattice[1]:
-            mask |= _rule_pieces((strokes > 0) & ~chars, _thin(text_sub), [v - y0 for v in lattice[1]],
-                                 max(2, round(dpi * 0.03)))
+        if not horizontal and row_lines:
+            mask |= _rule_pieces((strokes > 0) & ~chars, thin, [v - y0 for v in row_lines], max(2, round(dpi * 0.03)))
         if not mask.any():
             continue
         mask = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
@@ -377,32 +373,28 @@ def _rule_pieces(strokes: np.ndarray, thin: np.ndarray, lines: list[int], touch:
     on = [centre[i] for i in across]
     alone = set(np.unique(labels[thin & (labels > 0)]).tolist())
     kept = across + [i for i in alone if i not in across and any(abs(centre[i] - x) <= 2 for x in on)]
-    return np.isin(labels, kept) if kept else np.zeros(strokes.shape, dtype=bool)
+    return np.isin(labels, kept)
 
 
-def _thin(ink: np.ndarray) -> np.ndarray:
-    """Ink of components that are a lone upright stroke: far taller than wide."""
-    out = np.zeros(ink.shape, dtype=bool)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    lone = [i for i in range(1, n) if stats[i][2] <= max(4, 0.35 * stats[i][3])]
-    if lone:
-        out = np.isin(labels, lone)
-    return out
+def _shapes(text_ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where characters are, and where lone upright strokes are, from one pass over the ink's
+    components.
 
-
-def _characters(text_ink: np.ndarray, dpi: float) -> np.ndarray:
-    """Where characters are: the boxes of the ink's components shaped like one (about square, up
-    to a large character's size, inked over a quarter of their box). A rule's remnant is a bare
-    stroke, far taller than wide or far wider than tall, or a junction of two (a corner, a T, a
-    cross), which inks little of its box."""
-    out = np.zeros(text_ink.shape, dtype=bool)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(text_ink, connectivity=8)
+    Characters: the boxes of components shaped like one (about square, up to a large character's
+    size, inked over a quarter of their box). A rule's remnant is a bare stroke, far taller than
+    wide or far wider than tall, or a junction of two (a corner, a T, a cross), which inks little
+    of its box. Lone strokes: the ink of components far taller than wide."""
+    chars = np.zeros(text_ink.shape, dtype=bool)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(text_ink, connectivity=8)
     big = dpi * 0.3  # a large character's size (about 22 pt)
+    lone = []
     for i in range(1, n):
         x, y, w, h, px = (int(v) for v in stats[i])
         if w <= big and h <= big and min(w, h) > 0.5 * max(w, h) and px >= 0.25 * w * h:
-            out[y : y + h, x : x + w] = True
-    return out
+            chars[y : y + h, x : x + w] = True
+        if w <= max(4, 0.35 * h):
+            lone.append(i)
+    return chars, np.isin(labels, lone)
 
 
 def erase_dashes(

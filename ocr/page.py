@@ -46,13 +46,11 @@ from ocr.trust import (
     a_rule_stub,
     a_speck,
     as_digits,
-    doubt_under_seal,
+    seal_policy,
     second_look,
     strip_strays,
     stubs_apart,
     text_height,
-    under_seal,
-    without_seal_lettering,
 )
 from ocr.words import piece_glyphs, snap_sizes
 
@@ -307,8 +305,7 @@ def ocr_page(
     if seal is not None:
         rects = {i: rc for i, (rc, _) in recheck.items()}
         rects.update({loose_start + k: r for k, r in enumerate(loose_rects)})
-        recs = [without_seal_lettering(r, rects[i], seal) if i in rects else r for i, r in enumerate(recs)]
-        recs = [doubt_under_seal(r) if i in rects and under_seal(rects[i], seal) else r for i, r in enumerate(recs)]
+        recs = [seal_policy(r, rects[i], seal) if i in rects else r for i, r in enumerate(recs)]
 
     # A grid whose rules were too broken to find every edge joins cells into one: a "cell" then
     # holds two numbers. Such a table is read again as words, its rules' remnants erased, by the
@@ -317,7 +314,7 @@ def ocr_page(
     if broken:
         table_jobs = [(t, jobs) for t, jobs in table_jobs if t not in broken]
         for t in broken:
-            erase_rule_remnants(ink, text_ink, clean, t.bbox, dpi, lattice=(t.xs, t.ys))
+            erase_rule_remnants(ink, text_ink, clean, t.bbox, dpi, row_lines=t.ys)
             erase_dashes(text_ink, clean, masks.vertical, dpi, region=t.bbox)
         inside = [b for t in broken for b in _detect_in(engine, clean, text_ink, t.bbox, dpi)]
         detected = detected + inside
@@ -325,8 +322,7 @@ def ocr_page(
         extra = _distinct([r for b in inside for r in line_pieces(text_ink, (b.x0, b.y0, b.x1, b.y1), char_px)])
         extra_recs = recognize(engine, [crop(clean, r) for r in extra]) if extra else []
         if seal is not None:
-            extra_recs = [without_seal_lettering(rc, r, seal) for r, rc in zip(extra, extra_recs)]
-            extra_recs = [doubt_under_seal(rc) if under_seal(r, seal) else rc for r, rc in zip(extra, extra_recs)]
+            extra_recs = [seal_policy(rc, r, seal) for r, rc in zip(extra, extra_recs)]
         recs = recs + extra_recs  # the new pieces' readings follow the loose pieces', as their rects do
         loose_rects = loose_rects + extra
 

@@ -151,6 +151,13 @@ def without_seal_lettering(rec: Recognition, rect: Rect, seal: tuple[int, int, i
     return Recognition("", 1.0, 1.0) if inside else rec
 
 
+def seal_policy(rec: Recognition, rect: Rect, seal: tuple[int, int, int] | None) -> Recognition:
+    """A reading as a seal leaves it: the seal's own lettering taken out, and what lies under the
+    seal doubted."""
+    rec = without_seal_lettering(rec, rect, seal)
+    return doubt_under_seal(rec) if under_seal(rect, seal) else rec
+
+
 def doubt_under_seal(rec: Recognition) -> Recognition:
     if rec.min_char_confidence <= SEAL_CONFIDENCE:
         return rec

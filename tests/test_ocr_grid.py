@@ -267,7 +267,7 @@ def test_a_column_rule_of_a_few_rows_worn_to_stubs_is_taken_off():
     text_ink = ink.copy()
     for y in ys:  # the rules across were found and taken off the text's ink
         text_ink[y - 2 : y + 3, :] = 0
-    erase_rule_remnants(ink, text_ink, gray.copy(), (0, 0, 400, gray.shape[0]), DPI, lattice=((10, 390), tuple(ys)))
+    erase_rule_remnants(ink, text_ink, gray.copy(), (0, 0, 400, gray.shape[0]), DPI, row_lines=tuple(ys))
     assert np.count_nonzero(text_ink[ys[0] + 4 : ys[4] - 4, 195:206]) == 0
 
 
@@ -284,7 +284,7 @@ def test_a_column_of_1s_in_a_few_rows_stays_in_a_broken_table():
     for r in range(4):
         ones[ys[r] + 6 : ys[r + 1] - 6, 195:206] = True
     before = int(np.count_nonzero(text_ink[ones]))
-    erase_rule_remnants(ink, text_ink, gray.copy(), (0, 0, 400, gray.shape[0]), DPI, lattice=((10, 390), tuple(ys)))
+    erase_rule_remnants(ink, text_ink, gray.copy(), (0, 0, 400, gray.shape[0]), DPI, row_lines=tuple(ys))
     assert before > 0 and np.count_nonzero(text_ink[ones]) == before
 
 
