@@ -106,6 +106,38 @@ def _size(line: Line) -> float:
     return median(g.size for g in line.glyphs)
 
 
+def _sizes(segs: Sequence[Line]) -> dict[bool, float]:
+    """A line's font size for its numbers and for its text apart (keyed by `is_number`), from its
+    pieces."""
+    by: dict[bool, list[float]] = {}
+    for seg in segs:
+        by.setdefault(is_number(raw_line_text(seg.glyphs)), []).extend(g.size for g in seg.glyphs)
+    return {k: median(v) for k, v in by.items()}
+
+
+def _same_size(seen: dict[bool, list[float]], segs: Sequence[Line], line: Line) -> bool:
+    """Whether a line (its pieces `segs`) is set in the size of the lines `seen` (each kind's
+    sizes, line by line, as `_sizes` gives them; their median is the run's). Text is compared with
+    text, closely: it is what tells a table from a heading or the prose around it. A line of
+    numbers alone is no heading and no prose: a table's numbers may be set in another size than its
+    labels, and OCR measures them from a digit's height (a CJK character's size from its width),
+    which scatters from line to line by a third; compared in one size, every change between a
+    label line and a line of numbers broke a scanned table into pieces."""
+    mine = _sizes(segs)
+    if False not in mine:
+        return True
+    if seen.get(False):
+        ref = median(seen[False])
+        return abs(mine[False] - ref) <= 0.15 * ref
+    ref = median(v for vs in seen.values() for v in vs)
+    return abs(_size(line) - ref) <= 0.3 * ref
+
+
+def _add_sizes(seen: dict[bool, list[float]], segs: Sequence[Line]) -> None:
+    for kind, size in _sizes(segs).items():
+        seen.setdefault(kind, []).append(size)
+
+
 def _regions(lines: Sequence[Line], segs: Sequence[Sequence[Line]]) -> list[tuple[int, int]]:
     """Runs of lines that look like one table: several multi-piece lines in one font size, no wide
     vertical gap, no full-width prose line."""
@@ -117,21 +149,24 @@ def _regions(lines: Sequence[Line], segs: Sequence[Sequence[Line]]) -> list[tupl
             k += 1
             continue
         size = _size(lines[k])
+        seen: dict[bool, list[float]] = {}
+        _add_sizes(seen, segs[k])
         x0, x1 = lines[k].x0, lines[k].x1
         j = k + 1
         while j < n:
             ln = lines[j]
-            if ln.top - lines[j - 1].bottom > 2.2 * size or abs(_size(ln) - size) > 0.15 * size:
+            if ln.top - lines[j - 1].bottom > 2.2 * size or not _same_size(seen, segs[j], ln):
                 break
             if len(segs[j]) < 2 and ln.x1 - ln.x0 > 0.9 * max(x1 - x0, 1):
                 break
+            _add_sizes(seen, segs[j])
             x0, x1 = min(x0, ln.x0), max(x1, ln.x1)
             j += 1
         i = k
         # single-piece lines just above in the same size: titles of the table's own header rows
         while i > 0 and (not out or i > out[-1][1]):
             up = lines[i - 1]
-            if lines[i].top - up.bottom > 1.2 * size or abs(_size(up) - size) > 0.15 * size:
+            if lines[i].top - up.bottom > 1.2 * size or not _same_size(seen, segs[i - 1], up):
                 break
             if len(segs[i - 1]) < 2 and up.x1 - up.x0 > 0.9 * max(x1 - x0, 1):
                 break

@@ -184,10 +184,16 @@ def _cell_tokens_as_read(cell: Cell) -> list[Token]:
     text = cell.text.strip()
     if is_blank(text) or _unreadable(cell):
         return [token(text, "blank")]
+    parts = split_numbers(text)
+    if parts and cell.confidence is not None:
+        # read from an image, digits set apart in one cell (17 2) are two cells' numbers the layout
+        # left together (a text layer's spaced-out digits are one number); which digits go with
+        # which is the recogniser's gap, so each is doubted
+        doubt = min(cell.confidence, DOUBT_GLUED)
+        return [replace(token(p, "num", parse_number(p)), confidence=doubt) for p in parts]
     value = parse_number(text)
     if value is not None:
         return [token(text, "num", value)]
-    parts = split_numbers(text)
     if parts:
         return [token(p, "num", parse_number(p)) for p in parts]
     marked = _numbers_and_marks(cell)
@@ -219,13 +225,18 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
     as words, two cells' numbers and a worn rule's stub between them) or stuck to them (。」0: a
     seal's or a rule's fleck): the numbers, and each mark standing apart as a value not known. As one
     label the cell took the row's place; as blanks the marks are the strays a row one value too
-    long is trimmed of (`surplus`). A mark that could be a digit's stroke (I, l, |) stuck to a
-    number leaves the cell as it was: 0I may be 01."""
+    long is trimmed of (`surplus`). A stroke (I, l, |) after a lone 0 is read as the 1 it may be:
+    01, which is a 0 and a doubted 1 (`_unglued`; no count is printed with a leading zero). Any other
+    stroke stuck to a number leaves the cell as it was: I0 may be 10."""
     if cell.confidence is None or cell.confidence >= DOUBT_CONFIDENCE:
         return None
     out: list[tuple[str, float | None]] = []
     changed = False
     for w in normalize(cell.text).split():
+        if re.fullmatch(r"0[Il|]", w):
+            out.append(("01", 1.0))
+            changed = True
+            continue
         value = parse_number(w)
         if value is None:
             core = w.strip(_FLECKS)
@@ -241,7 +252,8 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
     return out if changed and any(v is not None for _, v in out) else None
 
 
-_FLECKS = "。.,，、:：;；'\"‘’“”「」『』`·・/\\_-—~°^*"  # marks a fleck reads as; never a stroke (I, l, |, 1)
+# marks a fleck reads as (a seal ring's arc as a bracket); never a stroke (I, l, |, 1)
+_FLECKS = "。.,，、:：;；'\"‘’“”「」『』`·・/\\_-—~°^*()（）[]【】"
 
 
 _WORD = re.compile(r"\S+")

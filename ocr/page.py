@@ -45,12 +45,14 @@ from ocr.trust import (
     a_glimpse,
     a_rule_stub,
     a_speck,
+    across_lines,
     as_digits,
     seal_policy,
     second_look,
     strip_strays,
     stubs_apart,
     text_height,
+    under_seal,
 )
 from ocr.words import piece_glyphs, snap_sizes
 
@@ -259,9 +261,11 @@ def ocr_page(
     clean[rules > 0] = 255
     erase_dashes(text_ink, clean, masks.vertical, dpi, skip=tuple(t.bbox for t in tables))
     # a seal printed in grey cannot be taken out by colour; where it lies, keep only what is darker
-    # than its ink (the print under it). The rules were found before, so none is lost to this.
+    # than its ink (the print under it), and take its ring and star off by their shape (a seal as
+    # dark as the print is only told by that). The rules were found before, so none is lost to this.
     if seal is not None:
         clean, text_ink = pp.fade_seal(clean, text_ink, seal)
+        clean, text_ink = pp.erase_ring(clean, text_ink, seal, ink)
     char_px = dpi * 12 / 72  # a 12 pt character
 
     crops: list[np.ndarray] = []
@@ -305,7 +309,10 @@ def ocr_page(
     if seal is not None:
         rects = {i: rc for i, (rc, _) in recheck.items()}
         rects.update({loose_start + k: r for k, r in enumerate(loose_rects)})
-        recs = [seal_policy(r, rects[i], seal) if i in rects else r for i, r in enumerate(recs)]
+        recs = [seal_policy(r, rects[i], seal, text_ink) if i in rects else r for i, r in enumerate(recs)]
+        height = text_height(loose_rects, recs[loose_start:], seal)
+        recs[loose_start:] = [Recognition("", 1.0, 1.0) if across_lines(r, seal, height) else rc
+                              for r, rc in zip(loose_rects, recs[loose_start:])]
 
     # A grid whose rules were too broken to find every edge joins cells into one: a "cell" then
     # holds two numbers. Such a table is read again as words, its rules' remnants erased, by the
@@ -322,19 +329,26 @@ def ocr_page(
         extra = _distinct([r for b in inside for r in line_pieces(text_ink, (b.x0, b.y0, b.x1, b.y1), char_px)])
         extra_recs = recognize(engine, [crop(clean, r) for r in extra]) if extra else []
         if seal is not None:
-            extra_recs = [seal_policy(rc, r, seal) for r, rc in zip(extra, extra_recs)]
+            extra_recs = [seal_policy(rc, r, seal, text_ink) for r, rc in zip(extra, extra_recs)]
         recs = recs + extra_recs  # the new pieces' readings follow the loose pieces', as their rects do
         loose_rects = loose_rects + extra
 
     # what the detector passed over (a lone row of single digits): ink, not boxes, says text is there
-    covered = [(b.x0, b.y0, b.x1, b.y1) for b in detected] + [t.bbox for t, _ in table_jobs]
+    # Inside a seal the detector finds little, or one box over the seal's name and the digits
+    # around it, read as the name and dropped; the print there is the digits of the table the seal
+    # was pressed on. So under a seal only what was read covers its ink: the seal's ring is no
+    # character's shape, its name is taken out again as everywhere, and all read there is doubted
+    covered = [t.bbox for t, _ in table_jobs] + [
+        (b.x0, b.y0, b.x1, b.y1) for b in detected if not under_seal((b.x0, b.y0, b.x1, b.y1), seal)]
     if seal is not None:
-        sx, sy, sr = seal
-        covered.append((sx - sr, sy - sr, sx + sr, sy + sr))
+        covered += [r for r, rc in zip(loose_rects, recs[loose_start:]) if under_seal(r, seal) and rc.text.strip()]
     missed = missed_pieces(text_ink, covered, char_px, margin=max(2, int(dpi * 0.02)))
     if missed:
         missed_recs = recognize(engine, [crop(clean, m.rect) for m in missed])
-        kept = [(m.rect, rc) for m, rc in zip(missed, readable(missed, missed_recs)) if rc is not None]
+        kept = [(m.rect, seal_policy(rc, m.rect, seal, text_ink)) for m, rc in zip(missed, readable(missed, missed_recs))
+                if rc is not None]
+        # under a seal, ink no box covered that reads as words is the seal's own name, even read sure
+        kept = [(r, rc) for r, rc in kept if rc.text and (not under_seal(r, seal) or _NUMBER.fullmatch(rc.text))]
         recs = recs + [rc for _, rc in kept]
         loose_rects = loose_rects + [r for r, _ in kept]
 
@@ -377,7 +391,7 @@ def ocr_page(
 
     glyphs: list[Glyph] = []
     loose_recs = recs[loose_start:]
-    height = text_height(loose_rects, loose_recs)
+    height = text_height(loose_rects, loose_recs, seal)
     for r, rec in zip(loose_rects, loose_recs):
         if a_glimpse(rec) or a_speck(r, rec.text, height):
             continue

@@ -234,13 +234,84 @@ def without_ring(ink: np.ndarray, seal: tuple[int, int, int], dpi: float) -> np.
     """The ink mask with a seal's ring taken out: where the ring runs nearly upright or level (its
     four sides) it is a stretch of line the rule finder takes for a rule, and a column split in
     the rows it crosses moves their numbers one cell over. The gap it leaves in a real rule
-    crossing it is narrower than the breaks rule healing closes."""
+    crossing it is narrower than the breaks rule healing closes; a rule the ring runs along (its top
+    tangent to a row rule) would lose a stretch longer than that, so straight runs longer than the
+    seal's radius stay: the ring's own arc, however thick, is straight for less than that."""
     band = max(3, int(dpi * 0.03))
     (y0, y1, x0, x1), dist = _around_seal(ink.shape, seal, seal[2] + band)
     ring = np.abs(dist - seal[2]) <= band
+    sub = ink[y0:y1, x0:x1]
+    k = max(3, seal[2])
+    straight = cv2.bitwise_or(cv2.morphologyEx(sub, cv2.MORPH_OPEN, np.ones((1, k), np.uint8)),
+                              cv2.morphologyEx(sub, cv2.MORPH_OPEN, np.ones((k, 1), np.uint8)))
     out = ink.copy()
-    out[y0:y1, x0:x1][ring] = 0
+    out[y0:y1, x0:x1][ring & (straight == 0)] = 0
     return out
+
+
+def ring_width(ink: np.ndarray, seal: tuple[int, int, int]) -> tuple[float, float]:
+    """How far the seal's ring reaches inside and outside its fitted circle, in pixels: the radii
+    near the circle inked over more than half its circumference (print crosses a ring at a few
+    places; the ring itself is inked nearly all round)."""
+    cx, cy, r = seal
+    h, w = ink.shape[:2]
+    angles = np.linspace(0, 2 * np.pi, 360, endpoint=False)
+    reach = max(3, int(0.12 * r))
+
+    def inked(d: int) -> float:
+        xs = np.clip(np.round(cx + (r + d) * np.cos(angles)).astype(int), 0, w - 1)
+        ys = np.clip(np.round(cy + (r + d) * np.sin(angles)).astype(int), 0, h - 1)
+        return float((ink[ys, xs] > 0).mean())
+
+    inner = next((d for d in range(0, -reach - 1, -1) if inked(d) < 0.5), -reach)
+    outer = next((d for d in range(reach + 1) if inked(d) < 0.5), reach)
+    return -float(inner), float(outer)
+
+
+def erase_ring(
+    gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int], page_ink: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The seal's ring turned to paper in `gray` and `ink`, as wide as the page's ink mask as
+    scanned (`page_ink`, before any fading) shows it, and its blurred edge. A digit beside the ring
+    had been read with the ring's arc as one piece (6 as 66, 9 as 19); a digit the ring runs
+    through loses a strip and reads doubted, as all under a seal does."""
+    inner, outer = ring_width(page_ink, seal)
+    rim = 2 + 0.2 * (inner + outer)  # the blurred edge, paler than the ink mask's threshold
+    (y0, y1, x0, x1), dist = _around_seal(gray.shape, seal, int(seal[2] + outer + rim + 1))
+    ring = (dist >= seal[2] - inner - rim) & (dist <= seal[2] + outer + rim)
+    g2, i2 = gray.copy(), ink.copy()
+    g2[y0:y1, x0:x1][ring] = 255
+    i2[y0:y1, x0:x1][ring] = 0
+    star = _star(page_ink, seal)
+    if star is not None:
+        sy0, sx0, mask = star
+        h, w = mask.shape
+        g2[sy0 : sy0 + h, sx0 : sx0 + w][mask] = 255
+        i2[sy0 : sy0 + h, sx0 : sx0 + w][mask] = 0
+    return g2, i2
+
+
+def _star(ink: np.ndarray, seal: tuple[int, int, int]) -> tuple[int, int, np.ndarray] | None:
+    """The star in a seal's middle: the ink blob over its centre, a solid shape a fifth to a half
+    of the seal across (read as X, A or 大 beside the digits it touches). Returns its box's top and
+    left and its mask there (grown by a pixel for the blurred edge), or None."""
+    cx, cy, r = seal
+    reach = int(0.3 * r)
+    y0, x0 = max(0, cy - reach), max(0, cx - reach)
+    sub = (ink[y0 : cy + reach + 1, x0 : cx + reach + 1] > 0).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    near = int(max(2, 0.05 * r))
+    core = labels[max(0, cy - y0 - near) : cy - y0 + near + 1, max(0, cx - x0 - near) : cx - x0 + near + 1]
+    ids, counts = np.unique(core[core > 0], return_counts=True)
+    if not len(ids):
+        return None
+    k = int(ids[np.argmax(counts)])
+    w, h, area = int(stats[k, cv2.CC_STAT_WIDTH]), int(stats[k, cv2.CC_STAT_HEIGHT]), int(stats[k, cv2.CC_STAT_AREA])
+    # a star's points reach out from a solid middle: wide and tall alike, a third of its box inked
+    if not (0.2 * r <= max(w, h) <= 0.6 * r and 0.6 <= w / h <= 1.6 and area >= 0.25 * w * h):
+        return None
+    mask = cv2.dilate((labels == k).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    return y0, x0, mask
 
 
 def fade_seal(gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:

@@ -90,10 +90,12 @@ def a_speck(rect: Rect, text: str, text_height: float) -> bool:
     return text_height > 0 and any(c.isdigit() for c in text) and (rect[3] - rect[1]) < SPECK_SHARE * text_height
 
 
-def text_height(rects: list[Rect], recs: list[Recognition]) -> float:
+def text_height(rects: list[Rect], recs: list[Recognition], seal: tuple[int, int, int] | None = None) -> float:
     """The median height of pieces read as two characters or more, with confidence: the page's
-    text size as its ink shows it (0 where no such piece)."""
-    hs = [r[3] - r[1] for r, rc in zip(rects, recs) if len("".join(rc.text.split())) >= 2 and rc.confidence >= 0.9]
+    text size as its ink shows it (0 where no such piece). Pieces under a `seal` are left out: its
+    name, set large round its rim, read sure, had made the digits of a table all specks."""
+    hs = [r[3] - r[1] for r, rc in zip(rects, recs)
+          if len("".join(rc.text.split())) >= 2 and rc.confidence >= 0.9 and not under_seal(r, seal)]
     return float(np.median(hs)) if hs else 0.0
 
 
@@ -136,14 +138,20 @@ def under_seal(rect: Rect, seal: tuple[int, int, int] | None) -> bool:
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def without_seal_lettering(rec: Recognition, rect: Rect, seal: tuple[int, int, int] | None) -> Recognition:
-    """Nothing, for a piece inside a seal's circle read as Chinese characters without a digit, the
-    recogniser unsure of them: the seal's own name, set round its rim with each character turned,
-    which read as a label (县民政局) in a row of numbers and took the row's place. What a seal
-    covers in a table is numbers; a line of print under it reads sure (a signature's agency name)
-    and stays. A piece holding a digit stays too (doubted as all under a seal is)."""
-    if seal is None or not _CJK.search(rec.text) or re.search(r"\d", rec.text) or rec.min_char_confidence >= 0.85:
+def without_seal_lettering(
+    rec: Recognition, rect: Rect, seal: tuple[int, int, int] | None, ink: np.ndarray | None = None
+) -> Recognition:
+    """Nothing, for a piece read as Chinese characters without a digit that is the seal's own name,
+    set round its rim with each character turned (read as a label, 县民政局, in a row of numbers it
+    took the row's place): one read unsure with its middle inside the seal's circle, or one read
+    sure whose ink (`ink`, the page's text ink) runs along the rim as the name does (`along_rim`:
+    a red seal scanned in grey is as dark as print and its name reads as clearly). What a seal
+    covers in a table is numbers; print under it (a header, the signature's agency name) runs
+    level and stays. A piece holding a digit stays too (doubted as all under a seal is)."""
+    if seal is None or not _CJK.search(rec.text) or re.search(r"\d", rec.text):
         return rec
+    if rec.min_char_confidence >= 0.85:
+        return Recognition("", 1.0, 1.0) if ink is not None and along_rim(ink, rect, seal) else rec
     cx, cy, r = seal
     mx, my = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
     inside = (mx - cx) ** 2 + (my - cy) ** 2 <= (0.95 * r) ** 2 and all(
@@ -151,10 +159,48 @@ def without_seal_lettering(rec: Recognition, rect: Rect, seal: tuple[int, int, i
     return Recognition("", 1.0, 1.0) if inside else rec
 
 
-def seal_policy(rec: Recognition, rect: Rect, seal: tuple[int, int, int] | None) -> Recognition:
-    """A reading as a seal leaves it: the seal's own lettering taken out, and what lies under the
-    seal doubted."""
-    rec = without_seal_lettering(rec, rect, seal)
+def along_rim(ink: np.ndarray, rect: Rect, seal: tuple[int, int, int]) -> bool:
+    """Whether a piece's ink runs round the seal's rim as its name does: in the band where the name
+    is set (its middle between 0.55 and 0.85 of the radius out) and bent round the centre, its
+    distances from the centre spread less than its heights on the page. A line of print is level:
+    its heights spread least."""
+    x0, y0, x1, y1 = rect
+    ys, xs = np.nonzero(ink[y0:y1, x0:x1])
+    if len(xs) < 20:
+        return False
+    cx, cy, r = seal
+    d = np.hypot(xs + x0 - cx, ys + y0 - cy)
+    return bool(0.55 * r <= float(np.median(d)) <= 0.85 * r and float(d.std()) < float(ys.std()))
+
+
+def on_ring(rect: Rect, seal: tuple[int, int, int] | None) -> bool:
+    """A piece lying wholly along a seal's ring (every point of its box within the ring's width of
+    the circle): a stretch of the ring cut off by the rules, which reads as 1 or I in a cell."""
+    if seal is None:
+        return False
+    cx, cy, r = seal
+    band = max(3.0, 0.05 * r)
+    nx, ny = min(max(cx, rect[0]), rect[2]), min(max(cy, rect[1]), rect[3])
+    far = max(np.hypot(x - cx, y - cy) for x in (rect[0], rect[2]) for y in (rect[1], rect[3]))
+    return bool(np.hypot(nx - cx, ny - cy) >= r - band and far <= r + band)
+
+
+def across_lines(rect: Rect, seal: tuple[int, int, int] | None, line_height: float) -> bool:
+    """A piece under a seal taller than one and a half lines of the page's print: the seal's ink
+    (its name, ring or star) joined the print of several lines into one piece. Read whole it gave
+    a row's digits with the seal's strokes (47たる) and merged two rows into one; its ink is read
+    again as ink no piece covers is (ocr.missed), character by character."""
+    return under_seal(rect, seal) and line_height > 0 and rect[3] - rect[1] > 1.6 * line_height
+
+
+def seal_policy(
+    rec: Recognition, rect: Rect, seal: tuple[int, int, int] | None, ink: np.ndarray | None = None
+) -> Recognition:
+    """A reading as a seal leaves it: the seal's ring and own lettering taken out, and what lies
+    under the seal doubted. `ink`: the page's text ink, where the caller has it."""
+    if on_ring(rect, seal):
+        return Recognition("", 1.0, 1.0)
+    rec = without_seal_lettering(rec, rect, seal, ink)
     return doubt_under_seal(rec) if under_seal(rect, seal) else rec
 
 

@@ -94,15 +94,22 @@ def snap_sizes(glyphs: list[Glyph], tolerance: float = 0.3) -> list[Glyph]:
     bins = np.floor((logs - lo) / step).astype(int)
     counts = np.bincount(bins).astype(float)
     smooth = np.convolve(counts, np.ones(5), mode="same")
-    peaks: list[float] = []
     suppress = int(np.log(1 + tolerance) / step)
-    for _ in range(4):  # title, heading, body, table: a page has no more sizes worth keeping apart
-        k = int(np.argmax(smooth))
-        if smooth[k] < max(3.0, 0.05 * len(glyphs)):
-            break
+    # the peaks are the profile's own local maxima, highest first, each further than `tolerance`
+    # from a higher one: the flank of one broad peak is no size of its own (taken as one, it split
+    # a table's rows into two sizes, and the table into pieces at every change)
+    padded = np.concatenate(([-1.0], smooth, [-1.0]))
+    maxima = np.nonzero((smooth >= padded[:-2]) & (smooth >= padded[2:]))[0]
+    chosen: list[int] = []
+    for k in sorted(maxima.tolist(), key=lambda k: -smooth[k]):
+        if smooth[k] < max(3.0, 0.05 * len(glyphs)) or len(chosen) == 4:
+            break  # title, heading, body, table: a page has no more sizes worth keeping apart
+        if all(abs(k - j) > suppress for j in chosen):
+            chosen.append(k)
+    peaks: list[float] = []
+    for k in chosen:
         near = np.abs(bins - k) <= 2
         peaks.append(float(np.median(logs[near])) if near.any() else lo + (k + 0.5) * step)
-        smooth[max(0, k - suppress) : k + suppress + 1] = 0
     if not peaks:
         return glyphs
     centres = np.array(peaks)

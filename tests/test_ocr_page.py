@@ -208,3 +208,43 @@ def test_a_label_with_its_item_number_is_no_sign_of_a_lost_edge():
 
     cell = GridCell(0, 0, 1, 1, 0, 0, 300, 30)
     assert not _grid_broken([(cell, [], [0, 1])], [_rec("1.属于国家秘密"), _rec("12")])
+
+
+def _borderless_under_a_seal(print_grey: int, seal_ink: int) -> np.ndarray:
+    """Rows of numbers set without rules (row r, column c prints (3r + c) mod 10), a seal pressed
+    over their middle and scanned in grey: ring, the agency's name along the rim, a star (the
+    fixtures' seal). `seal_ink`: how much darker than the paper the seal's fullest ink is."""
+    import random
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    from gen_scan import _seal
+
+    img = np.full((1754, 1240), 245, np.uint8)
+    for r in range(9):
+        for c in range(6):
+            cv2.putText(img, str((3 * r + c) % 10), (330 + 110 * c, 420 + 45 * r), cv2.FONT_HERSHEY_SIMPLEX, 0.8,
+                        print_grey, 2)
+    _, alpha = _seal(random.Random(7), "某县民政局", 150)
+    h, w = alpha.shape
+    x0, y0 = 605 - w // 2, 590 - h // 2
+    region = img[y0 : y0 + h, x0 : x0 + w].astype(np.float32)
+    img[y0 : y0 + h, x0 : x0 + w] = np.minimum(region, 245 - seal_ink * alpha).astype(np.uint8)
+    return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+
+
+# a seal paler than the print (faded away) and one darker (a red seal in a grey scan: only its
+# shape tells it from the print)
+@pytest.mark.parametrize("print_grey, seal_ink", [(60, 220), (110, 235)])
+def test_digits_inside_a_seal_are_read_doubted_and_its_name_is_not(print_grey, seal_ink):
+    blocks = ocr_image(load_engine(), _borderless_under_a_seal(print_grey, seal_ink), DPI, 1)
+    cells = [c for b in blocks if isinstance(b, Table) for c in b.cells if c.text]
+    words = " ".join([c.text for c in cells] + [b.text for b in blocks if isinstance(b, Paragraph)])
+    assert not any(ch in words for ch in "县民政局")
+    # rows 3 to 6 of columns 2 and 3: inside the disc, clear of the ring, the name and the star
+    px = DPI / 72
+    inside = {(round((c.bbox[1] * px - 400) / 45), round((c.bbox[0] * px - 330) / 110)): c for c in cells
+              if c.bbox and 520 < c.bbox[1] * px < 700 and 520 < c.bbox[0] * px < 700}
+    assert {k: c.text for k, c in inside.items()} == {(r, c): str((3 * r + c) % 10) for r in range(3, 7) for c in (2, 3)}
+    assert all(c.confidence is not None and c.confidence <= 0.6 for c in inside.values())

@@ -130,11 +130,50 @@ def test_a_seals_own_name_read_unsure_inside_its_circle_is_no_text():
     assert rec.text == ""
 
 
+def _ink_box(ink: np.ndarray) -> tuple[int, int, int, int]:
+    ys, xs = np.nonzero(ink)
+    return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+
+
+def test_a_seals_own_name_read_sure_along_its_rim_is_no_text():
+    # a red seal scanned in grey: its name as dark and as clear as print, set round the upper rim
+    ink = np.zeros((1000, 1000), np.uint8)
+    cv2.ellipse(ink, SEAL[:2], (105, 105), 0, 215, 325, 255, 22)
+    rec = without_seal_lettering(Recognition("县民政局", 0.97, 0.95), _ink_box(ink), SEAL, ink)
+    assert rec.text == ""
+
+
+def test_a_level_line_of_print_read_sure_inside_a_seal_stays():
+    # a column header under the seal (机构), as near its rim as the name
+    ink = np.zeros((1000, 1000), np.uint8)
+    cv2.rectangle(ink, (460, 405), (540, 425), 255, -1)
+    sure = Recognition("科研机构", 0.97, 0.95)
+    assert without_seal_lettering(sure, _ink_box(ink), SEAL, ink) == sure
+
+
 def test_print_under_a_seal_read_sure_or_holding_a_digit_or_outside_it_stays():
-    sure = Recognition("某县人民政府", 0.95, 0.9)
-    assert without_seal_lettering(sure, (400, 480, 600, 520), SEAL) == sure
+    sure = Recognition("某县人民政府", 0.95, 0.9)  # the signature line the seal is pressed on
+    assert without_seal_lettering(sure, (300, 480, 700, 520), SEAL) == sure
     number = Recognition("0县", 0.5, 0.4)
     assert without_seal_lettering(number, (420, 480, 460, 520), SEAL) == number
     beside = Recognition("县民政局", 0.4, 0.3)
     assert without_seal_lettering(beside, (700, 480, 900, 520), SEAL) == beside
     assert without_seal_lettering(beside, (400, 390, 600, 430), None) == beside
+
+
+def test_a_stretch_of_the_seals_ring_cut_off_in_a_cell_is_no_text():
+    from ocr.trust import seal_policy
+
+    # the ring's right side passing through a cell: a sliver 2 px wide that read as 1, beside the
+    # cell's 0, and the two numbers in one cell broke the grid
+    sliver = (648, 480, 651, 490)
+    assert seal_policy(_rec("1", 0.95), sliver, SEAL).text == ""
+
+
+def test_a_digit_inside_the_seal_or_across_its_ring_is_read_doubted():
+    from ocr.trust import SEAL_CONFIDENCE, seal_policy
+
+    inside = seal_policy(_rec("0"), (560, 480, 570, 495), SEAL)
+    across = seal_policy(_rec("0"), (640, 480, 655, 495), SEAL)  # the ring runs through its middle
+    assert (inside.text, across.text) == ("0", "0")
+    assert max(inside.min_char_confidence, across.min_char_confidence) <= SEAL_CONFIDENCE

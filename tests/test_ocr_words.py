@@ -7,6 +7,7 @@ import itertools
 
 from extractors.layout import lay_out
 from extractors.model import Paragraph
+from extractors.pdf_chars import Glyph
 from extractors.pdf_ruled import TablePart
 from ocr.engine import Recognition
 from ocr.words import piece_glyphs, snap_sizes
@@ -88,3 +89,23 @@ def test_a_glyph_painted_twice_over_itself_is_read_once():
 
     a = Glyph("公", 100.0, 100.0, 110.0, 110.0, 10.0)
     assert raw_line_text([a, Glyph("公", 100.3, 100.0, 110.3, 110.0, 10.0)]) == "公"
+
+
+def test_one_broad_spread_of_measured_sizes_is_one_size():
+    # the sizes measured from ink on a rough scan's page of 表三 (a table in one size, 7.3 to 10.7 pt;
+    # two specks at 6 and a heading). The flank just outside the first peak's reach had been taken
+    # for a second size (7.42), and the table split into pieces wherever its lines changed size
+    spread = [(6.0, 2), (7.27, 8), (7.42, 32), (7.68, 4), (7.83, 1), (7.84, 3), (7.85, 33), (7.87, 10),
+              (7.92, 10), (7.95, 18), (8.0, 24), (8.04, 4), (8.16, 2), (8.35, 131), (8.87, 102), (9.33, 41),
+              (9.39, 9), (10.0, 110), (10.67, 19), (13.57, 1), (14.0, 1)]
+    glyphs = [Glyph("0", 0, 0, 1, 1, size) for size, n in spread for _ in range(n)]
+    body = {round(g.size, 3) for g in snap_sizes(glyphs) if 7 < g.size < 11}
+    assert len(body) == 1
+
+
+def test_a_heading_keeps_its_own_size_beside_a_broad_body():
+    body = [(7.4, 30), (7.85, 60), (8.35, 130), (8.87, 100), (9.35, 50)]
+    glyphs = [Glyph("0", 0, 0, 1, 1, size) for size, n in body for _ in range(n)]
+    glyphs += [Glyph("年", 0, 0, 1, 1, 14.0 + 0.1 * k) for k in range(20)]
+    sizes = {round(g.size, 3) for g in snap_sizes(glyphs)}
+    assert len(sizes) == 2 and max(sizes) > 13.5
