@@ -6,7 +6,8 @@ unreadable mark) makes the row one value longer than its template row, and a row
 is not placed at all. Of the row's values, only one the reader itself doubted (a blank, an
 unreadable mark, or a number read with low confidence) is first taken for the stray: each is taken
 out in turn; a removal counts where every sum lying wholly within the row (表三's row total, 表四's
-three totals) can be evaluated and holds. Where all the removals that count leave one and the same
+three totals) holds, a value not known standing in at most one place of a sum as the whole,
+non-negative count that balances it, and one sum at least holding with every value known. Where all the removals that count leave one and the same
 values, the row is those values. Where none counts, the values read with confidence are tried the
 same way (a worn rule's stub can read as a clean 1); a row so trimmed is placed with its cells
 doubted. Anything else leaves the row unplaced, as before. Rows without a
@@ -56,21 +57,39 @@ def drop_stray(values: Sequence[V], sums: Sequence[Sum], doubtful: Callable[[V],
         if not only_doubtful and extra > 1:
             break
         pool = [k for k, v in enumerate(values) if doubtful(v) == only_doubtful]
-        kept: tuple[V, ...] | None = None
-        readings: set[tuple[float | None, ...]] = set()
-        for gone in combinations(pool, extra):
-            rest = tuple(v for k, v in enumerate(values) if k not in gone)
-            if _holds(rest, sums):
-                readings.add(tuple(r.value for r in rest))
-                kept = rest
-        if readings:
-            return (kept, not only_doubtful) if len(readings) == 1 and kept is not None else None
+        fits = [rest for gone in combinations(pool, extra)
+                if _holds(rest := tuple(v for k, v in enumerate(values) if k not in gone), sums)]
+        if fits:
+            # readings that differ only where one of them holds a value not known (a mark taken as
+            # the stray, or kept as the 0 that balances a sum) say the same: the fullest is kept
+            best = max(fits, key=lambda r: sum(v.value is not None for v in r))
+            agree = all(_compatible(best, r) for r in fits)
+            return (best, not only_doubtful) if agree else None
     return None
 
 
+def _compatible(a: Sequence[_Value], b: Sequence[_Value]) -> bool:
+    return all(x.value is None or y.value is None or x.value == y.value for x, y in zip(a, b))
+
+
 def _holds(values: Sequence[_Value], sums: Sequence[Sum]) -> bool:
+    """Whether every sum holds. A value not known (a mark read among the numbers: a misread digit
+    as often as a stray) may stand in one place of a sum, as the count that balances it, when that
+    is a whole number and not negative; a sum with two such places says nothing and fails, and at
+    least one sum must hold with every value known."""
+    known = False
     for total, parts in sums:
         nums = [values[k].value if values[k].kind == "num" else None for k in (total, *parts)]
-        if any(v is None for v in nums) or abs(float(nums[0] or 0) - sum(float(v or 0) for v in nums[1:])) > 1e-6:
+        missing = [i for i, v in enumerate(nums) if v is None]
+        if len(missing) > 1:
             return False
-    return True
+        if not missing:
+            if abs(float(nums[0] or 0) - sum(float(v or 0) for v in nums[1:])) > 1e-6:
+                return False
+            known = True
+            continue
+        rest = sum(float(v or 0) for i, v in enumerate(nums) if i and v is not None)
+        balance = rest if missing[0] == 0 else float(nums[0] or 0) - rest
+        if balance < 0 or abs(balance - round(balance)) > 1e-6:
+            return False
+    return known

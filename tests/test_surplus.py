@@ -131,3 +131,15 @@ def test_a_stroke_after_a_doubted_zero_is_a_doubted_one():
     texts = GOLD_REVIEW[:8] + ["0l"] + GOLD_REVIEW[8:]
     facts, _ = _read(REVIEW, _row(texts, low={8: 0.6}))
     assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
+
+
+def test_a_misread_mark_stands_in_its_sum_while_a_stray_is_dropped():
+    # 3 1 0 C 4 | ... | 0 0 1 0 0 0: a 0 under a seal read as C, and a stub read as a doubted 1 in
+    # the last group; only dropping the 1 balances the last total, and C is the 0 its total leaves
+    gold = ["3", "1", "0", "0", "4"] + ["0"] * 10
+    texts = gold[:3] + ["C"] + gold[4:12] + ["1"] + gold[12:]
+    facts, _ = _read(REVIEW, _row(texts, low={3: 0.6, 12: 0.5}))
+    pending = "review_litigation.administrative_review.pending"
+    assert [facts.get(c) for c in REVIEW_IDS if c != pending] == [float(v) for c, v in zip(REVIEW_IDS, gold)
+                                                                   if c != pending]
+    assert facts.get(pending) in (None, 0.0)
