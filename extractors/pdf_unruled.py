@@ -16,6 +16,7 @@ Lines above the first line that has text over the number columns are header rows
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from statistics import median
@@ -25,6 +26,7 @@ from extractors.pdf_chars import Glyph, Line, block_text, clean_text, raw_line_t
 from extractors.pdf_ruled import TablePart
 from extractors.pdf_stitch import is_number, starts_item
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _SEG_GAP_EM = 1.0  # a gap this wide (in font sizes) separates two cells on a line
 _MIN_MULTI = 3  # lines with several pieces a run needs to be a table
 _VALLEY = 0.5  # a river's coverage is at most this share of the text beside it
@@ -107,19 +109,20 @@ def _size(line: Line) -> float:
 
 
 def _sizes(segs: Sequence[Line]) -> dict[bool, float]:
-    """A line's font size for its numbers and for its text apart (keyed by `is_number`), from its
-    pieces."""
+    """A line's font size for its text (key False: pieces holding a CJK character) and for the rest
+    (True: numbers, and the marks a scan reads among them, V for a 0 under a seal), from its pieces."""
     by: dict[bool, list[float]] = {}
     for seg in segs:
-        by.setdefault(is_number(raw_line_text(seg.glyphs)), []).extend(g.size for g in seg.glyphs)
+        text = raw_line_text(seg.glyphs)
+        by.setdefault(not _CJK.search(text), []).extend(g.size for g in seg.glyphs)
     return {k: median(v) for k, v in by.items()}
 
 
 def _same_size(seen: dict[bool, list[float]], segs: Sequence[Line], line: Line) -> bool:
     """Whether a line (its pieces `segs`) is set in the size of the lines `seen` (each kind's
     sizes, line by line, as `_sizes` gives them; their median is the run's). Text is compared with
-    text, closely: it is what tells a table from a heading or the prose around it. A line of
-    numbers alone is no heading and no prose: a table's numbers may be set in another size than its
+    text (Chinese), closely: it is what tells a table from a heading or the prose around it. A line
+    of numbers alone (and the marks a scan reads among them) is no heading and no prose: a table's numbers may be set in another size than its
     labels, and OCR measures them from a digit's height (a CJK character's size from its width),
     which scatters from line to line by a third; compared in one size, every change between a
     label line and a line of numbers broke a scanned table into pieces."""

@@ -57,3 +57,16 @@ def test_a_heading_in_a_larger_size_is_still_no_row_of_the_table():
     assert [it.text for it in items if isinstance(it, Paragraph)] == ["四、政府信息公开行政复议情况"]
     (table,) = [it for it in items if isinstance(it, TablePart)]
     assert not any("四、" in c.text for c in table.cells)
+
+
+def test_a_mark_read_among_a_rows_numbers_does_not_part_the_table():
+    # a 0 under a seal read as V, measured from its ink larger than any label: no text of a heading
+    glyphs = _page(8.4, 10.7)
+    row3 = min(g.top for g in glyphs if g.text == "3" and g.x0 > 200)  # row 2's numbers line
+    glyphs = [g for g in glyphs if not (g.top == row3 and g.x0 > 280 and g.x0 < 300)]
+    glyphs += _text("V", 290, row3, 13.5, False)
+    (table,) = _tables(glyphs)
+    rows: dict[int, list[str]] = {}
+    for c in table.cells:
+        rows.setdefault(c.row, []).append(c.text)
+    assert ["1", "0", "0", "2"] in rows.values() and ["3", "V", "0", "4"] in rows.values()
