@@ -163,12 +163,19 @@ def find_seal(gray: np.ndarray, dpi: float, ink: np.ndarray | None = None) -> tu
     small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
     small = cv2.medianBlur(small, 3)
     r_min, r_max = int(dpi * 0.6 * f), int(dpi * 1.15 * f)
+    # a ruled table's rules are taken out first: in a dense grid every circle of a seal's size
+    # crosses ink all round, and the grid's circles outvoted the seal's ring. The ring is straight
+    # for a third of an inch at most, so it stays
+    small_ink = ink_mask(small) > 0
+    straight = _long_runs(small_ink, int(SEAL_DPI * 0.6))
+    small = small.copy()
+    small[straight] = 255
+    small_ink &= ~straight
     circles = cv2.HoughCircles(
         small, cv2.HOUGH_GRADIENT, dp=1.5, minDist=r_min, param1=120, param2=40, minRadius=r_min, maxRadius=r_max
     )
     if circles is None:
         return None
-    small_ink = ink_mask(small) > 0
     full: np.ndarray | None = None
     for cx, cy, r in circles[0][:5]:
         if _inked_all_round(small_ink, cx, cy, r, 3) < 0.75:
@@ -182,6 +189,14 @@ def find_seal(gray: np.ndarray, dpi: float, ink: np.ndarray | None = None) -> tu
         if _inked_all_round(full, *ring, 2) >= 0.75:
             return ring
     return None
+
+
+def _long_runs(ink: np.ndarray, length: int) -> np.ndarray:
+    """The pixels of straight level or upright runs of ink at least `length` long (rules)."""
+    m = ink.astype(np.uint8)
+    runs = cv2.bitwise_or(cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((1, length), np.uint8)),
+                          cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8)))
+    return runs > 0
 
 
 def _inked_all_round(ink: np.ndarray, cx: float, cy: float, r: float, slack: int) -> float:
@@ -318,13 +333,15 @@ def fade_seal(gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int]) -> 
     """Inside a grey seal's disc, turn to paper what is no darker than the seal's own ink: black
     print under a translucent seal is darker than the seal, so it stays (thinned to its core)."""
     r = seal[2]
-    (y0, y1, x0, x1), dist = _around_seal(gray.shape, seal, int(r * 1.1))
+    # the print is sampled in a ring as wide as the seal around it: the corners of the seal's own
+    # square held a few strokes of a bold heading at most, and the print read as black
+    (y0, y1, x0, x1), dist = _around_seal(gray.shape, seal, int(r * 2))
     sub = gray[y0:y1, x0:x1]
     ring = (np.abs(dist - r) <= 2) & (ink[y0:y1, x0:x1] > 0)
     if int(ring.sum()) < 20:
         return gray, ink
     seal_ink = float(np.median(sub[ring]))
-    outside = (dist > r * 1.2) & (ink[y0:y1, x0:x1] > 0)
+    outside = (dist > r * 1.2) & (dist <= r * 2) & (ink[y0:y1, x0:x1] > 0)
     if int(outside.sum()) >= 50 and seal_ink < float(np.median(sub[outside])):
         # a seal inked darker than the print (a red seal in a grey scan can be): keeping only what is
         # darker than the seal would take the print away, and nothing else tells them apart here
