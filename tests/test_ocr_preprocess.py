@@ -178,8 +178,8 @@ def test_a_seal_over_a_dense_ruled_table_is_found(tmp_path):
     from pathlib import Path
 
     from ocr.engine import load_engine
-    from ocr.preprocess import find_seal
     from ocr.prepare import prepare
+    from ocr.preprocess import find_seal
     from ocr.render import open_pdf, render_page
 
     sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
