@@ -239,7 +239,8 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
             continue
         value = parse_number(w)
         if value is None:
-            core = w.strip(_FLECKS)
+            # a lone Chinese character stuck to the number is a mark too (a seal's fragment: 每0)
+            core = re.sub(r"^[\u4e00-\u9fff](?=\d)|(?<=\d)[\u4e00-\u9fff]$", "", w).strip(_FLECKS)
             stuck = parse_number(core) if core != w and not re.search(r"[\u4e00-\u9fff]", core) else None
             if stuck is not None:
                 out.append((core, stuck))

@@ -306,12 +306,14 @@ def ocr_page(
     for i, (rect, _) in recheck.items():
         recs[i] = stubs_apart(recs[i], rect, max(2, int((rect[3] - rect[1]) * CROP_PAD)), rule_lines, dpi)
     # a seal printed in grey cannot be taken out by colour: what lies under it is not to be trusted
+    # (the page's print height, which a seal's name stands above, from the pieces clear of it)
+    seal_print = text_height(loose_rects, recs[loose_start:], seal) if seal is not None else 0.0
     if seal is not None:
         rects = {i: rc for i, (rc, _) in recheck.items()}
         rects.update({loose_start + k: r for k, r in enumerate(loose_rects)})
-        recs = [seal_policy(r, rects[i], seal, text_ink) if i in rects else r for i, r in enumerate(recs)]
-        height = text_height(loose_rects, recs[loose_start:], seal)
-        recs[loose_start:] = [Recognition("", 1.0, 1.0) if across_lines(r, seal, height) else rc
+        recs = [seal_policy(r, rects[i], seal, text_ink, seal_print) if i in rects else r
+                for i, r in enumerate(recs)]
+        recs[loose_start:] = [Recognition("", 1.0, 1.0) if across_lines(r, seal, seal_print) else rc
                               for r, rc in zip(loose_rects, recs[loose_start:])]
 
     # A grid whose rules were too broken to find every edge joins cells into one: a "cell" then
@@ -329,7 +331,7 @@ def ocr_page(
         extra = _distinct([r for b in inside for r in line_pieces(text_ink, (b.x0, b.y0, b.x1, b.y1), char_px)])
         extra_recs = recognize(engine, [crop(clean, r) for r in extra]) if extra else []
         if seal is not None:
-            extra_recs = [seal_policy(rc, r, seal, text_ink) for r, rc in zip(extra, extra_recs)]
+            extra_recs = [seal_policy(rc, r, seal, text_ink, seal_print) for r, rc in zip(extra, extra_recs)]
         recs = recs + extra_recs  # the new pieces' readings follow the loose pieces', as their rects do
         loose_rects = loose_rects + extra
 
@@ -345,7 +347,7 @@ def ocr_page(
     missed = missed_pieces(text_ink, covered, char_px, margin=max(2, int(dpi * 0.02)))
     if missed:
         missed_recs = recognize(engine, [crop(clean, m.rect) for m in missed])
-        kept = [(m.rect, seal_policy(rc, m.rect, seal, text_ink)) for m, rc in zip(missed, readable(missed, missed_recs))
+        kept = [(m.rect, seal_policy(rc, m.rect, seal, text_ink, seal_print)) for m, rc in zip(missed, readable(missed, missed_recs))
                 if rc is not None]
         # under a seal, ink no box covered that reads as words is the seal's own name, even read sure
         kept = [(r, rc) for r, rc in kept if rc.text and (not under_seal(r, seal) or _NUMBER.fullmatch(rc.text))]

@@ -163,31 +163,30 @@ def find_seal(gray: np.ndarray, dpi: float, ink: np.ndarray | None = None) -> tu
     small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
     small = cv2.medianBlur(small, 3)
     r_min, r_max = int(dpi * 0.6 * f), int(dpi * 1.15 * f)
-    # a ruled table's rules are taken out first: in a dense grid every circle of a seal's size
-    # crosses ink all round, and the grid's circles outvoted the seal's ring. The ring is straight
-    # for a third of an inch at most, so it stays
+    # searched as scanned, then with long straight runs taken out: in a dense ruled grid every
+    # circle of a seal's size crosses ink all round, and the grid's circles outvoted the ring. Runs
+    # of 0.6 in are rules or a large seal's thick sides (so the first search stays); whatever either
+    # proposes is judged by the ink all round it
     small_ink = ink_mask(small) > 0
     straight = _long_runs(small_ink, int(SEAL_DPI * 0.6))
-    small = small.copy()
-    small[straight] = 255
-    small_ink &= ~straight
-    circles = cv2.HoughCircles(
-        small, cv2.HOUGH_GRADIENT, dp=1.5, minDist=r_min, param1=120, param2=40, minRadius=r_min, maxRadius=r_max
-    )
-    if circles is None:
-        return None
+    ruleless = small.copy()
+    ruleless[straight] = 255
     full: np.ndarray | None = None
-    for cx, cy, r in circles[0][:5]:
-        if _inked_all_round(small_ink, cx, cy, r, 3) < 0.75:
-            continue
-        if full is None:
-            full = (ink if ink is not None else ink_mask(gray)) > 0
-        # found at low resolution, the ring is fitted and judged again at full resolution: an arc
-        # of print and rules that only lines up at low resolution (the ghost of a red seal taken
-        # out by colour) is not inked all round there
-        ring = _refine_ring(full, cx / f, cy / f, r / f)
-        if _inked_all_round(full, *ring, 2) >= 0.75:
-            return ring
+    for img, img_ink in ((small, small_ink), (ruleless, small_ink & ~straight)):
+        circles = cv2.HoughCircles(
+            img, cv2.HOUGH_GRADIENT, dp=1.5, minDist=r_min, param1=120, param2=40, minRadius=r_min, maxRadius=r_max
+        )
+        for cx, cy, r in circles[0][:5] if circles is not None else []:
+            if _inked_all_round(img_ink, cx, cy, r, 3) < 0.75:
+                continue
+            if full is None:
+                full = (ink if ink is not None else ink_mask(gray)) > 0
+            # found at low resolution, the ring is fitted and judged again at full resolution: an
+            # arc of print and rules that only lines up at low resolution (the ghost of a red seal
+            # taken out by colour) is not inked all round there
+            ring = _refine_ring(full, cx / f, cy / f, r / f)
+            if _inked_all_round(full, *ring, 2) >= 0.75:
+                return ring
     return None
 
 
@@ -352,7 +351,11 @@ def fade_seal(gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int]) -> 
     threshold = 0.6 * seal_ink
     if int(outside.sum()) >= 50:
         threshold = max(threshold, (float(np.percentile(sub[outside], 25)) + seal_ink) / 2)
-    fade = (dist <= r * 1.08) & (sub > threshold)
+    # the print's core, grown back by two pixels into its own blurred rim: cut to the core alone a thin
+    # 0 came out as two strokes and read as 11
+    core = ((sub <= threshold) & (ink[y0:y1, x0:x1] > 0)).astype(np.uint8)
+    rim = cv2.dilate(core, np.ones((5, 5), np.uint8)) > 0
+    fade = (dist <= r * 1.08) & (sub > threshold) & ~rim
     g2, i2 = gray.copy(), ink.copy()
     g2[y0:y1, x0:x1][fade] = 255
     i2[y0:y1, x0:x1][fade] = 0

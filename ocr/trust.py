@@ -139,21 +139,27 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def without_seal_lettering(
-    rec: Recognition, rect: Rect, seal: tuple[int, int, int] | None, ink: np.ndarray | None = None
+    rec: Recognition, rect: Rect, seal: tuple[int, int, int] | None, ink: np.ndarray | None = None,
+    print_height: float = 0.0,
 ) -> Recognition:
     """Nothing, for a piece read as Chinese characters without a digit that is the seal's own name,
     set round its rim with each character turned (read as a label, 县民政局, in a row of numbers it
-    took the row's place): one read unsure with its middle inside the seal's circle, or one read
-    sure whose ink (`ink`, the page's text ink) runs along the rim as the name does (`along_rim`:
-    a red seal scanned in grey is as dark as print and its name reads as clearly). What a seal
-    covers in a table is numbers; print under it (a header, the signature's agency name) runs
-    level and stays. A piece holding a digit stays too (doubted as all under a seal is)."""
+    took the row's place): one read unsure with its middle inside the seal's circle; one standing
+    taller than the page's print (`print_height`, the median height of its pieces) by a third with
+    its middle inside (a seal's name is cut larger than the text it is pressed on, and a character
+    of it read alone, 区, runs round no rim); or one read sure whose ink (`ink`, the page's text
+    ink) runs along the rim as the name does (`along_rim`: a red seal scanned in grey is as dark as
+    print and its name reads as clearly). What a seal covers in a table is numbers; print under it
+    (a header, the signature's agency name) is of the page's size, runs level and stays. A piece
+    holding a digit stays too (doubted as all under a seal is)."""
     if seal is None or not _CJK.search(rec.text) or re.search(r"\d", rec.text):
         return rec
-    if rec.min_char_confidence >= 0.85:
-        return Recognition("", 1.0, 1.0) if ink is not None and along_rim(ink, rect, seal) else rec
     cx, cy, r = seal
     mx, my = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
+    if print_height > 0 and rect[3] - rect[1] > 1.3 * print_height and np.hypot(mx - cx, my - cy) <= r:
+        return Recognition("", 1.0, 1.0)
+    if rec.min_char_confidence >= 0.85:
+        return Recognition("", 1.0, 1.0) if ink is not None and along_rim(ink, rect, seal) else rec
     inside = (mx - cx) ** 2 + (my - cy) ** 2 <= (0.95 * r) ** 2 and all(
         abs(v - c) <= 1.1 * r for v, c in ((rect[0], cx), (rect[2], cx), (rect[1], cy), (rect[3], cy)))
     return Recognition("", 1.0, 1.0) if inside else rec
@@ -194,13 +200,15 @@ def across_lines(rect: Rect, seal: tuple[int, int, int] | None, line_height: flo
 
 
 def seal_policy(
-    rec: Recognition, rect: Rect, seal: tuple[int, int, int] | None, ink: np.ndarray | None = None
+    rec: Recognition, rect: Rect, seal: tuple[int, int, int] | None, ink: np.ndarray | None = None,
+    print_height: float = 0.0,
 ) -> Recognition:
     """A reading as a seal leaves it: the seal's ring and own lettering taken out, and what lies
-    under the seal doubted. `ink`: the page's text ink, where the caller has it."""
+    under the seal doubted. `ink`, `print_height`: the page's text ink and the height of its print,
+    where the caller has them (see `without_seal_lettering`)."""
     if on_ring(rect, seal):
         return Recognition("", 1.0, 1.0)
-    rec = without_seal_lettering(rec, rect, seal, ink)
+    rec = without_seal_lettering(rec, rect, seal, ink, print_height)
     return doubt_under_seal(rec) if under_seal(rect, seal) else rec
 
 

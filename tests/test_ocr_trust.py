@@ -177,3 +177,11 @@ def test_a_digit_inside_the_seal_or_across_its_ring_is_read_doubted():
     across = seal_policy(_rec("0"), (640, 480, 655, 495), SEAL)  # the ring runs through its middle
     assert (inside.text, across.text) == ("0", "0")
     assert max(inside.min_char_confidence, across.min_char_confidence) <= SEAL_CONFIDENCE
+
+
+def test_a_character_of_the_seals_name_read_alone_stands_above_the_print():
+    # 区 read sure by itself, 27 px tall where the page's print is 17: cut larger than the text
+    rec = without_seal_lettering(Recognition("区", 1.0, 1.0), (560, 420, 594, 447), SEAL, print_height=17.0)
+    assert rec.text == ""
+    header = Recognition("机构", 1.0, 1.0)  # a header under the seal, of the page's size
+    assert without_seal_lettering(header, (560, 420, 596, 438), SEAL, print_height=17.0) == header

@@ -143,3 +143,10 @@ def test_a_misread_mark_stands_in_its_sum_while_a_stray_is_dropped():
     assert [facts.get(c) for c in REVIEW_IDS if c != pending] == [float(v) for c, v in zip(REVIEW_IDS, gold)
                                                                    if c != pending]
     assert facts.get(pending) in (None, 0.0)
+
+
+def test_a_lone_character_stuck_to_a_doubted_number_is_a_mark():
+    # a fragment of a seal's name read with the 0 under it: 每0
+    texts = GOLD_REVIEW[:14] + ["每0"]
+    facts, _ = _read(REVIEW, _row(texts, low={14: 0.19}))
+    assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
