@@ -254,7 +254,7 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
 
 
 # marks a fleck reads as (a seal ring's arc as a bracket); never a stroke (I, l, |, 1)
-_FLECKS = "。.,，、:：;；'\"‘’“”「」『』`·・/\\_-—~°^*()（）[]【】"
+_FLECKS = "。.,，、:：;；'\"‘’“”「」『』`·・/\\_-—~°^*()（）[]【】￥¥"
 
 
 _WORD = re.compile(r"\S+")

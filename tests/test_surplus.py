@@ -3,6 +3,8 @@ the doubtful value whose removal leaves the only reading the row's own sums admi
 
 from __future__ import annotations
 
+import pytest
+
 from extractors.checks import check_report
 from extractors.model import Cell, Document, Paragraph, Table
 from extractors.reconcile import reconcile
@@ -108,10 +110,11 @@ def test_a_fleck_stuck_to_a_doubted_number_is_no_label():
     assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
 
 
-def test_a_bracket_stuck_to_a_doubted_number_is_no_label():
-    # a seal ring's arc read as ) beside a 0 under the seal: the cell had been a label, and the row
-    # one number short was not placed
-    texts = GOLD_REVIEW[:14] + ["0)"]
+@pytest.mark.parametrize("read", ["0)", "￥0"])
+def test_a_bracket_stuck_to_a_doubted_number_is_no_label(read):
+    # a seal ring's arc read as ) beside a 0 under the seal (or the seal's lettering as ￥): the cell
+    # had been a label, and the row one number short was not placed
+    texts = GOLD_REVIEW[:14] + [read]
     facts, _ = _read(REVIEW, _row(texts, low={14: 0.6}))
     assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
 
