@@ -265,7 +265,7 @@ def ocr_page(
     # dark as the print is only told by that). The rules were found before, so none is lost to this.
     if seal is not None:
         clean, text_ink = pp.fade_seal(clean, text_ink, seal)
-        clean, text_ink = pp.erase_ring(clean, text_ink, seal, ink)
+        clean, text_ink = pp.erase_ring(clean, text_ink, seal, ink, gray)
     char_px = dpi * 12 / 72  # a 12 pt character
 
     crops: list[np.ndarray] = []

@@ -283,16 +283,23 @@ def ring_width(ink: np.ndarray, seal: tuple[int, int, int]) -> tuple[float, floa
 
 
 def erase_ring(
-    gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int], page_ink: np.ndarray
+    gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int], page_ink: np.ndarray, page_gray: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The seal's ring turned to paper in `gray` and `ink`, as wide as the page's ink mask as
-    scanned (`page_ink`, before any fading) shows it, and its blurred edge. A digit beside the ring
-    had been read with the ring's arc as one piece (6 as 66, 9 as 19); a digit the ring runs
-    through loses a strip and reads doubted, as all under a seal does."""
+    scanned (`page_ink`, before any fading) shows it, and its blurred edge, but for what is darker
+    in `page_gray` than the ring's own ink (than its darkest tenth and half its middle grey: print
+    crossing a pale ring). A digit beside the ring had been read with the ring's arc as one piece
+    (6 as 66, 9 as 19); a digit a ring as dark as the print runs through loses a strip and reads
+    doubted, as all under a seal does."""
     inner, outer = ring_width(page_ink, seal)
     rim = 2 + 0.2 * (inner + outer)  # the blurred edge, paler than the ink mask's threshold
     (y0, y1, x0, x1), dist = _around_seal(gray.shape, seal, int(seal[2] + outer + rim + 1))
     ring = (dist >= seal[2] - inner - rim) & (dist <= seal[2] + outer + rim)
+    band = page_gray[y0:y1, x0:x1]
+    inked = ring & (page_ink[y0:y1, x0:x1] > 0)
+    if inked.any():
+        own = band[inked]
+        ring &= band >= min(0.5 * float(np.median(own)), float(np.percentile(own, 10)))
     g2, i2 = gray.copy(), ink.copy()
     g2[y0:y1, x0:x1][ring] = 255
     i2[y0:y1, x0:x1][ring] = 0
