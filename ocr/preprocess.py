@@ -255,11 +255,9 @@ def without_ring(ink: np.ndarray, seal: tuple[int, int, int], dpi: float) -> np.
     (y0, y1, x0, x1), dist = _around_seal(ink.shape, seal, seal[2] + band)
     ring = np.abs(dist - seal[2]) <= band
     sub = ink[y0:y1, x0:x1]
-    k = max(3, seal[2])
-    straight = cv2.bitwise_or(cv2.morphologyEx(sub, cv2.MORPH_OPEN, np.ones((1, k), np.uint8)),
-                              cv2.morphologyEx(sub, cv2.MORPH_OPEN, np.ones((k, 1), np.uint8)))
+    straight = _long_runs(sub > 0, max(3, seal[2]))
     out = ink.copy()
-    out[y0:y1, x0:x1][ring & (straight == 0)] = 0
+    out[y0:y1, x0:x1][ring & ~straight] = 0
     return out
 
 
