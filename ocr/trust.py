@@ -126,13 +126,15 @@ def strip_strays(rec: Recognition) -> Recognition:
     return Recognition(m.group(2), sum(conf) / len(conf), min(conf), rec.char_x[a:b], conf)
 
 
+def _reach(rect: Rect, cx: float, cy: float) -> tuple[float, float]:
+    """The nearest and the farthest a box comes to a point."""
+    nx, ny = min(max(cx, rect[0]), rect[2]), min(max(cy, rect[1]), rect[3])
+    far = max(np.hypot(x - cx, y - cy) for x in (rect[0], rect[2]) for y in (rect[1], rect[3]))
+    return float(np.hypot(nx - cx, ny - cy)), float(far)
+
+
 def under_seal(rect: Rect, seal: tuple[int, int, int] | None) -> bool:
-    if seal is None:
-        return False
-    cx, cy, r = seal
-    nx = min(max(cx, rect[0]), rect[2])
-    ny = min(max(cy, rect[1]), rect[3])
-    return (nx - cx) ** 2 + (ny - cy) ** 2 <= (r * 1.08) ** 2
+    return seal is not None and _reach(rect, seal[0], seal[1])[0] <= seal[2] * 1.08
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -186,9 +188,8 @@ def on_ring(rect: Rect, seal: tuple[int, int, int] | None) -> bool:
         return False
     cx, cy, r = seal
     band = max(3.0, 0.05 * r)
-    nx, ny = min(max(cx, rect[0]), rect[2]), min(max(cy, rect[1]), rect[3])
-    far = max(np.hypot(x - cx, y - cy) for x in (rect[0], rect[2]) for y in (rect[1], rect[3]))
-    return bool(np.hypot(nx - cx, ny - cy) >= r - band and far <= r + band)
+    near, far = _reach(rect, cx, cy)
+    return near >= r - band and far <= r + band
 
 
 def across_lines(rect: Rect, seal: tuple[int, int, int] | None, line_height: float) -> bool:
