@@ -552,6 +552,7 @@ def _row_order(template: Template, table_id: str, groups: list[Group]) -> list[s
 def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list[str]]:
     assigned: list[Assigned] = []
     notes: list[str] = []
+    confusable = confusable_score(template)
     for t in template.tables:
         mine = [g for g in groups if g.table_id == t.id]
         if not mine:
@@ -571,7 +572,7 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
             assigned.extend(Assigned(t.id, g.strong.row_id, g, "label") for g in anchors if g.strong)
             assigned.extend(_duplicates(labelled, anchors))
             continue
-        anchors = _monotonic(labelled, index)
+        anchors = _loosened(_monotonic(labelled, index), mine, index, order, template, t.id, confusable)
         anchor_ids = {id(g) for g in anchors}
         assigned.extend(Assigned(t.id, g.strong.row_id, g, "label") for g in anchors if g.strong)
         duplicates = _duplicates(labelled, anchors)
@@ -617,6 +618,47 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
     return assigned, notes
 
 
+def _gap_rows(mine: list[Group], anchors: list[Group], k: int, index: dict[str, int],
+              order: list[str]) -> tuple[list[Group], list[str]]:
+    """The unlabelled rows of numbers after anchor `k` (-1: before the first) up to the next, and
+    the template rows between the two anchors."""
+    anchored = {g.strong.row_id for g in anchors if g.strong}
+    ids = {id(g) for g in anchors}
+
+    def at(j: int, outside: tuple[int, int]) -> tuple[int, int]:
+        m = anchors[j].strong if 0 <= j < len(anchors) else None
+        return (anchors[j].position, index[m.row_id]) if m else outside
+
+    (p0, r0), (p1, r1) = at(k, (-1, -1)), at(k + 1, (10**9, len(order)))
+    orphans = [g for g in mine if id(g) not in ids and p0 < g.position < p1
+               and (not g.strong or g.strong.row_id not in anchored)]
+    return orphans, order[r0 + 1 : r1]
+
+
+def _loosened(anchors: list[Group], mine: list[Group], index: dict[str, int], order: list[str],
+              template: Template, table_id: str, confusable: float) -> list[Group]:
+    """The anchors without those whose label matched no better than another row's label scores
+    and that stand beside a gap its rows of numbers do not fit, where without the anchor the
+    joined gap fits exactly: two rows' labels read as one piece ((一)予以公开(二)部分公开…) named
+    the second row on the first row's numbers, and the second row's numbers were left over."""
+    out = list(anchors)
+    k = 0
+    while k < len(out):
+        g = out[k]
+        if g.strong is None or g.strong.score > confusable:
+            k += 1
+            continue
+        unfit = any(o and _fill_gap(o, rows, template, table_id) is None
+                    for o, rows in (_gap_rows(mine, out, k - 1, index, order), _gap_rows(mine, out, k, index, order)))
+        without = out[:k] + out[k + 1 :]
+        orphans, rows = _gap_rows(mine, without, k - 1, index, order)
+        if unfit and _fill_gap(orphans, rows, template, table_id) is not None:
+            out = without
+            continue
+        k += 1
+    return out
+
+
 def _fill_copy(orphans: list[Group], copy: list[Group], anchors: list[Group], index: dict[str, int],
                order: list[str], template: Template, table_id: str) -> list[Assigned]:
     """Orphans placed in the gaps between the labelled rows of a second printing of the table (the
@@ -660,7 +702,43 @@ def _monotonic(anchors: list[Group], index: dict[str, int]) -> list[Group]:
     return max(best, key=lambda c: (len(c), c[0].position - c[-1].position), default=[])
 
 
+def _a_stray_row(group: Group) -> bool:
+    """A row of one number read unsure among blanks: a mark the reader took for a digit in a
+    table's label column or header (a label's bracket, a rule's stub, a seal's stroke), set on a
+    line of its own by the grid's rows. A printed row of a statistical table holds its zeros."""
+    nums = [t for t in group.values if t.kind == "num"]
+    return (len(nums) == 1 and _doubtful(nums[0]) and len(group.values) > 1
+            and all(t.kind == "blank" for t in group.values if t is not nums[0]))
+
+
 def _fill_gap(orphans: list[Group], rows: list[str], template: Template, table_id: str) -> list[Assigned] | None:
+    """The rows of numbers between two labelled rows, placed in the template rows between them:
+    by count and width, or each by its detached label. The gap's rows may be printed as a variant
+    row in place of its sub-rows (（六）其他处理 as one row, its label too damaged to name it). A gap
+    holding more rows than the template has there is placed without its stray rows
+    (`_a_stray_row`) where that alone makes it fit."""
+    kept = [g for g in orphans if not _a_stray_row(g)]
+    for found in (orphans, kept) if kept and len(kept) < len(orphans) else (orphans,):
+        for printed in (rows, *_variants(rows, template, table_id)):
+            filled = _fill_in_order(found, printed, template, table_id)
+            if filled is not None:
+                return filled
+    return None
+
+
+def _variants(rows: list[str], template: Template, table_id: str) -> list[list[str]]:
+    """The rows of a gap with a variant row standing for its sub-rows, where all of them lie there."""
+    t = template.table(table_id)
+    out = []
+    for v in t.variant_rows:
+        kids = [r.id for r in t.rows if r.parent == v.label]
+        if kids and all(k in rows for k in kids):
+            at = rows.index(kids[0])
+            out.append(rows[:at] + [v.id] + [r for r in rows[at:] if r not in kids])
+    return out
+
+
+def _fill_in_order(orphans: list[Group], rows: list[str], template: Template, table_id: str) -> list[Assigned] | None:
     if len(orphans) == len(rows) and all(
         len(g.values) == _row_width(template, table_id, r) for g, r in zip(orphans, rows)
     ):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import partial
 
 import cv2
 import numpy as np
@@ -49,6 +50,7 @@ from ocr.trust import (
     as_digits,
     seal_policy,
     second_look,
+    stacked_strokes,
     strip_strays,
     stubs_apart,
     text_height,
@@ -306,13 +308,14 @@ def ocr_page(
     for i, (rect, _) in recheck.items():
         recs[i] = stubs_apart(recs[i], rect, max(2, int((rect[3] - rect[1]) * CROP_PAD)), rule_lines, dpi)
     # a seal printed in grey cannot be taken out by colour: what lies under it is not to be trusted
-    # (the page's print height, which a seal's name stands above, from the pieces clear of it)
-    seal_print = text_height(loose_rects, recs[loose_start:], seal) if seal is not None else 0.0
+    # (the page's print height, which a seal's name stands above, from the pieces clear of it).
+    # Every reading made from here on passes `as_sealed`; with no seal it changes nothing
+    seal_print = text_height(loose_rects, recs[loose_start:], seal)
+    as_sealed = partial(seal_policy, seal=seal, ink=text_ink, print_height=seal_print)
     if seal is not None:
         rects = {i: rc for i, (rc, _) in recheck.items()}
         rects.update({loose_start + k: r for k, r in enumerate(loose_rects)})
-        recs = [seal_policy(r, rects[i], seal, text_ink, seal_print) if i in rects else r
-                for i, r in enumerate(recs)]
+        recs = [as_sealed(r, rects[i]) if i in rects else r for i, r in enumerate(recs)]
         recs[loose_start:] = [Recognition("", 1.0, 1.0) if across_lines(r, seal, seal_print) else rc
                               for r, rc in zip(loose_rects, recs[loose_start:])]
 
@@ -329,9 +332,7 @@ def ocr_page(
         detected = detected + inside
         # overlapping boxes cut the same ink twice: read twice, a row's glyphs came out doubled
         extra = _distinct([r for b in inside for r in line_pieces(text_ink, (b.x0, b.y0, b.x1, b.y1), char_px)])
-        extra_recs = recognize(engine, [crop(clean, r) for r in extra]) if extra else []
-        if seal is not None:
-            extra_recs = [seal_policy(rc, r, seal, text_ink, seal_print) for r, rc in zip(extra, extra_recs)]
+        extra_recs = [as_sealed(rc, r) for r, rc in zip(extra, recognize(engine, [crop(clean, r) for r in extra]))] if extra else []
         recs = recs + extra_recs  # the new pieces' readings follow the loose pieces', as their rects do
         loose_rects = loose_rects + extra
 
@@ -342,13 +343,11 @@ def ocr_page(
     # character's shape, its name is taken out again as everywhere, and all read there is doubted
     covered = [t.bbox for t, _ in table_jobs] + [
         (b.x0, b.y0, b.x1, b.y1) for b in detected if not under_seal((b.x0, b.y0, b.x1, b.y1), seal)]
-    if seal is not None:
-        covered += [r for r, rc in zip(loose_rects, recs[loose_start:]) if under_seal(r, seal) and rc.text.strip()]
+    covered += [r for r, rc in zip(loose_rects, recs[loose_start:]) if under_seal(r, seal) and rc.text.strip()]
     missed = missed_pieces(text_ink, covered, char_px, margin=max(2, int(dpi * 0.02)))
     if missed:
         missed_recs = recognize(engine, [crop(clean, m.rect) for m in missed])
-        kept = [(m.rect, seal_policy(rc, m.rect, seal, text_ink, seal_print)) for m, rc in zip(missed, readable(missed, missed_recs))
-                if rc is not None]
+        kept = [(m.rect, as_sealed(rc, m.rect)) for m, rc in zip(missed, readable(missed, missed_recs)) if rc is not None]
         # under a seal, ink no box covered that reads as words is the seal's own name, even read sure
         kept = [(r, rc) for r, rc in kept if rc.text and (not under_seal(r, seal) or _NUMBER.fullmatch(rc.text))]
         recs = recs + [rc for _, rc in kept]
@@ -394,8 +393,9 @@ def ocr_page(
     glyphs: list[Glyph] = []
     loose_recs = recs[loose_start:]
     height = text_height(loose_rects, loose_recs, seal)
-    for r, rec in zip(loose_rects, loose_recs):
-        if a_glimpse(rec) or a_speck(r, rec.text, height):
+    worn = stacked_strokes(loose_rects, loose_recs, height)
+    for k, (r, rec) in enumerate(zip(loose_rects, loose_recs)):
+        if a_glimpse(rec) or a_speck(r, rec.text, height) or k in worn:
             continue
         # a number with dust beside it (0. or .0) as a ruled cell's is read: else the layout stage
         # takes it for a word, and its row one number short

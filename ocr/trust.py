@@ -9,6 +9,7 @@ number silently.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import numpy as np
 
@@ -64,6 +65,37 @@ def a_rule_stub(text: str, cx: float, y0: float, y1: float, vertical_rules: np.n
     above = vertical_rules[max(0, top - reach_y) : top, x0:x1]
     below = vertical_rules[bottom : bottom + reach_y, x0:x1]
     return bool(np.count_nonzero(above) or np.count_nonzero(below))
+
+
+JUNCTION_TEXTS = frozenset("T丁")  # what a rule's stub reads as where a row rule met it
+
+
+def stacked_strokes(rects: list[Rect], recs: list[Recognition], text_height: float) -> set[int]:
+    """The pieces read as one stroke each (1, I, T) stacked on one upright line down three rows or
+    more, one of them at least read as no digit, with no other text on that line between them: a
+    column rule worn into dashes, too broken for the rule finder and too far from any rule it found
+    for `a_rule_stub` (a rule parting the columns of one sub-table, over three rows). In a table
+    read as words they stood as a column of their own between two columns of numbers, each row one
+    value too long. A column of printed 1s shares its line with its header and other numbers."""
+    if text_height <= 0:
+        return set()
+    marks = STUB_TEXTS | JUNCTION_TEXTS
+    strokes = [i for i, rc in enumerate(recs) if rc.text.strip() in marks]
+    reach = 0.5 * text_height
+    out: set[int] = set()
+    for i in strokes:
+        cx = (rects[i][0] + rects[i][2]) / 2
+        chain = [j for j in strokes if abs((rects[j][0] + rects[j][2]) / 2 - cx) <= reach]
+        middles = sorted((rects[j][1] + rects[j][3]) / 2 for j in chain)
+        rows = 1 + sum(1 for a, b in pairwise(middles) if b - a > reach)
+        if rows < 3 or all(recs[j].text.strip().isdigit() for j in chain):
+            continue
+        top, bottom = min(rects[j][1] for j in chain), max(rects[j][3] for j in chain)
+        crossed = any(k not in chain and recs[k].text.strip() and r[0] - reach <= cx <= r[2] + reach
+                      and r[3] > top and r[1] < bottom for k, r in enumerate(rects))
+        if not crossed:
+            out.update(chain)
+    return out
 
 
 def stubs_apart(rec: Recognition, rect: Rect, pad: int, vertical_rules: np.ndarray, dpi: float) -> Recognition:

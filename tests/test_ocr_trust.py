@@ -14,6 +14,7 @@ from ocr.trust import (
     a_speck,
     doubt_under_seal,
     second_look,
+    stacked_strokes,
     strip_strays,
     text_height,
     under_seal,
@@ -185,3 +186,28 @@ def test_a_character_of_the_seals_name_read_alone_stands_above_the_print():
     assert rec.text == ""
     header = Recognition("机构", 1.0, 1.0)  # a header under the seal, of the page's size
     assert without_seal_lettering(header, (560, 420, 596, 438), SEAL, print_height=17.0) == header
+
+
+# a worn column rule of one sub-table as the page gave it (140 dpi, print 18 px high): the junction
+# with the header's rule read as T, its dashes in the two rows below as 1 and I
+_WORN = [((892, 492, 918, 513), "T"), ((908, 524, 913, 538), "1"), ((908, 562, 912, 576), "I")]
+_CELLS = [((700, 520, 712, 536), "0"), ((1000, 520, 1010, 536), "0"),
+          ((700, 560, 712, 576), "0"), ((990, 560, 1012, 576), "22")]
+
+
+def test_strokes_stacked_down_three_rows_between_columns_are_a_worn_rule():
+    pieces = _WORN + _CELLS
+    worn = stacked_strokes([r for r, _ in pieces], [_rec(t) for _, t in pieces], 18.0)
+    assert worn == {0, 1, 2}
+
+
+def test_a_column_of_printed_1s_is_not_a_worn_rule():
+    ones = [((908, y, 913, y + 14), "1") for y in (524, 562, 600)]
+    pieces = ones + _CELLS
+    assert stacked_strokes([r for r, _ in pieces], [_rec(t) for _, t in pieces], 18.0) == set()
+
+
+def test_strokes_on_a_line_other_text_stands_on_are_not_a_worn_rule():
+    # a number column whose 1s were read as I: its other numbers stand on the same line
+    pieces = _WORN + [((902, 542, 920, 556), "14")]
+    assert stacked_strokes([r for r, _ in pieces], [_rec(t) for _, t in pieces], 18.0) == set()

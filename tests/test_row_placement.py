@@ -1,0 +1,60 @@
+"""Rows of numbers whose labels were lost or misread are placed by the template's order between the
+rows whose labels were read, and only where exactly one placement fits (extractors/reconcile.py
+align). Each test is a scan's reading as the layout stage gives it: a table of OCR cells."""
+
+from __future__ import annotations
+
+from tests.test_doubts import APPS, read, table
+
+ROW_5 = ["5.要求行政机关确认或重新出具已获取信息", "0", "0", "0", "0", "0", "0", "0"]
+CARRIED = ["四、结转下年度继续办理", "3", "0", "0", "0", "0", "0", "3"]
+
+
+def test_a_lone_unsure_number_among_blanks_is_no_row():
+    # a label's bracket read as 1 on a line of its own: the gap between 予以公开 and 其他法律… then
+    # held three rows of numbers for two template rows, and none of them was placed
+    rows = [["（一）予以公开", "5", "1", "0", "0", "0", "0", "6"],
+            ["1", "", "", "", "", "", "", ""],
+            ["", "2", "0", "0", "0", "0", "0", "2"],
+            ["", "3", "0", "0", "0", "0", "0", "3"],
+            ["2.其他法律行政法规禁止公开", "4", "0", "0", "0", "0", "0", "4"]]
+    facts, _ = read(APPS, table(rows, 0.98, low={(1, 0): 0.55}), method="ocr")
+    assert facts["applications.partially_granted.total"].value == 2
+    assert facts["applications.withheld_state_secret.total"].value == 3
+
+
+def test_a_sure_number_among_blanks_is_not_dropped_to_make_rows_fit():
+    rows = [["（一）予以公开", "5", "1", "0", "0", "0", "0", "6"],
+            ["1", "", "", "", "", "", "", ""],
+            ["", "2", "0", "0", "0", "0", "0", "2"],
+            ["", "3", "0", "0", "0", "0", "0", "3"],
+            ["2.其他法律行政法规禁止公开", "4", "0", "0", "0", "0", "0", "4"]]
+    facts, _ = read(APPS, table(rows, 0.98), method="ocr")
+    assert "applications.partially_granted.total" not in facts
+    assert "applications.withheld_state_secret.total" not in facts
+
+
+def test_two_rows_labels_read_as_one_piece_do_not_take_the_first_rows_numbers():
+    # the label of （一）予以公开 and the first line of （二）部分公开's read as one piece: it named
+    # 部分公开 (no better than another row's label scores) on 予以公开's numbers, and 部分公开's own
+    # numbers, under the rest of its label, were left with no row
+    rows = [["二、上年结转政府信息公开申请数量", "0", "0", "0", "0", "0", "0", "0"],
+            ["（一）予以公开（二部分公开（区分处理", "1", "0", "0", "0", "0", "0", "1"],
+            ["的，只计这一情形，不计其他情形）", "2", "0", "0", "0", "0", "0", "2"],
+            ["1.属于国家秘密", "0", "0", "0", "0", "0", "0", "0"]]
+    facts, _ = read(APPS, table(rows, 0.98), method="ocr")
+    assert facts["applications.granted.total"].value == 1
+    assert facts["applications.partially_granted.total"].value == 2
+
+
+def test_other_processing_printed_as_one_row_is_placed_under_a_damaged_label():
+    # （六）其他处理 printed as one row, its label and 总计's read as marks: two rows of numbers for
+    # the three sub-rows and the total the template has there
+    rows = [ROW_5,
+            ["（六）期电处理", "1", "0", "0", "0", "0", "0", "1"],
+            ["（七）总i", "9", "0", "0", "0", "0", "0", "9"],
+            CARRIED]
+    facts, _ = read(APPS, table(rows, 0.98, low={(1, 0): 0.6, (2, 0): 0.6}), method="ocr")
+    assert facts["applications.other_processing.total"].value == 1
+    assert facts["applications.total_processed.total"].value == 9
+    assert "applications.other_no_correction.total" not in facts
