@@ -199,6 +199,8 @@ def _cell_tokens_as_read(cell: Cell) -> list[Token]:
     marked = _numbers_and_marks(cell)
     if marked:
         return [token(w, "num", v) if v is not None else token(w, "blank") for w, v in marked]
+    if _smudged_digit(cell):
+        return [token(text, "blank")]
     words = _words(text, cell.page, cell.bbox, cell.confidence, cell.layout)
     # a label cell that ends with its number (行政许可 97) splits; otherwise the cell is one label
     if len(words) > 1 and words[-1].kind == "num" and words[0].kind == "label":
@@ -220,6 +222,15 @@ def _unreadable(cell: Cell) -> bool:
             and not re.search(r"[\d\u4e00-\u9fff]", text))
 
 
+def _smudged_digit(cell: Cell) -> bool:
+    """A cell read unsure as a digit or two with a Latin letter (1t, 4a: a seal's stroke across a
+    number): a cell of its row whose value is not known. As a label it broke its row, and the
+    row's six other numbers were lost with it."""
+    text = normalize(cell.text).strip()
+    return (cell.confidence is not None and cell.confidence < DOUBT_CONFIDENCE
+            and re.fullmatch(r"(?=.*\d)(?=.*[A-Za-z])[0-9A-Za-z]{2,3}", text) is not None)
+
+
 def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
     """A cell the reader doubted holding numbers and marks between them (1 I 0, 0 L: a table read
     as words, two cells' numbers and a worn rule's stub between them) or stuck to them (。」0: a
@@ -227,9 +238,16 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
     label the cell took the row's place; as blanks the marks are the strays a row one value too
     long is trimmed of (`surplus`). A stroke (I, l, |) after a lone 0 is read as the 1 it may be:
     01, which is a 0 and a doubted 1 (`_unglued`; no count is printed with a leading zero). Any other
-    stroke stuck to a number leaves the cell as it was: I0 may be 10."""
-    if cell.confidence is None or cell.confidence >= DOUBT_CONFIDENCE:
+    stroke stuck to a number leaves the cell as it was: I0 may be 10. In a cell read sure, only a
+    symbol standing apart (0 ↓) is taken for a mark: no letter, stroke or character there is."""
+    if cell.confidence is None:
         return None
+    if cell.confidence >= DOUBT_CONFIDENCE:
+        words = normalize(cell.text).split()
+        marks = [w for w in words if parse_number(w) is None]
+        if not marks or len(marks) == len(words) or not all(_a_symbol(w) for w in marks):
+            return None
+        return [(w, parse_number(w)) for w in words]
     out: list[tuple[str, float | None]] = []
     changed = False
     for w in normalize(cell.text).split():
@@ -251,6 +269,11 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
             changed = True
         out.append((w, value))
     return out if changed and any(v is not None for _, v in out) else None
+
+
+def _a_symbol(word: str) -> bool:
+    """One character that is no letter, digit, Chinese character or stroke a 1 could be read as."""
+    return len(word) == 1 and re.fullmatch(r"\w", word) is None and word not in "|!/\\丨"
 
 
 # marks a fleck reads as (a seal ring's arc as a bracket); never a stroke (I, l, |, 1)
@@ -590,16 +613,21 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
             rows = order[r0 + 1 : r1]
             if not orphans:
                 continue
-            filled = _fill_gap(orphans, rows, template, t.id)
-            if filled is None:
-                # a row labelled as an anchored row, lying out of order inside a gap one row short:
-                # its label is a misread one (予公开 read as 予以公开 when （一）予以公开 is printed
-                # above), not a second printing, exactly when with it the gap's count agrees
-                misread = [d.group for d in duplicates if p0 < d.group.position < p1]
-                if misread:
-                    filled = _fill_gap(sorted(orphans + misread, key=lambda g: g.position), rows, template, t.id)
+            # a row labelled as an anchored row, lying out of order inside a gap one row short:
+            # its label is a misread one (予公开 read as 予以公开 when （一）予以公开 is printed
+            # above), not a second printing, exactly when with it the gap's count agrees. A gap is
+            # read without its stray rows first: a stray standing in for a misread row fits too
+            misread = [d.group for d in duplicates if p0 < d.group.position < p1]
+            filled = None
+            for strays in (False, True):
+                filled = _fill_gap(orphans, rows, template, t.id, strays)
+                if filled is None and misread:
+                    filled = _fill_gap(sorted(orphans + misread, key=lambda g: g.position), rows, template,
+                                       t.id, strays)
                     if filled is not None:
                         taken |= {id(g) for g in misread}
+                if filled is not None:
+                    break
             if filled is None:
                 left.append((orphans, (f"{t.id}: {len(orphans)} unlabelled rows of numbers between "
                              f"{order[r0] if r0 >= 0 else 'start'} and {order[r1] if r1 < len(order) else 'end'} "
@@ -711,18 +739,22 @@ def _a_stray_row(group: Group) -> bool:
             and all(t.kind == "blank" for t in group.values if t is not nums[0]))
 
 
-def _fill_gap(orphans: list[Group], rows: list[str], template: Template, table_id: str) -> list[Assigned] | None:
+def _fill_gap(orphans: list[Group], rows: list[str], template: Template, table_id: str,
+              strays: bool | None = None) -> list[Assigned] | None:
     """The rows of numbers between two labelled rows, placed in the template rows between them:
     by count and width, or each by its detached label. The gap's rows may be printed as a variant
-    row in place of its sub-rows (（六）其他处理 as one row, its label too damaged to name it). A gap
-    holding more rows than the template has there is placed without its stray rows
-    (`_a_stray_row`) where that alone makes it fit."""
-    kept = [g for g in orphans if not _a_stray_row(g)]
-    for found in (orphans, kept) if kept and len(kept) < len(orphans) else (orphans,):
-        for printed in (rows, *_variants(rows, template, table_id)):
-            filled = _fill_in_order(found, printed, template, table_id)
-            if filled is not None:
-                return filled
+    row in place of its sub-rows (（六）其他处理 as one row, its label too damaged to name it).
+    `strays`: whether the gap's stray rows (`_a_stray_row`) count as rows; None: first without
+    them, then with them."""
+    if strays is None:
+        return _fill_gap(orphans, rows, template, table_id, False) or _fill_gap(orphans, rows, template, table_id, True)
+    found = orphans if strays else [g for g in orphans if not _a_stray_row(g)]
+    if not found:
+        return None
+    for printed in (rows, *_variants(rows, template, table_id)):
+        filled = _fill_in_order(found, printed, template, table_id)
+        if filled is not None:
+            return filled
     return None
 
 

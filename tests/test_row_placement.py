@@ -58,3 +58,33 @@ def test_other_processing_printed_as_one_row_is_placed_under_a_damaged_label():
     assert facts["applications.other_processing.total"].value == 1
     assert facts["applications.total_processed.total"].value == 9
     assert "applications.other_no_correction.total" not in facts
+
+
+def test_a_stray_row_does_not_stand_in_for_a_row_whose_label_was_misread():
+    # （三）不予公开's fragment 予公开 beside 5.属于三类内部事务信息's numbers names 予以公开, which
+    # is placed above; with a stray row in the gap the count fitted, and the stray took the row
+    rows = [["（一）予以公开", "5", "1", "0", "0", "0", "0", "6"],
+            ["4.保护第三方合法权益", "0", "0", "0", "0", "0", "0", "0"],
+            ["1", "", "", "", "", "", "", ""],
+            ["予公开", "1", "0", "0", "0", "0", "0", "1"],
+            ["6.属于四类过程性信息", "0", "0", "0", "0", "0", "0", "0"]]
+    facts, _ = read(APPS, table(rows, 0.98, low={(2, 0): 0.6}), method="ocr")
+    assert [facts[f"applications.withheld_internal_affairs.{c}"].value
+            for c in ("natural_person", "total")] == [1, 1]
+
+
+def test_a_digit_read_unsure_with_a_letter_is_a_cell_of_unknown_value_in_its_row():
+    # a seal's stroke across a 0 read as 1t: as a label it broke the row and its six numbers were lost
+    rows = [["5.属于三类内部事务信息", "0", "0", "0", "1", "0", "1t", "1"]]
+    facts, _ = read(APPS, table(rows, 0.98, low={(0, 6): 0.29}), method="ocr")
+    assert facts["applications.withheld_internal_affairs.total"].value == 1
+    # not read: what the row's total leaves for it, at most
+    smudged = facts.get("applications.withheld_internal_affairs.other_org")
+    assert smudged is None or smudged.method == "inferred"
+
+
+def test_a_symbol_read_sure_beside_a_number_is_a_mark():
+    rows = [["6.属于四类过程性信息", "0", "0 ↓", "0", "0", "0", "0", "0"]]
+    facts, _ = read(APPS, table(rows, 0.98), method="ocr")
+    assert [facts[f"applications.withheld_process_information.{c}"].value
+            for c in ("natural_person", "commercial_enterprise", "total")] == [0, 0, 0]
