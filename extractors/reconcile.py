@@ -239,13 +239,17 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
     long is trimmed of (`surplus`). A stroke (I, l, |) after a lone 0 is read as the 1 it may be:
     01, which is a 0 and a doubted 1 (`_unglued`; no count is printed with a leading zero). Any other
     stroke stuck to a number leaves the cell as it was: I0 may be 10. In a cell read sure, only a
-    symbol standing apart (0 ↓) is taken for a mark: no letter, stroke or character there is."""
+    symbol standing apart (0 ↓) is taken for a mark (no letter, stroke or character there is), and
+    a fleck stuck to a number (0」) is dropped."""
     if cell.confidence is None:
         return None
+    # read sure: a symbol standing apart is a mark, and a fleck stuck to a number is dropped
     if cell.confidence >= DOUBT_CONFIDENCE:
-        words = normalize(cell.text).split()
-        marks = [w for w in words if parse_number(w) is None]
-        if not marks or len(marks) == len(words) or not all(_a_symbol(w) for w in marks):
+        words = [_unflecked(w) for w in normalize(cell.text).split()]
+        if words == normalize(cell.text).split() and all(parse_number(w) is not None for w in words):
+            return None
+        if all(parse_number(w) is None for w in words) or not all(
+                parse_number(w) is not None or _a_symbol(w) for w in words):
             return None
         return [(w, parse_number(w)) for w in words]
     out: list[tuple[str, float | None]] = []
@@ -269,6 +273,13 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
             changed = True
         out.append((w, value))
     return out if changed and any(v is not None for _, v in out) else None
+
+
+def _unflecked(word: str) -> str:
+    """A word without the flecks stuck to it where what is left is a number (0」), else the word.
+    Brackets stay: (1 may be a label's numbering."""
+    core = word.strip(_FLECKS.translate(str.maketrans("", "", "()（）[]【】")))
+    return core if core != word and parse_number(core) is not None else word
 
 
 def _a_symbol(word: str) -> bool:

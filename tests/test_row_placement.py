@@ -88,3 +88,9 @@ def test_a_symbol_read_sure_beside_a_number_is_a_mark():
     facts, _ = read(APPS, table(rows, 0.98), method="ocr")
     assert [facts[f"applications.withheld_process_information.{c}"].value
             for c in ("natural_person", "commercial_enterprise", "total")] == [0, 0, 0]
+
+
+def test_a_fleck_read_sure_stuck_to_a_number_is_dropped():
+    rows = [["4.无正当理由大量反复申请", "0", "0", "0", "0", "0", "0", "0」"]]
+    facts, _ = read(APPS, table(rows, 0.98), method="ocr")
+    assert facts["applications.not_processed_excessive.total"].value == 0
