@@ -14,6 +14,7 @@ and deskew to the page as it was given, in PDF points.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
@@ -59,6 +60,7 @@ from ocr.trust import (
 from ocr.words import piece_glyphs, snap_sizes
 
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+_NUMBERS = re.compile(r"\d[\d,.]*(?: \d[\d,.]*)*")
 
 
 def _cell_text(pieces: list[Piece], recs: list[Recognition]) -> tuple[str, float]:
@@ -265,7 +267,9 @@ def ocr_page(
     # a seal printed in grey cannot be taken out by colour; where it lies, keep only what is darker
     # than its ink (the print under it), and take its ring and star off by their shape (a seal as
     # dark as the print is only told by that). The rules were found before, so none is lost to this.
+    unfaded: tuple[np.ndarray, np.ndarray] | None = None
     if seal is not None:
+        unfaded = pp.erase_ring(clean, text_ink, seal, ink, gray)
         clean, text_ink = pp.fade_seal(clean, text_ink, seal)
         clean, text_ink = pp.erase_ring(clean, text_ink, seal, ink, gray)
     char_px = dpi * 12 / 72  # a 12 pt character
@@ -353,6 +357,9 @@ def ocr_page(
         recs = recs + [rc for _, rc in kept]
         loose_rects = loose_rects + [r for r, _ in kept]
 
+    if unfaded is not None:
+        table_jobs, recs = _read_unfaded(engine, table_jobs, recs, unfaded, seal, as_sealed, inset, char_px)
+
     to_pt = 72.0 / dpi
     back_pt = _points_back(prep.back, dpi, scale)
     placed: list[tuple[float, Paragraph | TablePart]] = []
@@ -391,7 +398,7 @@ def ocr_page(
         placed.append((t.bbox[1] * to_pt, part))
 
     glyphs: list[Glyph] = []
-    loose_recs = recs[loose_start:]
+    loose_recs = recs[loose_start : loose_start + len(loose_rects)]
     height = text_height(loose_rects, loose_recs, seal)
     worn = stacked_strokes(loose_rects, loose_recs, height)
     for k, (r, rec) in enumerate(zip(loose_rects, loose_recs)):
@@ -409,6 +416,42 @@ def ocr_page(
         placed.append((top, _map_back(item, back_pt)))
     placed.sort(key=lambda t: t[0])
     return [b for _, b in placed]
+
+
+Job = tuple[GridCell, list[Piece], list[int]]
+
+
+def _read_unfaded(
+    engine: Engine, table_jobs: list[tuple[GridTable, list[Job]]], recs: list[Recognition],
+    unfaded: tuple[np.ndarray, np.ndarray], seal: tuple[int, int, int] | None,
+    as_sealed: Callable[[Recognition, Rect], Recognition], inset: int, char_px: float,
+) -> tuple[list[tuple[GridTable, list[Job]]], list[Recognition]]:
+    """Ruled cells under a seal that read as no number, read again on the page as scanned but for
+    the seal's ring and star (`unfaded`): where the print is hardly darker than the seal, fading the
+    seal took a thin digit's strokes with it (a 0 read as a mark, or not at all). A cell whose
+    second reading is numbers alone takes it, doubted as all under a seal is; the recognitions of
+    the new pieces follow all others in the list returned."""
+    page, ink = unfaded
+    out = list(recs)
+    jobs_out = []
+    for t, jobs in table_jobs:
+        kept = []
+        for cell, pieces, idx in jobs:
+            interior = (cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset)
+            if (not under_seal((cell.x0, cell.y0, cell.x1, cell.y1), seal) or interior[2] <= interior[0]
+                    or interior[3] <= interior[1] or any(_NUMBER.search(recs[i].text) for i in idx)):
+                kept.append((cell, pieces, idx))
+                continue
+            again = [p for p in cell_pieces(ink, interior, char_px) if not p.vertical]
+            reads = [as_sealed(strip_strays(rc), p.rect) for p, rc in zip(
+                again, recognize(engine, [crop(page, p.rect, bounds=interior) for p in again]) if again else [])]
+            if again and all(_NUMBERS.fullmatch(rc.text.strip()) for rc in reads):
+                kept.append((cell, again, list(range(len(out), len(out) + len(reads)))))
+                out.extend(reads)
+            else:
+                kept.append((cell, pieces, idx))
+        jobs_out.append((t, kept))
+    return jobs_out, out
 
 
 def _points_back(back: np.ndarray, dpi: float, scale: float) -> np.ndarray:

@@ -248,3 +248,43 @@ def test_digits_inside_a_seal_are_read_doubted_and_its_name_is_not(print_grey, s
               if c.bbox and 520 < c.bbox[1] * px < 700 and 520 < c.bbox[0] * px < 700}
     assert {k: c.text for k, c in inside.items()} == {(r, c): str((3 * r + c) % 10) for r in range(3, 7) for c in (2, 3)}
     assert all(c.confidence is not None and c.confidence <= 0.6 for c in inside.values())
+
+
+def _ruled_under_a_pale_seal() -> np.ndarray:
+    """A ruled table printed light and thin (grey 130, one pixel strokes, blurred), a seal paler
+    than a dark print but hardly paler than this one pressed over its middle: fading the seal
+    takes much of a thin digit's strokes with it."""
+    import random
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    from gen_scan import _seal
+
+    img = np.full((1754, 1240), 245, np.uint8)
+    cv2.putText(img, "Annual report 2024", (100, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 0, 3)
+    cv2.putText(img, "Table one: documents issued this year", (100, 400), cv2.FONT_HERSHEY_SIMPLEX, 1.1, 0, 2)
+    xs, ys = [100, 300, 420, 540, 660, 780, 900, 1020], [450 + 50 * k for k in range(8)]
+    for y in ys:
+        cv2.line(img, (xs[0], y), (xs[-1], y), 130, 2)
+    for x in xs:
+        cv2.line(img, (x, ys[0]), (x, ys[-1]), 130, 2)
+    for r in range(7):
+        cv2.putText(img, f"row{r}", (xs[0] + 10, ys[r] + 35), cv2.FONT_HERSHEY_SIMPLEX, 0.7, 130, 1)
+        for c in range(1, 7):
+            cv2.putText(img, str((3 * r + c) % 10), (xs[c] + 50, ys[r] + 36), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 130, 1)
+    _, alpha = _seal(random.Random(7), "某县民政局", 150)
+    h, w = alpha.shape
+    x0, y0 = 600 - w // 2, 620 - h // 2
+    region = img[y0 : y0 + h, x0 : x0 + w].astype(np.float32)
+    img[y0 : y0 + h, x0 : x0 + w] = np.minimum(region, 245 - 70 * alpha).astype(np.uint8)
+    return cv2.cvtColor(cv2.GaussianBlur(img, (0, 0), 0.8), cv2.COLOR_GRAY2BGR)
+
+
+def test_light_thin_digits_under_a_seal_barely_paler_are_read_not_faded_away():
+    table = _table(ocr_image(load_engine(), _ruled_under_a_pale_seal(), DPI, 1))
+    grid = {(c.row, c.col): c for c in table.cells}
+    # rows 2 and 4, columns 2 to 4: inside the seal's disc, clear of its ring, name and star
+    inside = [grid[(r, c)] for r in (2, 4) for c in (2, 3, 4)]
+    assert [c.text for c in inside] == [str((3 * r + c) % 10) for r in (2, 4) for c in (2, 3, 4)]
+    assert all(c.confidence is not None and c.confidence <= 0.6 for c in inside)
