@@ -239,8 +239,8 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
     long is trimmed of (`surplus`). A stroke (I, l, |) after a lone 0 is read as the 1 it may be:
     01, which is a 0 and a doubted 1 (`_unglued`; no count is printed with a leading zero). Any other
     stroke stuck to a number leaves the cell as it was: I0 may be 10. In a cell read sure, only a
-    symbol standing apart (0 ↓) is taken for a mark (no letter, stroke or character there is), and
-    a fleck stuck to a number (0」) is dropped."""
+    symbol standing apart (0 ↓) is taken for a mark (no letter or character there is), or a stroke
+    between two numbers and more, and a fleck stuck to a number (0」) is dropped."""
     if cell.confidence is None:
         return None
     # read sure: a symbol standing apart is a mark, and a fleck stuck to a number is dropped
@@ -248,8 +248,11 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
         words = [_unflecked(w) for w in normalize(cell.text).split()]
         if words == normalize(cell.text).split() and all(parse_number(w) is not None for w in words):
             return None
-        if all(parse_number(w) is None for w in words) or not all(
-                parse_number(w) is not None or _a_symbol(w) for w in words):
+        numbers = sum(parse_number(w) is not None for w in words)
+        # a stroke between numbers (0 I 0 0 0: a table read as words, a worn rule's stub among its
+        # numbers) may be a 1 or the stub: a value not known either way
+        if not numbers or not all(parse_number(w) is not None or _a_symbol(w)
+                                  or (numbers >= 2 and w in _STROKE_MARKS) for w in words):
             return None
         return [(w, parse_number(w)) for w in words]
     out: list[tuple[str, float | None]] = []
@@ -280,6 +283,9 @@ def _unflecked(word: str) -> str:
     Brackets stay: (1 may be a label's numbering."""
     core = word.strip(_FLECKS.translate(str.maketrans("", "", "()（）[]【】")))
     return core if core != word and parse_number(core) is not None else word
+
+
+_STROKE_MARKS = frozenset("Il|丨")
 
 
 def _a_symbol(word: str) -> bool:
