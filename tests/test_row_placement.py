@@ -4,7 +4,6 @@ align). Each test is a scan's reading as the layout stage gives it: a table of O
 
 from __future__ import annotations
 
-from extractors.model import Paragraph
 from tests.test_doubts import APPS, read, table
 
 ROW_5 = ["5.要求行政机关确认或重新出具已获取信息", "0", "0", "0", "0", "0", "0", "0"]
@@ -96,11 +95,3 @@ def test_a_fleck_read_sure_stuck_to_a_number_is_dropped():
     facts, _ = read(APPS, table(rows, 0.98), method="ocr")
     assert facts["applications.not_processed_excessive.total"].value == 0
 
-
-def test_a_stroke_read_sure_between_numbers_is_a_mark_the_row_sheds():
-    # 表四's last five cells read as words in one piece with a worn rule's stub among them
-    review = Paragraph("四、政府信息公开行政复议、行政诉讼情况")
-    rows = [["3", "0", "0", "0", "3", "3", "1", "0", "1", "5", "0 I 0 0 0"]]
-    facts, _ = read(review, table(rows, 0.98), method="ocr")
-    assert [facts[f"review_litigation.litigation_after_review.{c}"].value
-            for c in ("upheld", "corrected", "other_result", "pending", "total")] == [0, 0, 0, 0, 0]

@@ -83,8 +83,16 @@ def test_a_stub_read_inside_a_cell_of_numbers_is_a_mark_and_dropped():
     assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
 
 
-def test_a_cell_of_numbers_and_marks_read_sure_stays_text():
+def test_a_stroke_read_sure_between_numbers_is_a_mark_too():
+    # read sure or not, a stroke between two numbers of one cell is a value not known (a 1 or the
+    # stub): never a digit, and the row sheds it only where its sums then hold
     texts = GOLD_REVIEW[:4] + ["0 I 1"] + GOLD_REVIEW[6:]
+    facts, _ = _read(REVIEW, _row(texts, low={}))
+    assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
+
+
+def test_a_letter_read_sure_between_numbers_leaves_the_cell_text():
+    texts = GOLD_REVIEW[:4] + ["0 A 1"] + GOLD_REVIEW[6:]
     facts, _ = _read(REVIEW, _row(texts, low={}))
     assert "review_litigation.administrative_review.total" not in facts
 
