@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from extractors.checks import BALANCE, sum_rules
 from extractors.labels import label_key, match_label
@@ -36,6 +37,15 @@ _RULE_TABLES = ("applications", "review_litigation")
 Values = tuple[int, ...]
 
 
+class Printed(NamedTuple):
+    """One line of a document as printed (its cells' texts joined by spaces)."""
+
+    text: str
+    page: int | None = None
+    bbox: BBox | None = None
+    confidence: float | None = None  # the least OCR confidence among its cells; None: a text layer's
+
+
 @dataclass(frozen=True)
 class GluedRun:
     """One run of digits standing for the cells of one or more template rows."""
@@ -45,6 +55,7 @@ class GluedRun:
     digits: str
     page: int | None = None
     bbox: BBox | None = None
+    confidence: float | None = None  # the OCR confidence of the line it was read from
 
 
 @dataclass(frozen=True)
@@ -65,11 +76,11 @@ class Unsplit:
 _RUN = re.compile(r"\d[\d.+\-]*")
 
 
-def find_runs(lines: list[tuple[str, int | None, BBox | None]], template: Template) -> list[GluedRun]:
+def find_runs(lines: list[Printed], template: Template) -> list[GluedRun]:
     """Runs of digits glued to a template row's label (or, for 表四, to its header) in line texts."""
     runs: list[GluedRun] = []
     label_line = ""  # the last line without digits: the label of a run printed on its own line
-    for text, page, bbox in lines:
+    for text, page, bbox, confidence in lines:
         matches = list(_RUN.finditer(text))
         if not matches:
             label_line = text
@@ -95,7 +106,7 @@ def find_runs(lines: list[tuple[str, int | None, BBox | None]], template: Templa
             # a one-cell row's number is glued only when it touches its label (行政许可17773); set
             # apart (行政许可 7) it is a number as printed, read (or left) by the usual reading
             if run and (len(run) >= width * len(row_ids) if width > 1 else touching):
-                runs.append(GluedRun(table_id, row_ids, run, page, bbox))
+                runs.append(GluedRun(table_id, row_ids, run, page, bbox, confidence))
         label_line = ""
     return runs
 
@@ -178,7 +189,7 @@ def _equations(template: Template, present: set[str]) -> list[dict[str, int]]:
     return eqs
 
 
-def split_glued(lines: list[tuple[str, int | None, BBox | None]], template: Template, facts: list[Fact],
+def split_glued(lines: list[Printed], template: Template, facts: list[Fact],
                 ) -> tuple[list[Fact], list[Unsplit]]:
     """Split facts for the glued rows of a document whose rows were not read otherwise."""
     read = {(f.table_id, f.row_id) for f in facts}
@@ -205,7 +216,8 @@ def solve(runs: list[GluedRun], fixed: dict[str, dict[str, float]], template: Te
             # one cell: nothing to split (行政许可17773, 行政事业性收费8294.59)
             value = parse_number(run.digits)
             if value is not None:
-                facts.append(Fact(run.table_id, run.rows[0], cols[0], value, METHOD, run.digits, run.page, run.bbox))
+                facts.append(Fact(run.table_id, run.rows[0], cols[0], value, METHOD, run.digits, run.page, run.bbox,
+                                   run.confidence))
                 continue
         cands = candidates(run, template)
         if not cands:
@@ -229,7 +241,7 @@ def solve(runs: list[GluedRun], fixed: dict[str, dict[str, float]], template: Te
             continue
         cols = template.table(run.table_id).row_cols(run.rows[0])
         for row_id, values in zip(run.rows, ok[0]):
-            facts += [Fact(run.table_id, row_id, c, float(v), METHOD, run.digits, run.page, run.bbox)
+            facts += [Fact(run.table_id, row_id, c, float(v), METHOD, run.digits, run.page, run.bbox, run.confidence)
                       for c, v in zip(cols, values)]
     return facts, unsplit
 

@@ -31,7 +31,7 @@ from extractors.arrange import untranspose
 from extractors.checks import sum_rules
 from extractors.copies import Disagreement, Reading, compare, kept_first
 from extractors.corroborate import OCR_DOUBT_PREFIX, annotate, correct_ocr
-from extractors.glued import split_glued
+from extractors.glued import Printed, split_glued
 from extractors.infer import infer_missing
 from extractors.labels import Match, confusable_score, label_key, match_column, match_label
 from extractors.metadata import find_meta, with_page
@@ -941,9 +941,14 @@ def reconcile(doc: Document, template: Template | None = None,
         read = replace(read, facts=facts, doubts=doubts)
     facts, doubts = read.facts, read.doubts
     # rows whose cells' digits ran together (prose sentences aside): split back by the rules
-    split, unsplit = split_glued([(" ".join(t.text for t in ln.tokens), ln.tokens[0].page, ln.tokens[0].bbox)
+    split, unsplit = split_glued([Printed(" ".join(t.text for t in ln.tokens), ln.tokens[0].page, ln.tokens[0].bbox,
+                                          min((t.confidence for t in ln.tokens if t.confidence is not None), default=None))
                                   for ln in lines if "。" not in ln.label], template, facts)
     facts += split
+    # digits read unsure stay doubted when split: a seal's name and a fee's digits run together
+    # (昌区467.) gave a fee of 46 with no doubt
+    doubts += [(f.cell_id, f"{OCR_DOUBT_PREFIX} {f.confidence:.2f} for {f.raw_text!r}") for f in split
+               if f.confidence is not None and f.confidence < DOUBT_CONFIDENCE]
     facts, doubts = correct_ocr(facts, doubts, template, DOUBT_CONFIDENCE)
     facts, unprotected = annotate(facts, template)
     doubts += unprotected

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.glued import GluedRun, candidates, find_runs, solve
+from extractors.glued import GluedRun, Printed, candidates, find_runs, solve
 from extractors.model import Document, Paragraph
 from extractors.reconcile import reconcile
 from extractors.template import load_template
@@ -58,13 +58,13 @@ def test_a_row_split_by_its_own_total():
 
 
 def test_the_next_rows_numbering_is_not_a_cell():
-    runs = find_runs([("5.属于三类内部事务信息3200000326.属于四类过程性信息1000001", None, None)], T)
+    runs = find_runs([Printed("5.属于三类内部事务信息3200000326.属于四类过程性信息1000001")], T)
     assert [(r.rows, r.digits) for r in runs] == [(("withheld_internal_affairs",), "320000032"),
                                                   (("withheld_process_information",), "1000001")]
 
 
 def test_numbers_separated_by_spaces_are_not_glued():
-    assert find_runs([("一、本年新收政府信息公开申请数量 2 17 1 0 0 0 20", None, None)], T) == []
+    assert find_runs([Printed("一、本年新收政府信息公开申请数量 2 17 1 0 0 0 20")], T) == []
 
 
 def test_a_run_with_two_splits_stays_unread_with_the_reason():
@@ -99,8 +99,8 @@ def test_table_two_is_never_split_by_guessing():
 
 
 def test_the_rows_as_a_flattened_portal_page_printed_them():
-    runs = find_runs([("一、本年新收政府信息公开申请数量21710000218", None, None),
-                      ("5.属于三类内部事务信息3200000326.属于四类过程性信息0000000", None, None)], T)
+    runs = find_runs([Printed("一、本年新收政府信息公开申请数量21710000218"),
+                      Printed("5.属于三类内部事务信息3200000326.属于四类过程性信息0000000")], T)
     assert [(r.rows, r.digits) for r in runs] == [(("new_received",), "21710000218"),
                                                   (("withheld_internal_affairs",), "320000032"),
                                                   (("withheld_process_information",), "0000000")]
@@ -113,5 +113,5 @@ def test_the_rows_as_a_flattened_portal_page_printed_them():
 
 
 def test_a_one_cell_row_is_glued_only_where_its_number_touches_the_label():
-    runs = find_runs([("行政许可17773", None, None), ("行政处罚 9", None, None)], T)
+    runs = find_runs([Printed("行政许可17773"), Printed("行政处罚 9")], T)
     assert [(r.rows, r.digits) for r in runs] == [(("administrative_licensing",), "17773")]

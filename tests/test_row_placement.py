@@ -4,6 +4,7 @@ align). Each test is a scan's reading as the layout stage gives it: a table of O
 
 from __future__ import annotations
 
+from extractors.model import Paragraph
 from tests.test_doubts import APPS, read, table
 
 ROW_5 = ["5.要求行政机关确认或重新出具已获取信息", "0", "0", "0", "0", "0", "0", "0"]
@@ -95,3 +96,13 @@ def test_a_fleck_read_sure_stuck_to_a_number_is_dropped():
     facts, _ = read(APPS, table(rows, 0.98), method="ocr")
     assert facts["applications.not_processed_excessive.total"].value == 0
 
+
+
+def test_digits_read_unsure_and_split_from_a_label_stay_doubted():
+    # a seal's name and a fee's digits under it read as one unsure piece, glued to nothing: split
+    # off as the fee's one number, it had lost the reading's doubt and loaded without a warning
+    active = Paragraph("二、主动公开政府信息情况")
+    facts, failed = read(active, Paragraph("第二十条第（八）项"), Paragraph("信息内容 本年收费金额（单位：万元）"),
+                         Paragraph("行政事业性收费昌区467.", confidence=0.6), method="ocr")
+    fee = "active_disclosure.administrative_fees.amount"
+    assert fee not in facts or fee in failed
