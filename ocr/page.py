@@ -124,6 +124,38 @@ def _split_items(
     return _by_items(t, cell, pieces, idx, lines, [opens(tx) for tx in texts])
 
 
+_LABEL_OVER_NUMBER = re.compile(r"^(.*[\u4e00-\u9fff])\s*(\d+)$")
+
+
+def _number_under_label(t: GridTable, job: Job, recs: list[Recognition]) -> Job:
+    """A header's label read down a narrow cell together with the number of the data row under it
+    (结果纠正0): the rule between the two rows was lost there, the cell spans both, and its ink was
+    one column of stacked characters. The piece is cut at the row line the grid found in the other
+    columns, the label above and the number below, so that the cell is cut back per row
+    (`_split_items`) as a header over its data row's number is. The two readings are appended to
+    `recs`."""
+    cell, pieces, idx = job
+    if cell.row_span < 2:
+        return job
+    out_p: list[Piece] = []
+    out_i: list[int] = []
+    for p, i in zip(pieces, idx):
+        rec = recs[i]
+        m = _LABEL_OVER_NUMBER.match(rec.text) if p.vertical else None
+        lines = [y for y in t.ys[cell.row + 1 : cell.row + cell.row_span] if p.rect[1] < y < p.rect[3]]
+        if m is None or not lines:
+            out_p.append(p)
+            out_i.append(i)
+            continue
+        confs = rec.char_conf if len(rec.char_conf) == len(rec.text) else (rec.min_char_confidence,) * len(rec.text)
+        parts = [(m.group(1), confs[: m.end(1)]), (m.group(2), confs[m.start(2) :])]
+        y = lines[-1]
+        out_p += [Piece((p.rect[0], p.rect[1], p.rect[2], y), vertical=True), Piece((p.rect[0], y, p.rect[2], p.rect[3]))]
+        out_i += [len(recs), len(recs) + 1]
+        recs += [Recognition(text, float(np.mean(c)), float(min(c)), (), tuple(c)) for text, c in parts]
+    return cell, out_p, out_i
+
+
 def _line_per_row(
     t: GridTable, cell: GridCell, pieces: list[Piece], idx: list[int], lines: list[list[int]]
 ) -> list[tuple[GridCell, list[Piece], list[int]]]:
@@ -359,6 +391,8 @@ def ocr_page(
 
     if unfaded is not None:
         table_jobs, recs = _read_unfaded(engine, table_jobs, recs, unfaded, seal, as_sealed, inset, char_px)
+    recs = list(recs)
+    table_jobs = [(t, [_number_under_label(t, job, recs) for job in jobs]) for t, jobs in table_jobs]
 
     to_pt = 72.0 / dpi
     back_pt = _points_back(prep.back, dpi, scale)

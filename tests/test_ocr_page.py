@@ -288,3 +288,19 @@ def test_light_thin_digits_under_a_seal_barely_paler_are_read_not_faded_away():
     inside = [grid[(r, c)] for r in (2, 4) for c in (2, 3, 4)]
     assert [c.text for c in inside] == [str((3 * r + c) % 10) for r in (2, 4) for c in (2, 3, 4)]
     assert all(c.confidence is not None and c.confidence <= 0.6 for c in inside)
+
+
+def test_a_headers_label_read_down_with_the_number_under_it_is_cut_back_per_row():
+    # 表四's header 结果纠正 read down its narrow cell with the data row's 0 below it, the rule between
+    # the two rows lost in that column: the cell spans both rows, its one piece read 结果纠正0
+    from ocr.crops import Piece
+    from ocr.engine import Recognition
+    from ocr.grid import GridCell, GridTable
+    from ocr.page import _number_under_label, _split_items
+
+    table = GridTable((100, 160, 220), (600, 660, 760, 800), ())
+    cell = GridCell(1, 1, 2, 1, 160, 660, 220, 800)
+    recs = [Recognition("结果纠正0", 0.95, 0.9, (), (0.95, 0.95, 0.95, 0.95, 0.9))]
+    job = _number_under_label(table, (cell, [Piece((175, 665, 205, 790), vertical=True)], [0]), recs)
+    parts = _split_items(table, *job, recs)
+    assert [(c.row, "".join(recs[i].text for i in idx)) for c, _, idx in parts] == [(1, "结果纠正"), (2, "0")]
