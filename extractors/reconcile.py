@@ -214,12 +214,13 @@ def _cell_tokens_as_read(cell: Cell) -> list[Token]:
 
 
 def _unreadable(cell: Cell) -> bool:
-    """A cell OCR read as a mark or two, unsure (a seal over a 0 read as Q or lì): neither a label
-    nor a number, but a cell of its row whose value is not known. As a blank it keeps the row's
+    """A cell OCR read as a mark or two, unsure (a seal over a 0 read as Q or lì), or as one mark
+    however sure (U for a 0 a seal's stroke closed): neither a label nor a number (no label is one
+    Latin letter), but a cell of its row whose value is not known. As a blank it keeps the row's
     count of cells, so the row is still placed; its value is missing, and named as such."""
     text = normalize(cell.text).strip()
-    return (cell.confidence is not None and cell.confidence < DOUBT_CONFIDENCE and 0 < len(text) <= 3
-            and not re.search(r"[\d\u4e00-\u9fff]", text))
+    return (cell.confidence is not None and 0 < len(text) <= 3 and not re.search(r"[\d\u4e00-\u9fff]", text)
+            and (cell.confidence < DOUBT_CONFIDENCE or len(text) == 1))
 
 
 def _smudged_digit(cell: Cell) -> bool:
@@ -285,7 +286,7 @@ def _unflecked(word: str) -> str:
     return core if core != word and parse_number(core) is not None else word
 
 
-_STROKE_MARKS = frozenset("Il|丨")
+_STROKE_MARKS = frozenset("IlL|丨")  # a rule's stub, and its corner where a row rule met it
 
 
 def _a_symbol(word: str) -> bool:

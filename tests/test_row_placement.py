@@ -106,3 +106,19 @@ def test_digits_read_unsure_and_split_from_a_label_stay_doubted():
                          Paragraph("行政事业性收费昌区467.", confidence=0.6), method="ocr")
     fee = "active_disclosure.administrative_fees.amount"
     assert fee not in facts or fee in failed
+
+
+def test_one_letter_read_sure_among_a_rows_numbers_is_a_cell_of_unknown_value():
+    # a 0 a seal's stroke closed, read U with confidence: as a label it broke its row
+    rows = [["1、本机关不掌握相关政府信息", "272", "1", "0", "U", "2", "1", "276"]]
+    facts, _ = read(APPS, table(rows, 0.98), method="ocr")
+    assert facts["applications.unavailable_not_held.total"].value == 276
+    smudged = facts.get("applications.unavailable_not_held.public_interest_org")
+    assert smudged is None or smudged.method == "inferred"
+
+
+def test_a_rules_corner_read_sure_between_zeros_is_shed_by_the_review_row():
+    review = Paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    rows = [["0"] * 10 + ["0 L 0"] + ["0"] * 3]
+    facts, _ = read(review, table(rows, 0.98), method="ocr")
+    assert sum(f.table_id == "review_litigation" and f.value == 0 and f.method == "ocr" for f in facts.values()) == 15
