@@ -224,10 +224,10 @@ def _unreadable(cell: Cell) -> bool:
 
 
 def _smudged_digit(cell: Cell) -> bool:
-    """A cell read unsure as a digit or two with a Latin letter (1t, 4a: a seal's stroke across a
-    number): a cell of its row whose value is not known. As a label it broke its row, and the
+    """A cell read unsure as a digit or two with a Latin letter (1t, 4a, 7r°: a seal's stroke across
+    a number): a cell of its row whose value is not known. As a label it broke its row, and the
     row's six other numbers were lost with it."""
-    text = normalize(cell.text).strip()
+    text = normalize(cell.text).strip().strip(_FLECKS)
     return (cell.confidence is not None and cell.confidence < DOUBT_CONFIDENCE
             and re.fullmatch(r"(?=.*\d)(?=.*[A-Za-z])[0-9A-Za-z]{2,3}", text) is not None)
 
