@@ -71,12 +71,32 @@ class Line:
     def label(self) -> str:
         # a lone character read unsure in a cell of its own (a seal's fragment beside 规章) is a
         # mark, not a word of the row's label
-        return "".join(t.text for t in self.tokens if t.kind == "label" and not _a_mark(t))
+        scrawls = self._scrawls()
+        return "".join(t.text for i, t in enumerate(self.tokens)
+                       if t.kind == "label" and not _a_mark(t) and i not in scrawls)
 
     def tail(self) -> list[Token]:
-        """The numbers and blanks after the line's last label."""
-        last = max((i for i, t in enumerate(self.tokens) if t.kind == "label"), default=-1)
-        return list(self.tokens[last + 1 :])
+        """The numbers and blanks after the line's last label; a scrawl among them is a blank."""
+        scrawls = self._scrawls()
+        last = max((i for i, t in enumerate(self.tokens) if t.kind == "label" and i not in scrawls), default=-1)
+        return [replace(t, kind="blank", value=None) if i in scrawls else t
+                for i, t in enumerate(self.tokens) if i > last]
+
+    def _scrawls(self) -> set[int]:
+        """Cells read unsure as words among a row's numbers, after its label: a seal's lettering
+        over a cell (馬話 between 0 and 0). As the row's last label it left the row its last
+        numbers only; it is a cell whose value is not known."""
+        out: set[int] = set()
+        labelled = counted = False
+        for i, t in enumerate(self.tokens):
+            if t.kind == "num":
+                counted = labelled
+            elif (t.kind == "label" and counted and t.confidence is not None and t.confidence < DOUBT_CONFIDENCE
+                    and any(u.kind == "num" for u in self.tokens[i + 1 :])):
+                out.add(i)
+            elif t.kind == "label":
+                labelled, counted = True, False
+        return out
 
 
 def _a_mark(t: Token) -> bool:

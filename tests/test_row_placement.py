@@ -122,3 +122,19 @@ def test_a_rules_corner_read_sure_between_zeros_is_shed_by_the_review_row():
     rows = [["0"] * 10 + ["0 L 0"] + ["0"] * 3]
     facts, _ = read(review, table(rows, 0.98), method="ocr")
     assert sum(f.table_id == "review_litigation" and f.value == 0 and f.method == "ocr" for f in facts.values()) == 15
+
+
+def test_words_read_unsure_among_a_rows_numbers_are_a_cell_of_unknown_value():
+    # a seal's lettering over a cell, read 馬話 at 0.2 between the row's numbers: as the row's last
+    # label it had left the row its last four numbers, and the row was lost
+    rows = [["1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "57", "0", "馬話", "0", "0", "0", "57"]]
+    facts, _ = read(APPS, table(rows, 0.98, low={(0, 3): 0.2}), method="ocr")
+    assert facts["applications.other_no_correction.total"].value == 57
+    assert facts["applications.other_no_correction.natural_person"].value == 57
+
+
+def test_a_label_read_unsure_before_the_rows_numbers_stays_its_label():
+    rows = [["1", "（六）其他处理", "2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+             "4", "0", "0", "0", "0", "0", "4"]]
+    facts, _ = read(APPS, table(rows, 0.98, low={(0, 0): 0.79, (0, 1): 0.7}), method="ocr")
+    assert facts["applications.other_unpaid_fee.total"].value == 4
