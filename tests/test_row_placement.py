@@ -9,28 +9,24 @@ from tests.test_doubts import APPS, read, table
 
 ROW_5 = ["5.要求行政机关确认或重新出具已获取信息", "0", "0", "0", "0", "0", "0", "0"]
 CARRIED = ["四、结转下年度继续办理", "3", "0", "0", "0", "0", "0", "3"]
+# 予以公开, a lone 1 on a line of its own, two rows whose labels were lost, 其他法律…
+STRAY_IN_GAP = [["（一）予以公开", "5", "1", "0", "0", "0", "0", "6"],
+                ["1", "", "", "", "", "", "", ""],
+                ["", "2", "0", "0", "0", "0", "0", "2"],
+                ["", "3", "0", "0", "0", "0", "0", "3"],
+                ["2.其他法律行政法规禁止公开", "4", "0", "0", "0", "0", "0", "4"]]
 
 
 def test_a_lone_unsure_number_among_blanks_is_no_row():
     # a label's bracket read as 1 on a line of its own: the gap between 予以公开 and 其他法律… then
     # held three rows of numbers for two template rows, and none of them was placed
-    rows = [["（一）予以公开", "5", "1", "0", "0", "0", "0", "6"],
-            ["1", "", "", "", "", "", "", ""],
-            ["", "2", "0", "0", "0", "0", "0", "2"],
-            ["", "3", "0", "0", "0", "0", "0", "3"],
-            ["2.其他法律行政法规禁止公开", "4", "0", "0", "0", "0", "0", "4"]]
-    facts, _ = read(APPS, table(rows, 0.98, low={(1, 0): 0.55}), method="ocr")
+    facts, _ = read(APPS, table(STRAY_IN_GAP, 0.98, low={(1, 0): 0.55}), method="ocr")
     assert facts["applications.partially_granted.total"].value == 2
     assert facts["applications.withheld_state_secret.total"].value == 3
 
 
 def test_a_sure_number_among_blanks_is_not_dropped_to_make_rows_fit():
-    rows = [["（一）予以公开", "5", "1", "0", "0", "0", "0", "6"],
-            ["1", "", "", "", "", "", "", ""],
-            ["", "2", "0", "0", "0", "0", "0", "2"],
-            ["", "3", "0", "0", "0", "0", "0", "3"],
-            ["2.其他法律行政法规禁止公开", "4", "0", "0", "0", "0", "0", "4"]]
-    facts, _ = read(APPS, table(rows, 0.98), method="ocr")
+    facts, _ = read(APPS, table(STRAY_IN_GAP, 0.98), method="ocr")
     assert "applications.partially_granted.total" not in facts
     assert "applications.withheld_state_secret.total" not in facts
 
