@@ -48,6 +48,7 @@ Kind = Literal["label", "num", "blank"]
 
 # OCR readings below this confidence are loaded but marked as doubted (a failed check on the cell).
 DOUBT_CONFIDENCE = 0.85
+SCRAWL_CONFIDENCE = 0.5  # words read below this among a row's numbers are no label (Line._scrawls)
 DOUBT_GLUED = 0.5  # what followed a 0 in one OCR word (01): a stub's reading more often than a digit
 
 
@@ -83,15 +84,17 @@ class Line:
                 for i, t in enumerate(self.tokens) if i > last]
 
     def _scrawls(self) -> set[int]:
-        """Cells read unsure as words among a row's numbers, after its label: a seal's lettering
-        over a cell (馬話 between 0 and 0). As the row's last label it left the row its last
-        numbers only; it is a cell whose value is not known."""
+        """Cells read as words barely at all (under SCRAWL_CONFIDENCE) among a row's numbers, after
+        its label: a seal's lettering over a cell (馬話 at 0.2 between 0 and 0). As the row's last
+        label it left the row its last numbers only; it is a cell whose value is not known. A label
+        read merely unsure there (行政处罚 at 0.7, the second of two label and number pairs on one
+        line) stays a label."""
         out: set[int] = set()
         labelled = counted = False
         for i, t in enumerate(self.tokens):
             if t.kind == "num":
                 counted = labelled
-            elif (t.kind == "label" and counted and t.confidence is not None and t.confidence < DOUBT_CONFIDENCE
+            elif (t.kind == "label" and counted and t.confidence is not None and t.confidence < SCRAWL_CONFIDENCE
                     and any(u.kind == "num" for u in self.tokens[i + 1 :])):
                 out.add(i)
             elif t.kind == "label":

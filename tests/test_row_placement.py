@@ -134,3 +134,12 @@ def test_a_label_read_unsure_before_the_rows_numbers_stays_its_label():
              "4", "0", "0", "0", "0", "0", "4"]]
     facts, _ = read(APPS, table(rows, 0.98, low={(0, 0): 0.79, (0, 1): 0.7}), method="ocr")
     assert facts["applications.other_unpaid_fee.total"].value == 4
+
+
+def test_a_second_label_read_merely_unsure_after_numbers_stays_a_label():
+    # 表二 printed two label and number pairs a line: 行政处罚 read at 0.7 still opens its own row
+    active = Paragraph("二、主动公开政府信息情况")
+    rows = [["第二十条第（五）项"], ["信息内容", "本年处理决定数量", "信息内容", "本年处理决定数量"],
+            ["行政许可", "2438", "行政处罚", "2774"]]
+    facts, _ = read(active, table(rows, 0.98, low={(2, 2): 0.7}), method="ocr")
+    assert facts["active_disclosure.administrative_penalty.decisions"].value == 2774
