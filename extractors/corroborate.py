@@ -23,6 +23,11 @@ from extractors.template import Template
 OCR_DOUBT_PREFIX = "OCR confidence"
 
 
+def ocr_doubt(confidence: float, text: str) -> str:
+    """Why a reading the recogniser was unsure of is doubted (what `correct_ocr` may correct)."""
+    return f"{OCR_DOUBT_PREFIX} {confidence:.2f} for {text!r}"
+
+
 def _read(facts: list[Fact]) -> dict[str, Fact]:
     return {f.cell_id: f for f in facts if f.method != "inferred"}
 

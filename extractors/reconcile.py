@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from itertools import pairwise
 from typing import Literal
 
@@ -30,7 +31,7 @@ from extractors.arbitrate import arbitrate, second_reading
 from extractors.arrange import untranspose
 from extractors.checks import sum_rules
 from extractors.copies import Disagreement, Reading, compare, kept_first
-from extractors.corroborate import OCR_DOUBT_PREFIX, annotate, correct_ocr
+from extractors.corroborate import annotate, correct_ocr, ocr_doubt
 from extractors.glued import Printed, split_glued
 from extractors.infer import infer_missing
 from extractors.labels import Match, confusable_score, label_key, match_column, match_label
@@ -72,18 +73,19 @@ class Line:
     def label(self) -> str:
         # a lone character read unsure in a cell of its own (a seal's fragment beside 规章) is a
         # mark, not a word of the row's label
-        scrawls = self._scrawls()
+        scrawls = self._scrawls
         return "".join(t.text for i, t in enumerate(self.tokens)
                        if t.kind == "label" and not _a_mark(t) and i not in scrawls)
 
     def tail(self) -> list[Token]:
         """The numbers and blanks after the line's last label; a scrawl among them is a blank."""
-        scrawls = self._scrawls()
+        scrawls = self._scrawls
         last = max((i for i, t in enumerate(self.tokens) if t.kind == "label" and i not in scrawls), default=-1)
         return [replace(t, kind="blank", value=None) if i in scrawls else t
                 for i, t in enumerate(self.tokens) if i > last]
 
-    def _scrawls(self) -> set[int]:
+    @cached_property
+    def _scrawls(self) -> frozenset[int]:
         """Cells read as words barely at all (under SCRAWL_CONFIDENCE) among a row's numbers, after
         its label: a seal's lettering over a cell (馬話 at 0.2 between 0 and 0). As the row's last
         label it left the row its last numbers only; it is a cell whose value is not known. A label
@@ -99,7 +101,7 @@ class Line:
                 out.add(i)
             elif t.kind == "label":
                 labelled, counted = True, False
-        return out
+        return frozenset(out)
 
 
 def _a_mark(t: Token) -> bool:
@@ -270,15 +272,14 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
     # read sure: a symbol standing apart is a mark, and a fleck stuck to a number is dropped
     if cell.confidence >= DOUBT_CONFIDENCE:
         words = [_unflecked(w) for w in normalize(cell.text).split()]
-        if words == normalize(cell.text).split() and all(parse_number(w) is not None for w in words):
-            return None
-        numbers = sum(parse_number(w) is not None for w in words)
+        values = [parse_number(w) for w in words]
+        numbers = sum(v is not None for v in values)
         # a stroke between numbers (0 I 0 0 0: a table read as words, a worn rule's stub among its
         # numbers) may be a 1 or the stub: a value not known either way
-        if not numbers or not all(parse_number(w) is not None or _a_symbol(w)
-                                  or (numbers >= 2 and w in _STROKE_MARKS) for w in words):
+        if not numbers or not all(v is not None or _a_symbol(w) or (numbers >= 2 and w in _STROKE_MARKS)
+                                  for w, v in zip(words, values)):
             return None
-        return [(w, parse_number(w)) for w in words]
+        return list(zip(words, values))
     out: list[tuple[str, float | None]] = []
     changed = False
     for w in normalize(cell.text).split():
@@ -305,7 +306,7 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
 def _unflecked(word: str) -> str:
     """A word without the flecks stuck to it where what is left is a number (0」), else the word.
     Brackets stay: (1 may be a label's numbering."""
-    core = word.strip(_FLECKS.translate(str.maketrans("", "", "()（）[]【】")))
+    core = word.strip(_FLECKS_NOT_BRACKETS)
     return core if core != word and parse_number(core) is not None else word
 
 
@@ -319,6 +320,7 @@ def _a_symbol(word: str) -> bool:
 
 # marks a fleck reads as (a seal ring's arc as a bracket); never a stroke (I, l, |, 1)
 _FLECKS = "。.,，、:：;；'\"‘’“”「」『』`·・/\\_-—~°^*()（）[]【】￥¥"
+_FLECKS_NOT_BRACKETS = _FLECKS.translate(str.maketrans("", "", "()（）[]【】"))
 
 
 _WORD = re.compile(r"\S+")
@@ -637,20 +639,12 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
             assigned.extend(_duplicates(labelled, anchors))
             continue
         anchors = _loosened(_monotonic(labelled, index), mine, index, order, template, t.id, confusable)
-        anchor_ids = {id(g) for g in anchors}
         assigned.extend(Assigned(t.id, g.strong.row_id, g, "label") for g in anchors if g.strong)
         duplicates = _duplicates(labelled, anchors)
-        # the gaps between consecutive anchors, in stream order and template order
-        bounds = [(-1, -1)] + [(g.position, index[g.strong.row_id]) for g in anchors if g.strong]
-        bounds.append((10**9, len(order)))
         left: list[tuple[list[Group], str]] = []
-        # a labelled row out of template order whose row no anchor holds: its label was misread
-        # (予公开, a wrapped parent's fragment, read as 予以公开), its numbers are still a row
-        anchored = {g.strong.row_id for g in anchors if g.strong}
         taken: set[int] = set()  # duplicates that turned out to be a gap's misread rows
-        for (p0, r0), (p1, r1) in pairwise(bounds):
-            orphans = [g for g in mine if id(g) not in anchor_ids and p0 < g.position < p1
-                       and (not g.strong or g.strong.row_id not in anchored)]
+        for k in range(-1, len(anchors)):
+            (p0, r0), (p1, r1), orphans = _gap(mine, anchors, k, index, order)
             rows = order[r0 + 1 : r1]
             if not orphans:
                 continue
@@ -687,20 +681,32 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
     return assigned, notes
 
 
-def _gap_rows(mine: list[Group], anchors: list[Group], k: int, index: dict[str, int],
-              order: list[str]) -> tuple[list[Group], list[str]]:
-    """The unlabelled rows of numbers after anchor `k` (-1: before the first) up to the next, and
-    the template rows between the two anchors."""
+Bound = tuple[int, int]  # a gap's end: the anchor's line position and its row's place in the template order
+
+
+def _gap(mine: list[Group], anchors: list[Group], k: int, index: dict[str, int],
+         order: list[str]) -> tuple[Bound, Bound, list[Group]]:
+    """The gap after anchor `k` (-1: before the first) up to the next: its two ends, and the rows of
+    numbers in it no anchor holds. A labelled row out of template order whose row no anchor holds
+    counts among them: its label was misread (予公开, a wrapped parent's fragment, read as 予以公开),
+    its numbers are still a row."""
     anchored = {g.strong.row_id for g in anchors if g.strong}
     ids = {id(g) for g in anchors}
 
-    def at(j: int, outside: tuple[int, int]) -> tuple[int, int]:
+    def at(j: int, outside: Bound) -> Bound:
         m = anchors[j].strong if 0 <= j < len(anchors) else None
         return (anchors[j].position, index[m.row_id]) if m else outside
 
     (p0, r0), (p1, r1) = at(k, (-1, -1)), at(k + 1, (10**9, len(order)))
     orphans = [g for g in mine if id(g) not in ids and p0 < g.position < p1
                and (not g.strong or g.strong.row_id not in anchored)]
+    return (p0, r0), (p1, r1), orphans
+
+
+def _gap_rows(mine: list[Group], anchors: list[Group], k: int, index: dict[str, int],
+              order: list[str]) -> tuple[list[Group], list[str]]:
+    """The rows of numbers of the gap after anchor `k` (`_gap`), and the template rows there."""
+    (_, r0), (_, r1), orphans = _gap(mine, anchors, k, index, order)
     return orphans, order[r0 + 1 : r1]
 
 
@@ -927,7 +933,7 @@ def facts_of(assigned: list[Assigned], template: Template, method: str,
                 doubts.append((fact.cell_id, (f"row label matched with score {a.label_score:.2f}, "
                                              f"no better than another row's label scores ({confusable:.2f})")))
             if tok.confidence is not None and tok.confidence < DOUBT_CONFIDENCE:
-                doubts.append((fact.cell_id, f"{OCR_DOUBT_PREFIX} {tok.confidence:.2f} for {tok.text!r}"))
+                doubts.append((fact.cell_id, ocr_doubt(tok.confidence, tok.text)))
     return Read(list(facts.values()), doubts, copies, len(copied))
 
 
@@ -971,7 +977,7 @@ def reconcile(doc: Document, template: Template | None = None,
     facts += split
     # digits read unsure stay doubted when split: a seal's name and a fee's digits run together
     # (昌区467.) gave a fee of 46 with no doubt
-    doubts += [(f.cell_id, f"{OCR_DOUBT_PREFIX} {f.confidence:.2f} for {f.raw_text!r}") for f in split
+    doubts += [(f.cell_id, ocr_doubt(f.confidence, f.raw_text)) for f in split
                if f.confidence is not None and f.confidence < DOUBT_CONFIDENCE]
     facts, doubts = correct_ocr(facts, doubts, template, DOUBT_CONFIDENCE)
     facts, unprotected = annotate(facts, template)

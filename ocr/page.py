@@ -62,6 +62,8 @@ from ocr.words import piece_glyphs, snap_sizes
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 _NUMBERS = re.compile(r"\d[\d,.]*(?: \d[\d,.]*)*")
 
+Job = tuple[GridCell, list[Piece], list[int]]  # a ruled cell, the pieces of text cut in it, their readings' indices
+
 
 def _cell_text(pieces: list[Piece], recs: list[Recognition]) -> tuple[str, float]:
     """Pieces of one cell: line by line, left to right; a wide gap on a line is a space."""
@@ -92,7 +94,7 @@ def _cell_text(pieces: list[Piece], recs: list[Recognition]) -> tuple[str, float
 
 def _split_items(
     t: GridTable, cell: GridCell, pieces: list[Piece], idx: list[int], recs: list[Recognition]
-) -> list[tuple[GridCell, list[Piece], list[int]]]:
+) -> list[Job]:
     """A cell spanning rows because a faint rule between them was not found holds the text of both
     rows, each sitting in its own row's band: the labels of two rows, each a list item (4、… and
     5、…, wrapped over lines or not), or a header over the number of the data row below it (结果维持
@@ -158,7 +160,7 @@ def _number_under_label(t: GridTable, job: Job, recs: list[Recognition]) -> Job:
 
 def _line_per_row(
     t: GridTable, cell: GridCell, pieces: list[Piece], idx: list[int], lines: list[list[int]]
-) -> list[tuple[GridCell, list[Piece], list[int]]]:
+) -> list[Job]:
     """Each line of the cell in the middle of its own row's band, the lines a row's height apart:
     the rows' own labels (a wrapped label's lines, centred in a merged cell, sit a line's pitch
     apart, less than a row's height)."""
@@ -180,7 +182,7 @@ def _line_per_row(
 
 def _by_items(
     t: GridTable, cell: GridCell, pieces: list[Piece], idx: list[int], lines: list[list[int]], opening: list[bool]
-) -> list[tuple[GridCell, list[Piece], list[int]]]:
+) -> list[Job]:
     # an item wrapped over lines keeps its lines: a line that opens no item continues the one above
     items: list[list[int]] = []
     for ln, starts in zip(lines, opening):
@@ -239,7 +241,7 @@ def _overlap(a: Rect, b: Rect) -> int:
     return w * h if w > 0 and h > 0 else 0
 
 
-def _grid_broken(jobs: list[tuple[GridCell, list[Piece], list[int]]], recs: list[Recognition]) -> bool:
+def _grid_broken(jobs: list[Job], recs: list[Recognition]) -> bool:
     """A cell of a template table holds one number at most: two pieces that each read as a number
     in one cell mean the grid missed an edge between them. So does one piece read as numbers set
     apart (1 3): the cells' ink joined across the lost edge, a rule's stubs with it."""
@@ -301,20 +303,23 @@ def ocr_page(
     # dark as the print is only told by that). The rules were found before, so none is lost to this.
     unfaded: tuple[np.ndarray, np.ndarray] | None = None
     if seal is not None:
-        unfaded = pp.erase_ring(clean, text_ink, seal, ink, gray)
-        clean, text_ink = pp.fade_seal(clean, text_ink, seal)
-        clean, text_ink = pp.erase_ring(clean, text_ink, seal, ink, gray)
+        marks = pp.seal_marks(seal, ink, gray)
+        unfaded = pp.to_paper(clean, text_ink, marks)
+        clean, text_ink = pp.to_paper(*pp.fade_seal(clean, text_ink, seal), marks)
     char_px = dpi * 12 / 72  # a 12 pt character
 
     crops: list[np.ndarray] = []
     recheck: dict[int, tuple[Rect, Rect]] = {}  # crop index -> (piece, cell interior) of cell pieces
-    table_jobs: list[tuple[GridTable, list[tuple[GridCell, list[Piece], list[int]]]]] = []
+    table_jobs: list[tuple[GridTable, list[Job]]] = []
     inset = max(2, int(dpi * 0.02))
     for t in tables:
-        jobs = []
+        jobs: list[Job] = []
         for cell in t.cells:
-            interior = (cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset)
-            pieces = cell_pieces(text_ink, interior, char_px) if interior[2] > interior[0] and interior[3] > interior[1] else []
+            interior = _interior(cell, inset)
+            if interior is None:
+                jobs.append((cell, [], []))
+                continue
+            pieces = cell_pieces(text_ink, interior, char_px)
             idx = []
             for p in pieces:
                 idx.append(len(crops))
@@ -391,7 +396,6 @@ def ocr_page(
 
     if unfaded is not None:
         table_jobs, recs = _read_unfaded(engine, table_jobs, recs, unfaded, seal, as_sealed, inset, char_px)
-    recs = list(recs)
     table_jobs = [(t, [_number_under_label(t, job, recs) for job in jobs]) for t, jobs in table_jobs]
 
     to_pt = 72.0 / dpi
@@ -452,7 +456,10 @@ def ocr_page(
     return [b for _, b in placed]
 
 
-Job = tuple[GridCell, list[Piece], list[int]]
+def _interior(cell: GridCell, inset: int) -> Rect | None:
+    """A ruled cell's box less `inset` pixels off each side, clear of its rules; None if nothing is left."""
+    x0, y0, x1, y1 = cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
 
 
 def _read_unfaded(
@@ -471,9 +478,9 @@ def _read_unfaded(
     for t, jobs in table_jobs:
         kept = []
         for cell, pieces, idx in jobs:
-            interior = (cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset)
-            if (not under_seal((cell.x0, cell.y0, cell.x1, cell.y1), seal) or interior[2] <= interior[0]
-                    or interior[3] <= interior[1] or any(_NUMBER.search(recs[i].text) for i in idx)):
+            interior = _interior(cell, inset)
+            if (interior is None or not under_seal((cell.x0, cell.y0, cell.x1, cell.y1), seal)
+                    or any(_NUMBER.search(recs[i].text) for i in idx)):
                 kept.append((cell, pieces, idx))
                 continue
             again = [p for p in cell_pieces(ink, interior, char_px) if not p.vertical]

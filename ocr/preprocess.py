@@ -280,10 +280,16 @@ def ring_width(ink: np.ndarray, seal: tuple[int, int, int]) -> tuple[float, floa
     return -float(inner), float(outer)
 
 
-def erase_ring(
-    gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int], page_ink: np.ndarray, page_gray: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The seal's ring turned to paper in `gray` and `ink`, as wide as the page's ink mask as
+def to_paper(gray: np.ndarray, ink: np.ndarray, marks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`gray` and `ink` with the pixels of `marks` (a page-sized mask) turned to paper."""
+    g2, i2 = gray.copy(), ink.copy()
+    g2[marks] = 255
+    i2[marks] = 0
+    return g2, i2
+
+
+def seal_marks(seal: tuple[int, int, int], page_ink: np.ndarray, page_gray: np.ndarray) -> np.ndarray:
+    """Where the seal's ring and star lie on the page: the ring as wide as the page's ink mask as
     scanned (`page_ink`, before any fading) shows it, and its blurred edge, but for what is darker
     in `page_gray` than the ring's own ink (than its darkest tenth and half its middle grey: print
     crossing a pale ring). A digit beside the ring had been read with the ring's arc as one piece
@@ -291,23 +297,21 @@ def erase_ring(
     doubted, as all under a seal does."""
     inner, outer = ring_width(page_ink, seal)
     rim = 2 + 0.2 * (inner + outer)  # the blurred edge, paler than the ink mask's threshold
-    (y0, y1, x0, x1), dist = _around_seal(gray.shape, seal, int(seal[2] + outer + rim + 1))
+    (y0, y1, x0, x1), dist = _around_seal(page_ink.shape, seal, int(seal[2] + outer + rim + 1))
     ring = (dist >= seal[2] - inner - rim) & (dist <= seal[2] + outer + rim)
     band = page_gray[y0:y1, x0:x1]
     inked = ring & (page_ink[y0:y1, x0:x1] > 0)
     if inked.any():
         own = band[inked]
         ring &= band >= min(0.5 * float(np.median(own)), float(np.percentile(own, 10)))
-    g2, i2 = gray.copy(), ink.copy()
-    g2[y0:y1, x0:x1][ring] = 255
-    i2[y0:y1, x0:x1][ring] = 0
+    marks = np.zeros(page_ink.shape[:2], bool)
+    marks[y0:y1, x0:x1] = ring
     star = _star(page_ink, seal)
     if star is not None:
         sy0, sx0, mask = star
         h, w = mask.shape
-        g2[sy0 : sy0 + h, sx0 : sx0 + w][mask] = 255
-        i2[sy0 : sy0 + h, sx0 : sx0 + w][mask] = 0
-    return g2, i2
+        marks[sy0 : sy0 + h, sx0 : sx0 + w] |= mask
+    return marks
 
 
 def _star(ink: np.ndarray, seal: tuple[int, int, int]) -> tuple[int, int, np.ndarray] | None:

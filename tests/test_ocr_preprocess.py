@@ -222,7 +222,7 @@ def test_print_lighter_than_the_seal_is_not_faded_for_a_bold_heading_near_it():
 
 @pytest.mark.parametrize("ring_grey, kept", [(170, True), (30, False)])
 def test_print_crossing_a_pale_ring_stays_when_the_ring_is_erased(ring_grey, kept):
-    from ocr.preprocess import erase_ring
+    from ocr.preprocess import seal_marks, to_paper
 
     # a black stroke of print across the seal's ring: kept where the ring is paler than the print;
     # under a ring as dark as the print nothing tells them apart, and the band goes
@@ -231,6 +231,6 @@ def test_print_crossing_a_pale_ring_stays_when_the_ring_is_erased(ring_grey, kep
     cv2.circle(gray, seal[:2], seal[2], ring_grey, 8)
     cv2.line(gray, (440, 280), (470, 280), 20, 3)
     ink = ink_mask(gray)
-    _, out = erase_ring(gray, ink, seal, ink, gray)
+    _, out = to_paper(gray, ink, seal_marks(seal, ink, gray))
     assert (out[279:282, 446:454] > 0).any() == kept
     assert not (out[200:260, 440:460] > 0).any()  # the ring itself, above the stroke, is gone
