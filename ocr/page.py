@@ -49,6 +49,7 @@ from ocr.trust import (
     a_speck,
     across_lines,
     as_digits,
+    between_columns,
     seal_policy,
     second_look,
     stacked_strokes,
@@ -319,7 +320,7 @@ def ocr_page(
             if interior is None:
                 jobs.append((cell, [], []))
                 continue
-            pieces = cell_pieces(text_ink, interior, char_px)
+            pieces = _pieces_by_row_lines(text_ink, t, cell, interior, char_px)
             idx = []
             for p in pieces:
                 idx.append(len(crops))
@@ -450,10 +451,35 @@ def ocr_page(
             g for g in piece_glyphs(r, rec, pad, to_pt)
             if not a_rule_stub(g.text, g.cx / to_pt, r[1], r[3], rule_lines, dpi)
         )
+    stubs = between_columns(glyphs)
+    glyphs = [g for k, g in enumerate(glyphs) if k not in stubs]
     for top, item in lay_out(snap_sizes(glyphs), page_no or 0, gray.shape[0] * to_pt):
         placed.append((top, _map_back(item, back_pt)))
     placed.sort(key=lambda t: t[0])
     return [b for _, b in placed]
+
+
+def _pieces_by_row_lines(ink: np.ndarray, t: GridTable, cell: GridCell, interior: Rect, char_px: float) -> list[Piece]:
+    """A cell's pieces; where the cell spans rows (the rule between them lost in its column) and a
+    column of stacked characters in it parts cleanly, with no ink, at the row line the grid found in
+    the other columns, the cell is read as its parts above and below that line. A header's label over
+    the data row's number (其他结果 over 0) was read as one column of characters, the 0 as a full
+    stop (其他结果。); read apart, the 0 is a line of its own that `_split_items` gives back to its
+    row. A label whose characters merely part there is read in two pieces, joined again."""
+    pieces = cell_pieces(ink, interior, char_px)
+    x0, y0, x1, y1 = interior
+    near = max(2, int(char_px * 0.2))  # the lost rule's remnant may lie on the line itself
+    for p in pieces:
+        if not p.vertical:
+            continue
+        for y in t.ys[cell.row + 1 : cell.row + cell.row_span]:
+            rows = range(max(p.rect[1] + 1, y - near), min(p.rect[3] - 1, y + near + 1))
+            empty = [r for r in rows if not ink[r, p.rect[0] : p.rect[2]].any()]
+            if empty:
+                cut = min(empty, key=lambda r: abs(r - y))
+                return (_pieces_by_row_lines(ink, t, cell, (x0, y0, x1, cut), char_px)
+                        + _pieces_by_row_lines(ink, t, cell, (x0, cut + 1, x1, y1), char_px))
+    return pieces
 
 
 def _interior(cell: GridCell, inset: int) -> Rect | None:

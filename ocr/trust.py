@@ -9,10 +9,12 @@ number silently.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from itertools import pairwise
 
 import numpy as np
 
+from extractors.pdf_chars import Glyph
 from ocr.crops import Rect, crop
 from ocr.engine import Engine, Recognition, recognize
 
@@ -272,3 +274,121 @@ def second_look(
     return out
 
 
+
+
+def between_columns(glyphs: Sequence[Glyph]) -> set[int]:
+    """The glyphs read as one stroke standing alone (1, I, |) midway between two adjacent columns of
+    numbers: a column rule worn to a stub, in a table read as words. A column is where the numbers
+    of two rows at least stand, one of them at least no lone 1, among the rows near the stroke. A
+    stroke with no such column within a third of the pitch, midway between the two columns beside
+    it, stands where the rule between them ran. A printed 1 stands in its own column (the numbers
+    above and below it share its centre); a column of nothing but 1s is no column, and leaves a gap
+    of two pitches, so its 1s are not taken. A row read with such stubs was two or three values too
+    long, and where the row's sums admitted two readings it was not placed at all."""
+    words = _number_words(glyphs)
+    if len(words) < 4:
+        return set()
+    height = float(np.median([glyphs[idx[0]].bottom - glyphs[idx[0]].top for idx, *_ in words]))
+    out: set[int] = set()
+    for idx, cx, cy, text in words:
+        if len(idx) != 1 or text not in STUB_TEXTS:
+            continue
+        near = [(x, y, bool(t.strip("1Iil!|丨"))) for _, x, y, t in words if abs(y - cy) <= 8 * height]
+        centres = _columns(near, tol=0.35 * height, row_gap=0.5 * height)
+        left = [c for c in centres if c < cx]
+        right = [c for c in centres if c > cx]
+        if len(centres) < 3 or not left or not right:
+            continue
+        pitch = float(np.median(np.diff(centres)))
+        lo, hi = max(left), min(right)
+        if (hi - lo <= 1.5 * pitch and min(cx - lo, hi - cx) >= 0.3 * (hi - lo)
+                and abs(cx - (lo + hi) / 2) <= 0.2 * (hi - lo)):
+            out.add(idx[0])
+    return out | _off_the_lattice(words, glyphs)
+
+
+def _off_the_lattice(words: list[tuple[list[int], float, float, str]], glyphs: Sequence[Glyph]) -> set[int]:
+    """Lone strokes standing half a step off the even spacing of their own row's numbers: a table
+    read as words whose columns are set at one pitch (表四's fifteen), one row alone under its
+    header, the rule between two columns worn to a stub. The row's numbers other than 1s and
+    strokes (four at least) must all lie on one lattice (start plus whole steps, within an eighth
+    of a step); a row whose columns differ in width has no such lattice and is left alone."""
+    rows: list[list[tuple[list[int], float, float, str]]] = []
+    for w in sorted(words, key=lambda w: w[2]):
+        g = glyphs[w[0][0]]
+        if rows:
+            r = glyphs[rows[-1][0][0][0]]
+            overlap = min(r.bottom, g.bottom) - max(r.top, g.top)
+            if overlap > 0.5 * min(r.bottom - r.top, g.bottom - g.top):
+                rows[-1].append(w)
+                continue
+        rows.append([w])
+    out: set[int] = set()
+    for row in rows:
+        anchors = sorted(x for _, x, _, t in row if t.isdigit() and t.strip("1"))
+        strokes = [(idx[0], x) for idx, x, _, t in row if len(idx) == 1 and t in STUB_TEXTS]
+        if len(anchors) < 4 or not strokes:
+            continue
+        step = _step(anchors)
+        if step is None:
+            continue
+        phase = anchors[0]
+        if any(abs(_off(x, phase, step)) > step / 8 for x in anchors):
+            continue
+        for k, x in strokes:
+            if anchors[0] - 0.75 * step <= x <= anchors[-1] + 0.75 * step and abs(abs(_off(x, phase, step)) - step / 2) <= step / 8:
+                out.add(k)
+    return out
+
+
+def _step(xs: list[float]) -> float | None:
+    """The pitch every gap between neighbouring `xs` is a whole multiple of, within an eighth of
+    it (columns between them may stand empty of numbers); None where no gap explains them all."""
+    gaps = [b - a for a, b in pairwise(xs) if b - a > 0]
+    for step in sorted(gaps):
+        if all(abs(_off(g, 0.0, step)) <= step / 8 for g in gaps):
+            return step
+    return None
+
+
+def _off(x: float, start: float, step: float) -> float:
+    """How far `x` lies from the nearest point of the lattice start + k * step."""
+    return (x - start) - step * round((x - start) / step)
+
+
+def _number_words(glyphs: Sequence[Glyph]) -> list[tuple[list[int], float, float, str]]:
+    """Runs of digits and strokes standing apart in their piece (between spaces or the piece's
+    ends) as (glyph indices, centre x, centre y, text); a run touching other characters (1. or 第1)
+    is no number of a column. A piece's glyphs follow each other and share its top and bottom."""
+    out: list[tuple[list[int], float, float, str]] = []
+    start = 0
+    for k in range(1, len(glyphs) + 1):
+        if k < len(glyphs) and (glyphs[k].top, glyphs[k].bottom) == (glyphs[k - 1].top, glyphs[k - 1].bottom) \
+                and abs(glyphs[k - 1].x1 - glyphs[k].x0) < 1e-6:
+            continue
+        text = "".join(g.text for g in glyphs[start:k])
+        for m in _STANDALONE.finditer(text):
+            idx = list(range(start + m.start(), start + m.end()))
+            g0, g1 = glyphs[idx[0]], glyphs[idx[-1]]
+            out.append((idx, (g0.x0 + g1.x1) / 2, (g0.top + g0.bottom) / 2, m.group()))
+        start = k
+    return out
+
+
+_STANDALONE = re.compile(r"(?<!\S)[0-9Iil!|丨]+(?!\S)")
+
+
+def _columns(points: list[tuple[float, float, bool]], tol: float, row_gap: float) -> list[float]:
+    """Centres, left to right, where (x, y, anchors) points of two rows at least stand within `tol`
+    of each other, one at least an anchor."""
+    xs = sorted(points)
+    out: list[float] = []
+    group: list[tuple[float, float, bool]] = []
+    for p in [*xs, (float("inf"), 0.0, False)]:
+        if group and p[0] - group[-1][0] > tol:
+            ys = sorted(y for _, y, _ in group)
+            if ys[-1] - ys[0] > row_gap and any(a for *_, a in group):
+                out.append(float(np.median([x for x, _, _ in group])))
+            group = []
+        group.append(p)
+    return out
