@@ -299,7 +299,7 @@ def between_columns(glyphs: Sequence[Glyph]) -> set[int]:
         right = [c for c in centres if c > cx]
         if len(centres) < 3 or not left or not right:
             continue
-        pitch = float(np.median(np.diff(centres)))
+        pitch = float(np.min(np.diff(centres)))  # the least: a column missed never widens it
         lo, hi = max(left), min(right)
         if (hi - lo <= 1.5 * pitch and min(cx - lo, hi - cx) >= 0.3 * (hi - lo)
                 and abs(cx - (lo + hi) / 2) <= 0.2 * (hi - lo)):
@@ -308,37 +308,52 @@ def between_columns(glyphs: Sequence[Glyph]) -> set[int]:
 
 
 def _off_the_lattice(words: list[tuple[list[int], float, float, str]], glyphs: Sequence[Glyph]) -> set[int]:
-    """Lone strokes standing half a step off the even spacing of their own row's numbers: a table
-    read as words whose columns are set at one pitch (表四's fifteen), one row alone under its
-    header, the rule between two columns worn to a stub. The row's numbers other than 1s and
-    strokes (four at least) must all lie on one lattice (start plus whole steps, within an eighth
-    of a step); a row whose columns differ in width has no such lattice and is left alone."""
+    """Strokes standing half a step off the even spacing of their own row's numbers: a table read
+    as words whose columns are set at one pitch (表四's fifteen), one row alone under its header,
+    the rule between two columns worn to a stub, read alone (1) or stuck to a number's end (3 and
+    the stub read as 31, the 3 on its column). The row's numbers with no stroke at either end (four
+    at least) must all lie on one lattice (start plus whole steps, within an eighth of a step); a
+    row whose columns differ in width has no such lattice and is left alone."""
+    out: set[int] = set()
+    for row in _rows(words, glyphs):
+        anchors = sorted(x for _, x, _, t in row if t.isdigit() and t[0] not in STUB_TEXTS and t[-1] not in STUB_TEXTS)
+        step = _step(anchors) if len(anchors) >= 4 else None
+        if step is None:
+            continue
+        phase = anchors[0] + float(np.mean([_off(x, anchors[0], step) for x in anchors]))
+        if any(abs(_off(x, phase, step)) > step / 8 for x in anchors):
+            continue
+
+        def half_off(x: float, start: float = phase, pitch: float = step) -> bool:
+            return abs(abs(_off(x, start, pitch)) - pitch / 2) <= pitch / 8
+
+        for idx, x, _, t in row:
+            if not anchors[0] - 0.75 * step <= x <= anchors[-1] + 0.75 * step:
+                continue
+            if len(idx) == 1 and t in STUB_TEXTS and half_off(x):
+                out.add(idx[0])
+            elif len(idx) > 1:
+                for end, rest in ((idx[0], idx[1:]), (idx[-1], idx[:-1])):
+                    middle = (glyphs[rest[0]].x0 + glyphs[rest[-1]].x1) / 2
+                    if (glyphs[end].text in STUB_TEXTS and half_off(glyphs[end].cx)
+                            and abs(_off(middle, phase, step)) <= step / 5):  # glyph boxes are estimates
+                        out.add(end)
+    return out
+
+
+def _rows(words: list[tuple[list[int], float, float, str]], glyphs: Sequence[Glyph]) -> list[list[tuple[list[int], float, float, str]]]:
+    """Words grouped into rows: each word joins the row above it where they overlap by half the
+    lower's height."""
     rows: list[list[tuple[list[int], float, float, str]]] = []
     for w in sorted(words, key=lambda w: w[2]):
         g = glyphs[w[0][0]]
         if rows:
             r = glyphs[rows[-1][0][0][0]]
-            overlap = min(r.bottom, g.bottom) - max(r.top, g.top)
-            if overlap > 0.5 * min(r.bottom - r.top, g.bottom - g.top):
+            if min(r.bottom, g.bottom) - max(r.top, g.top) > 0.5 * min(r.bottom - r.top, g.bottom - g.top):
                 rows[-1].append(w)
                 continue
         rows.append([w])
-    out: set[int] = set()
-    for row in rows:
-        anchors = sorted(x for _, x, _, t in row if t.isdigit() and t.strip("1"))
-        strokes = [(idx[0], x) for idx, x, _, t in row if len(idx) == 1 and t in STUB_TEXTS]
-        if len(anchors) < 4 or not strokes:
-            continue
-        step = _step(anchors)
-        if step is None:
-            continue
-        phase = anchors[0]
-        if any(abs(_off(x, phase, step)) > step / 8 for x in anchors):
-            continue
-        for k, x in strokes:
-            if anchors[0] - 0.75 * step <= x <= anchors[-1] + 0.75 * step and abs(abs(_off(x, phase, step)) - step / 2) <= step / 8:
-                out.add(k)
-    return out
+    return rows
 
 
 def _step(xs: list[float]) -> float | None:
@@ -347,7 +362,8 @@ def _step(xs: list[float]) -> float | None:
     gaps = [b - a for a, b in pairwise(xs) if b - a > 0]
     for step in sorted(gaps):
         if all(abs(_off(g, 0.0, step)) <= step / 8 for g in gaps):
-            return step
+            # the mean over all the gaps: one gap's error would grow with each step counted
+            return sum(gaps) / sum(round(g / step) for g in gaps)
     return None
 
 

@@ -304,3 +304,35 @@ def test_a_headers_label_read_down_with_the_number_under_it_is_cut_back_per_row(
     job = _number_under_label(table, (cell, [Piece((175, 665, 205, 790), vertical=True)], [0]), recs)
     parts = _split_items(table, *job, recs)
     assert [(c.row, "".join(recs[i].text for i in idx)) for c, _, idx in parts] == [(1, "结果纠正"), (2, "0")]
+
+
+def test_a_headers_label_over_the_data_rows_number_is_read_apart_where_its_ink_parts_at_the_row_line():
+    # 其他结果 read down its narrow cell, the data row's 0 under it, the rule between the two rows
+    # lost in that column but for a scrap on the row line: read as one piece the 0 came out as 。
+    from ocr.grid import GridCell, GridTable
+    from ocr.page import _pieces_by_row_lines
+
+    ink = np.zeros((900, 300), np.uint8)
+    for k in range(4):  # four stacked characters, 20 px each, 4 px apart
+        ink[404 + 24 * k : 424 + 24 * k, 170:190] = 255
+    ink[503:506, 168:192] = 255  # the lost rule's scrap on the row line (504)
+    cv2.ellipse(ink, (180, 528), (5, 8), 0, 0, 360, 255, 2)  # the 0
+    table = GridTable((100, 160, 220), (300, 400, 504, 560), ())
+    cell = GridCell(1, 1, 2, 1, 160, 400, 220, 560)
+    pieces = _pieces_by_row_lines(ink, table, cell, (163, 403, 217, 557), 22.0)
+    assert [(p.vertical, p.rect[1] < 504 < p.rect[3]) for p in pieces] == [(True, False), (False, False)]
+    assert pieces[1].rect[1] > 510
+
+
+def test_a_label_whose_character_crosses_the_row_line_stays_one_piece():
+    from ocr.grid import GridCell, GridTable
+    from ocr.page import _pieces_by_row_lines
+
+    ink = np.zeros((900, 300), np.uint8)
+    for k in range(4):  # the third character lies across the row line (504) with no gap near it
+        ink[446 + 26 * k : 466 + 26 * k, 170:190] = 255
+    ink[466:472, 178:182] = ink[492:498, 178:182] = ink[518:524, 178:182] = 255  # strokes joining them
+    table = GridTable((100, 160, 220), (300, 400, 504, 560), ())
+    cell = GridCell(1, 1, 2, 1, 160, 400, 220, 560)
+    pieces = _pieces_by_row_lines(ink, table, cell, (163, 403, 217, 557), 22.0)
+    assert len(pieces) == 1 and pieces[0].vertical

@@ -5,6 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from extractors.pdf_chars import Glyph
 from ocr.engine import Recognition, load_engine
 from ocr.trust import (
     DISAGREE_CONFIDENCE,
@@ -12,6 +13,7 @@ from ocr.trust import (
     a_glimpse,
     a_rule_stub,
     a_speck,
+    between_columns,
     doubt_under_seal,
     second_look,
     stacked_strokes,
@@ -211,3 +213,60 @@ def test_strokes_on_a_line_other_text_stands_on_are_not_a_worn_rule():
     # a number column whose 1s were read as I: its other numbers stand on the same line
     pieces = _WORN + [((902, 542, 920, 556), "14")]
     assert stacked_strokes([r for r, _ in pieces], [_rec(t) for _, t in pieces], 18.0) == set()
+
+
+def _words(*rows: tuple[float, list[tuple[str, float]]]) -> list[Glyph]:
+    """Glyphs of words read as pieces of their own: (row's middle, [(text, centre x), ...])."""
+    out = []
+    for cy, words in rows:
+        for text, cx in words:
+            x = cx - 3 * len(text)
+            for ch in text:
+                out.append(Glyph(ch, x, cy - 7, x + 6, cy + 7, 10.0, conf=0.9))
+                x += 6
+    return out
+
+
+# 表四's one row under its header, read as words (pitch 29): its printed 1s stand on the columns,
+# the worn rules' stubs between them (after 5, 3 and 1)
+_REVIEW_ROW = [("17", 98), ("1", 126), ("4", 155), ("4", 184), ("26", 214), ("5", 243), ("1", 257), ("0", 272),
+               ("3", 301), ("1", 316), ("1", 330), ("1", 346), ("9", 359), ("1", 389), ("0", 418), ("1", 448),
+               ("0", 477), ("2", 506)]
+
+
+def test_a_lone_stroke_half_a_pitch_off_its_rows_columns_is_a_worn_rule():
+    glyphs = _words((268, _REVIEW_ROW))
+    assert sorted(glyphs[k].cx for k in between_columns(glyphs)) == [257, 316, 346]
+
+
+def test_a_row_whose_columns_differ_in_width_keeps_its_strokes():
+    # no one pitch explains the gaps between its numbers: nothing says where a rule ran
+    row = [("17", 98), ("4", 140), ("1", 160), ("4", 171), ("26", 214), ("5", 290), ("0", 330)]
+    assert between_columns(_words((268, row))) == set()
+
+
+def test_a_stroke_midway_between_columns_other_rows_stand_in_is_a_worn_rule():
+    # a table continued at the top of a page, its rows' numbers at one pitch but the first (a 1
+    # in its own column, 302, under 47); the stubs of two rows stand where the rules ran
+    columns = [302, 336, 371, 405, 439, 474, 508]
+    total = [(v, x) for v, x in zip(("47", "0", "0", "0", "0", "0", "47"), columns)]
+    carried = [(v, x) for v, x in zip(("1", "0", "0", "0", "0", "0", "1"), columns)]
+    glyphs = _words((102, total), (109, [("1", 354), ("1", 388)]), (122, carried), (126, [("1", 491)]))
+    stubs = sorted((glyphs[k].cx, glyphs[k].cy) for k in between_columns(glyphs))
+    assert stubs == [(354, 109), (388, 109), (491, 126)]
+
+
+def test_a_column_of_printed_1s_between_columns_of_numbers_stays():
+    columns = [302, 336, 371, 405]
+    rows = [(100 + 20 * r, [("1" if x == 336 else "20", x) for x in columns]) for r in range(4)]
+    assert between_columns(_words(*rows)) == set()
+
+
+def test_a_stub_read_stuck_to_the_end_of_a_number_is_a_worn_rule():
+    # 3 on its column (260) and the rule's stub after it (274) read as one word, 31; a printed 10
+    # centred on its column stays whole
+    row = [("3", 120), ("0", 149), ("0", 176), ("0", 204), ("3", 232), ("1", 288), ("0", 315), ("10", 343),
+           ("5", 371), ("0", 399)]
+    stuck = [Glyph("3", 254, 389, 266, 403, 10.0, conf=0.9), Glyph("1", 266, 389, 276, 403, 10.0, conf=0.9)]
+    glyphs = _words((396, row)) + stuck
+    assert [(glyphs[k].text, glyphs[k].cx) for k in between_columns(glyphs)] == [("1", 271)]
