@@ -303,7 +303,7 @@ def seal_marks(seal: tuple[int, int, int], page_ink: np.ndarray, page_gray: np.n
     inked = ring & (page_ink[y0:y1, x0:x1] > 0)
     if inked.any():
         own = band[inked]
-        ring &= band >= min(0.5 * float(np.median(own)), float(np.percentile(own, 10)))
+        ring &= band >= _print_over_ring(own, page_gray, page_ink, seal)
     marks = np.zeros(page_ink.shape[:2], bool)
     marks[y0:y1, x0:x1] = ring
     star = _star(page_ink, seal)
@@ -312,6 +312,24 @@ def seal_marks(seal: tuple[int, int, int], page_ink: np.ndarray, page_gray: np.n
         h, w = mask.shape
         marks[sy0 : sy0 + h, sx0 : sx0 + w] |= mask
     return marks
+
+
+def _print_over_ring(own: np.ndarray, page_gray: np.ndarray, page_ink: np.ndarray, seal: tuple[int, int, int]) -> float:
+    """The grey below which ink on the ring is print crossing it, not the ring: darker than the
+    ring's darkest tenth and half its middle grey, or, where print is much darker than the ring,
+    than halfway from the ring's ink to the print's (sampled around the seal) and two spreads of
+    the ring's own grey below its middle. The ring's darkest tenth alone was the print's where a
+    ring ran along a column of zeros and its rules (a quarter of its inked pixels were print): a 0
+    it crossed kept its sides alone and read as 11."""
+    middle = float(np.median(own))
+    spread = max(4.0, float(np.percentile(own, 75)) - middle)
+    floor = min(0.5 * middle, float(np.percentile(own, 10)))
+    (y0, y1, x0, x1), dist = _around_seal(page_gray.shape, seal, int(seal[2] * 2))
+    outside = (dist > seal[2] * 1.2) & (page_ink[y0:y1, x0:x1] > 0)
+    if int(outside.sum()) < 50:
+        return floor
+    print_grey = float(np.percentile(page_gray[y0:y1, x0:x1][outside], 25))
+    return max(floor, min(middle - 2 * spread, (middle + print_grey) / 2))
 
 
 def _star(ink: np.ndarray, seal: tuple[int, int, int]) -> tuple[int, int, np.ndarray] | None:

@@ -234,3 +234,24 @@ def test_print_crossing_a_pale_ring_stays_when_the_ring_is_erased(ring_grey, kep
     _, out = to_paper(gray, ink, seal_marks(seal, ink, gray))
     assert (out[279:282, 446:454] > 0).any() == kept
     assert not (out[200:260, 440:460] > 0).any()  # the ring itself, above the stroke, is gone
+
+
+def test_grey_print_of_a_dense_table_crossing_a_ring_stays_when_the_ring_is_erased():
+    from ocr.preprocess import seal_marks, to_paper
+
+    # a pale ring (150) over a dense ruled table of grey print (a blurred scan's 70): so much print
+    # crosses the ring that its darkest tenth is print; a 0 the ring runs through keeps its strokes
+    gray = np.full((700, 700), 240, np.uint8)
+    seal = (300, 350, 150)
+    for y in range(40, 680, 22):
+        cv2.line(gray, (20, y), (680, y), 70, 2)
+    for x in range(20, 690, 34):
+        cv2.line(gray, (x, 20), (x, 680), 70, 2)
+    cv2.circle(gray, seal[:2], seal[2], 150, 8)
+    cv2.putText(gray, "0", (443, 370), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 70, 2)  # on the ring (x 450)
+    ink = ink_mask(gray)
+    _, out = to_paper(gray, ink, seal_marks(seal, ink, gray))
+    zero = (slice(357, 372), slice(441, 458))
+    print_there = (gray[zero] < 100).sum()
+    assert (out[zero] > 0).sum() >= 0.8 * print_there
+    assert not (out[198:203, 262:288] > 0).any()  # the ring's top between two rules is gone
