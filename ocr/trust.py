@@ -9,7 +9,7 @@ number silently.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -327,18 +327,49 @@ def _off_the_lattice(words: list[tuple[list[int], float, float, str]], glyphs: S
         def half_off(x: float, start: float = phase, pitch: float = step) -> bool:
             return abs(abs(_off(x, start, pitch)) - pitch / 2) <= pitch / 8
 
+        # the row's numbers on the lattice (its 1s too) span its columns; a stub lies within them or
+        # on the rule just outside the first or the last
+        on = [x for _, x, _, t in row if t.isdigit() and abs(_off(x, phase, step)) <= step / 8]
         for idx, x, _, t in row:
-            if not anchors[0] - 0.75 * step <= x <= anchors[-1] + 0.75 * step:
+            if not min(on) - 0.75 * step <= x <= max(on) + 0.75 * step:
                 continue
-            if len(idx) == 1 and t in STUB_TEXTS and half_off(x):
-                out.add(idx[0])
+            if len(idx) <= 2 and all(glyphs[k].text in _STROKES for k in idx) and (
+                    half_off(x) or _across_half(glyphs[idx[0]].x0, glyphs[idx[-1]].x1, phase, step)):
+                out.update(idx)  # a stub alone (1), or with its corner (1」) over the rule's line
             elif len(idx) > 1:
-                for end, rest in ((idx[0], idx[1:]), (idx[-1], idx[:-1])):
-                    middle = (glyphs[rest[0]].x0 + glyphs[rest[-1]].x1) / 2
-                    if (glyphs[end].text in STUB_TEXTS and half_off(glyphs[end].cx)
-                            and abs(_off(middle, phase, step)) <= step / 5):  # glyph boxes are estimates
-                        out.add(end)
+                out.update(_stub_inside(idx, glyphs, half_off, lambda x: abs(_off(x, phase, step)) <= step / 5))
     return out
+
+
+def _across_half(x0: float, x1: float, start: float, step: float) -> bool:
+    """Whether the span x0-x1, centred within a quarter step of a point half a step off the
+    lattice, reaches over that point."""
+    half = start + step * (np.floor((0.5 * (x0 + x1) - start) / step) + 0.5)
+    return x0 <= half <= x1 and abs(0.5 * (x0 + x1) - half) <= step / 4
+
+
+def _stub_inside(idx: list[int], glyphs: Sequence[Glyph], half_off: Callable[[float], bool],
+                 on_column: Callable[[float], bool]) -> list[int]:
+    """The glyphs of a word that are a stub read into it: one or two strokes (1」, at an end or
+    between two numbers: 1 and 3 with the stub between read as 11」3) standing half a step off,
+    what lies on either side of them numbers on their columns (glyph boxes are estimates: a fifth
+    of a step)."""
+    for a in range(len(idx)):
+        for b in (a + 1, a + 2):
+            run = idx[a:b]
+            if b > len(idx) or not all(glyphs[k].text in _STROKES for k in run):
+                continue
+            if not half_off((glyphs[run[0]].x0 + glyphs[run[-1]].x1) / 2):
+                continue
+            parts = [p for p in (idx[:a], idx[b:]) if p]
+            if parts and all(any(glyphs[k].text.isdigit() for k in p)
+                             and on_column((glyphs[p[0]].x0 + glyphs[p[-1]].x1) / 2) for p in parts):
+                return run
+    return []
+
+
+# a stub's stroke, and the corner it makes where a row rule met it (」, L)
+_STROKES = STUB_TEXTS | frozenset("」L┘J")
 
 
 def _rows(words: list[tuple[list[int], float, float, str]], glyphs: Sequence[Glyph]) -> list[list[tuple[list[int], float, float, str]]]:
@@ -391,7 +422,7 @@ def _number_words(glyphs: Sequence[Glyph]) -> list[tuple[list[int], float, float
     return out
 
 
-_STANDALONE = re.compile(r"(?<!\S)[0-9Iil!|丨]+(?!\S)")
+_STANDALONE = re.compile(r"(?<!\S)[0-9Iil!|丨」L┘J]+(?!\S)")
 
 
 def _columns(points: list[tuple[float, float, bool]], tol: float, row_gap: float) -> list[float]:

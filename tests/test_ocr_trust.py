@@ -270,3 +270,13 @@ def test_a_stub_read_stuck_to_the_end_of_a_number_is_a_worn_rule():
     stuck = [Glyph("3", 254, 389, 266, 403, 10.0, conf=0.9), Glyph("1", 266, 389, 276, 403, 10.0, conf=0.9)]
     glyphs = _words((396, row)) + stuck
     assert [(glyphs[k].text, glyphs[k].cx) for k in between_columns(glyphs)] == [("1", 271)]
+
+
+def test_a_stub_read_with_its_corner_and_one_before_the_first_column_are_worn_rules():
+    # 表四's row (pitch 29.7) whose first column holds a 1: the rule before it left an L, the rule
+    # between 1 and 3 a stub read with its corner as 1」 over the rule's line
+    row = [("L", 89), ("1", 101), ("0", 131), ("1", 161), ("1", 191), ("1」", 201), ("3", 220), ("0", 250),
+           ("0", 280), ("0", 310), ("0", 340), ("0", 369), ("0", 399)]
+    glyphs = _words((666, row))
+    assert sorted(glyphs[k].text for k in between_columns(glyphs)) == ["1", "L", "」"]
+    assert all(glyphs[k].cx < 100 or 195 < glyphs[k].cx < 210 for k in between_columns(glyphs))
