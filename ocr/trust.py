@@ -327,6 +327,9 @@ def _off_the_lattice(words: list[tuple[list[int], float, float, str]], glyphs: S
         def half_off(x: float, start: float = phase, pitch: float = step) -> bool:
             return abs(abs(_off(x, start, pitch)) - pitch / 2) <= pitch / 8
 
+        def on_column(x: float, start: float = phase, pitch: float = step) -> bool:
+            return abs(_off(x, start, pitch)) <= pitch / 5  # glyph boxes are estimates
+
         # the row's numbers on the lattice (its 1s too) span its columns; a stub lies within them or
         # on the rule just outside the first or the last
         on = [x for _, x, _, t in row if t.isdigit() and abs(_off(x, phase, step)) <= step / 8]
@@ -337,7 +340,7 @@ def _off_the_lattice(words: list[tuple[list[int], float, float, str]], glyphs: S
                     half_off(x) or _across_half(glyphs[idx[0]].x0, glyphs[idx[-1]].x1, phase, step)):
                 out.update(idx)  # a stub alone (1), or with its corner (1」) over the rule's line
             elif len(idx) > 1:
-                out.update(_stub_inside(idx, glyphs, half_off, lambda x: abs(_off(x, phase, step)) <= step / 5))
+                out.update(_stub_inside(idx, glyphs, half_off, on_column))
     return out
 
 
