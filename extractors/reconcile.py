@@ -128,12 +128,12 @@ class Assigned:
     table_id: str
     row_id: str
     group: Group
-    how: str  # label, order; duplicate: a second printing of a row already assigned
+    how: str  # label, order, beside (表二: by the labelled row next to it); duplicate: a second printing
 
     @property
     def label_score(self) -> float | None:
         """How well the row's label matched (None: placed by template order, no label of its own)."""
-        if self.how == "order":
+        if self.how in ("order", "beside"):
             return None
         m = self.group.strong or self.group.weak
         return m.score if m else None
@@ -637,6 +637,7 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
             anchors = sorted(first.values(), key=lambda g: index[g.strong.row_id] if g.strong else 0)
             assigned.extend(Assigned(t.id, g.strong.row_id, g, "label") for g in anchors if g.strong)
             assigned.extend(_duplicates(labelled, anchors))
+            assigned.extend(_beside_neighbour(mine, first, template, t.id))
             continue
         anchors = _loosened(_monotonic(labelled, index), mine, index, order, template, t.id, confusable)
         assigned.extend(Assigned(t.id, g.strong.row_id, g, "label") for g in anchors if g.strong)
@@ -682,6 +683,34 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
 
 
 Bound = tuple[int, int]  # a gap's end: the anchor's line position and its row's place in the template order
+
+
+def _beside_neighbour(mine: list[Group], first: dict[str, Group], template: Template, table_id: str) -> list[Assigned]:
+    """Rows of a table printed in sub-tables (表二) whose label could not be read (规球 for 规章): a
+    row of numbers matching no label, printed right before or after the first printing of a
+    labelled row, takes the template row on that side of it where that row is of the same
+    sub-table (the same columns), was not read under its own label, and the numbers fill it. Only
+    its position names the row: its cells are doubted (`how` 'beside')."""
+    t = template.table(table_id)
+    rows = [r.id for r in t.rows]
+    ordered = sorted(mine, key=lambda g: g.position)
+    taken = set(first)
+    out: list[Assigned] = []
+    for i, g in enumerate(ordered):
+        if g.strong or g.partial:
+            continue
+        for j, side in ((i + 1, -1), (i - 1, 1)):
+            n = ordered[j] if 0 <= j < len(ordered) else None
+            if n is None or n.strong is None or first.get(n.strong.row_id) is not n:
+                continue
+            k = rows.index(n.strong.row_id) + side
+            r = rows[k] if 0 <= k < len(rows) else None
+            if (r is not None and r not in taken and t.row_cols(r) == t.row_cols(n.strong.row_id)
+                    and len(g.values) == len(t.row_cols(r))):
+                out.append(Assigned(table_id, r, g, "beside"))
+                taken.add(r)
+                break
+    return out
 
 
 def _gap(mine: list[Group], anchors: list[Group], k: int, index: dict[str, int],
@@ -924,6 +953,8 @@ def facts_of(assigned: list[Assigned], template: Template, method: str,
                 doubts.append((fact.cell_id, "row has blanks at both ends of its numbers: its columns are a guess"))
             if a.group.trimmed:
                 doubts.append((fact.cell_id, _TRIMMED))
+            if a.how == "beside":
+                doubts.append((fact.cell_id, "row label not read: the row is placed by the labelled row beside it"))
             if unit_doubt:
                 doubts.append((fact.cell_id, unit_doubt))
             if _LEADING_ZERO.match(normalize(tok.text).strip()):

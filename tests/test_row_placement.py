@@ -5,7 +5,7 @@ align). Each test is a scan's reading as the layout stage gives it: a table of O
 from __future__ import annotations
 
 from extractors.model import Paragraph
-from tests.test_doubts import APPS, read, table
+from tests.test_doubts import ACTIVE, APPS, read, table
 
 ROW_5 = ["5.要求行政机关确认或重新出具已获取信息", "0", "0", "0", "0", "0", "0", "0"]
 CARRIED = ["四、结转下年度继续办理", "3", "0", "0", "0", "0", "0", "3"]
@@ -143,3 +143,24 @@ def test_a_second_label_read_merely_unsure_after_numbers_stays_a_label():
             ["行政许可", "2438", "行政处罚", "2774"]]
     facts, _ = read(active, table(rows, 0.98, low={(2, 2): 0.7}), method="ocr")
     assert facts["active_disclosure.administrative_penalty.decisions"].value == 2774
+
+
+# 表二's first sub-table under its header, the label of 规章 misread by the scan (规球)
+RULES_MISREAD = [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+                 ["规球", "0", "1", "4"],
+                 ["行政规范性文件", "1", "0", "6"],
+                 ["行政许可", "12"]]
+
+
+def test_a_table_two_row_whose_label_was_misread_takes_the_row_of_its_sub_table_beside_it():
+    facts, failed = read(ACTIVE, table(RULES_MISREAD, 0.98, low={(1, 0): 0.31}), method="ocr")
+    assert [facts[f"active_disclosure.regulations.{c}"].value for c in ("issued", "repealed", "in_force")] == [0, 1, 4]
+    assert "active_disclosure.regulations.in_force" in failed  # only its place names it: doubted
+
+
+def test_a_table_two_row_of_another_width_is_not_put_beside_a_row():
+    # one number under 行政规范性文件's three columns: no row of that sub-table, left unplaced
+    rows = [RULES_MISREAD[0], RULES_MISREAD[2], ["规球", "5"], RULES_MISREAD[3]]
+    facts, _ = read(ACTIVE, table(rows, 0.98, low={(2, 0): 0.31}), method="ocr")
+    assert not [c for c in facts if c.startswith("active_disclosure.regulations")]
+    assert facts["active_disclosure.administrative_licensing.decisions"].value == 12
