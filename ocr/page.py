@@ -50,6 +50,7 @@ from ocr.trust import (
     across_lines,
     as_digits,
     between_columns,
+    outside_disc,
     seal_policy,
     second_look,
     stacked_strokes,
@@ -390,8 +391,11 @@ def ocr_page(
     if missed:
         missed_recs = recognize(engine, [crop(clean, m.rect) for m in missed])
         kept = [(m.rect, as_sealed(rc, m.rect)) for m, rc in zip(missed, readable(missed, missed_recs)) if rc is not None]
-        # under a seal, ink no box covered that reads as words is the seal's own name, even read sure
-        kept = [(r, rc) for r, rc in kept if rc.text and (not under_seal(r, seal) or _NUMBER.fullmatch(rc.text))]
+        # under a seal, ink no box covered that reads as words is the seal's own name, even read sure;
+        # but not words centred outside the seal's disc: a label beside the seal, whose detected box
+        # took in the seal's name and the rows below it and was read again as loose ink
+        kept = [(r, rc) for r, rc in kept if rc.text and (not under_seal(r, seal) or _NUMBER.fullmatch(rc.text)
+                                                          or outside_disc(r, seal))]
         recs = recs + [rc for _, rc in kept]
         loose_rects = loose_rects + [r for r, _ in kept]
 

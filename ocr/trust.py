@@ -171,6 +171,11 @@ def under_seal(rect: Rect, seal: tuple[int, int, int] | None) -> bool:
     return seal is not None and _reach(rect, seal[0], seal[1])[0] <= seal[2] * 1.08
 
 
+def outside_disc(rect: Rect, seal: tuple[int, int, int] | None) -> bool:
+    """Whether the box's centre lies outside the seal's disc (its name lies inside the ring)."""
+    return seal is None or float(np.hypot((rect[0] + rect[2]) / 2 - seal[0], (rect[1] + rect[3]) / 2 - seal[1])) > seal[2]
+
+
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

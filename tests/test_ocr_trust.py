@@ -15,6 +15,7 @@ from ocr.trust import (
     a_speck,
     between_columns,
     doubt_under_seal,
+    outside_disc,
     second_look,
     stacked_strokes,
     strip_strays,
@@ -280,3 +281,10 @@ def test_a_stub_read_with_its_corner_and_one_before_the_first_column_are_worn_ru
     glyphs = _words((666, row))
     assert sorted(glyphs[k].text for k in between_columns(glyphs)) == ["1", "L", "」"]
     assert all(glyphs[k].cx < 100 or 195 < glyphs[k].cx < 210 for k in between_columns(glyphs))
+
+
+def test_words_centred_outside_a_seals_disc_are_no_part_of_its_name():
+    # a row's label beside the seal, reaching under its edge, and the seal's name inside its ring
+    seal = (653, 763, 149)
+    assert outside_disc((400, 648, 541, 664), seal)
+    assert not outside_disc((584, 643, 702, 680), seal)
