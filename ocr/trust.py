@@ -279,6 +279,8 @@ def second_look(
     return out
 
 
+# a run of digits and strokes standing apart in its piece: (glyph indices, centre x, centre y, text)
+_Word = tuple[list[int], float, float, str]
 
 
 def between_columns(glyphs: Sequence[Glyph]) -> set[int]:
@@ -288,8 +290,9 @@ def between_columns(glyphs: Sequence[Glyph]) -> set[int]:
     stroke with no such column within a third of the pitch, midway between the two columns beside
     it, stands where the rule between them ran. A printed 1 stands in its own column (the numbers
     above and below it share its centre); a column of nothing but 1s is no column, and leaves a gap
-    of two pitches, so its 1s are not taken. A row read with such stubs was two or three values too
-    long, and where the row's sums admitted two readings it was not placed at all."""
+    of two pitches, so its 1s are not taken. With them, the strokes `_off_the_lattice` finds within
+    a row. A row read with such stubs was two or three values too long, and where the row's sums
+    admitted two readings it was not placed at all."""
     words = _number_words(glyphs)
     if len(words) < 4:
         return set()
@@ -312,11 +315,11 @@ def between_columns(glyphs: Sequence[Glyph]) -> set[int]:
     return out | _off_the_lattice(words, glyphs)
 
 
-def _off_the_lattice(words: list[tuple[list[int], float, float, str]], glyphs: Sequence[Glyph]) -> set[int]:
+def _off_the_lattice(words: list[_Word], glyphs: Sequence[Glyph]) -> set[int]:
     """Strokes standing half a step off the even spacing of their own row's numbers: a table read
     as words whose columns are set at one pitch (表四's fifteen), one row alone under its header,
-    the rule between two columns worn to a stub, read alone (1) or stuck to a number's end (3 and
-    the stub read as 31, the 3 on its column). The row's numbers with no stroke at either end (four
+    the rule between two columns worn to a stub, read alone (1), with its corner (1」, L), or stuck
+    into a number (3 and the stub read as 31, the 3 on its column). The row's numbers with no stroke at either end (four
     at least) must all lie on one lattice (start plus whole steps, within an eighth of a step); a
     row whose columns differ in width has no such lattice and is left alone."""
     out: set[int] = set()
@@ -380,10 +383,10 @@ def _stub_inside(idx: list[int], glyphs: Sequence[Glyph], half_off: Callable[[fl
 _STROKES = STUB_TEXTS | frozenset("」L┘J")
 
 
-def _rows(words: list[tuple[list[int], float, float, str]], glyphs: Sequence[Glyph]) -> list[list[tuple[list[int], float, float, str]]]:
+def _rows(words: list[_Word], glyphs: Sequence[Glyph]) -> list[list[_Word]]:
     """Words grouped into rows: each word joins the row above it where they overlap by half the
     lower's height."""
-    rows: list[list[tuple[list[int], float, float, str]]] = []
+    rows: list[list[_Word]] = []
     for w in sorted(words, key=lambda w: w[2]):
         g = glyphs[w[0][0]]
         if rows:
@@ -411,11 +414,11 @@ def _off(x: float, start: float, step: float) -> float:
     return (x - start) - step * round((x - start) / step)
 
 
-def _number_words(glyphs: Sequence[Glyph]) -> list[tuple[list[int], float, float, str]]:
+def _number_words(glyphs: Sequence[Glyph]) -> list[_Word]:
     """Runs of digits and strokes standing apart in their piece (between spaces or the piece's
     ends) as (glyph indices, centre x, centre y, text); a run touching other characters (1. or 第1)
     is no number of a column. A piece's glyphs follow each other and share its top and bottom."""
-    out: list[tuple[list[int], float, float, str]] = []
+    out: list[_Word] = []
     start = 0
     for k in range(1, len(glyphs) + 1):
         if k < len(glyphs) and (glyphs[k].top, glyphs[k].bottom) == (glyphs[k - 1].top, glyphs[k - 1].bottom) \
