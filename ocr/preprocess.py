@@ -291,8 +291,7 @@ def to_paper(gray: np.ndarray, ink: np.ndarray, marks: np.ndarray) -> tuple[np.n
 def seal_marks(seal: tuple[int, int, int], page_ink: np.ndarray, page_gray: np.ndarray) -> np.ndarray:
     """Where the seal's ring and star lie on the page: the ring as wide as the page's ink mask as
     scanned (`page_ink`, before any fading) shows it, and its blurred edge, but for what is darker
-    in `page_gray` than the ring's own ink (than its darkest tenth and half its middle grey: print
-    crossing a pale ring). A digit beside the ring had been read with the ring's arc as one piece
+    in `page_gray` than the ring's own ink (`_print_over_ring`: print crossing a pale ring). A digit beside the ring had been read with the ring's arc as one piece
     (6 as 66, 9 as 19); a digit a ring as dark as the print runs through loses a strip and reads
     doubted, as all under a seal does."""
     inner, outer = ring_width(page_ink, seal)

@@ -366,9 +366,9 @@ def _stub_inside(idx: list[int], glyphs: Sequence[Glyph], half_off: Callable[[fl
     what lies on either side of them numbers on their columns (glyph boxes are estimates: a fifth
     of a step)."""
     for a in range(len(idx)):
-        for b in (a + 1, a + 2):
+        for b in range(a + 1, min(a + 2, len(idx)) + 1):
             run = idx[a:b]
-            if b > len(idx) or not all(glyphs[k].text in _STROKES for k in run):
+            if not all(glyphs[k].text in _STROKES for k in run):
                 continue
             if not half_off((glyphs[run[0]].x0 + glyphs[run[-1]].x1) / 2):
                 continue
