@@ -44,12 +44,14 @@ from ocr.missed import missed_pieces, readable
 from ocr.prepare import prepare, to_points
 from ocr.textsize import detection_dpi
 from ocr.trust import (
+    GLIMPSE_CONFIDENCE,
     a_glimpse,
     a_rule_stub,
     a_speck,
     across_lines,
     as_digits,
     between_columns,
+    digits_read,
     outside_disc,
     seal_policy,
     second_look,
@@ -246,11 +248,19 @@ def _overlap(a: Rect, b: Rect) -> int:
 def _grid_broken(jobs: list[Job], recs: list[Recognition]) -> bool:
     """A cell of a template table holds one number at most: two pieces that each read as a number
     in one cell mean the grid missed an edge between them. So does one piece read as numbers set
-    apart (1 3): the cells' ink joined across the lost edge, a rule's stubs with it."""
+    apart (1 3), or parted by a stroke (0000|0010000: the lost rule's stub), or run together into
+    what no printed number is, digits after a leading 0 (00, 0010000; o for 0 alike): the cells'
+    ink joined across the lost edges, a rule's stubs with it, where the rules were worn to dashes."""
     for _cell, _pieces, idx in jobs:
-        if sum(sum(1 for w in recs[i].text.split() if _NUMBER.fullmatch(w)) for i in idx) >= 2:
+        words = [w for i in idx for w in _STROKE_OR_SPACE.split(recs[i].text) if w]
+        if sum(1 for w in words if _NUMBER.fullmatch(w)) >= 2 or any(_RUN_TOGETHER.match(w) for w in words):
             return True
     return False
+
+
+_STROKE_OR_SPACE = re.compile(r"[\s|]+")
+# two or more zeros at a number's head (read as 0 or o): several cells' zeros read as one piece
+_RUN_TOGETHER = re.compile(r"[0o][0-9o]+$")
 
 
 def _detect_in(
@@ -390,7 +400,12 @@ def ocr_page(
     missed = missed_pieces(text_ink, covered, char_px, margin=max(2, int(dpi * 0.02)))
     if missed:
         missed_recs = recognize(engine, [crop(clean, m.rect) for m in missed])
-        kept = [(m.rect, as_sealed(rc, m.rect)) for m, rc in zip(missed, readable(missed, missed_recs)) if rc is not None]
+        # under a seal, a 0 the fade thinned reads alone as a round letter (o, D): that 0, doubted,
+        # where a lone letter elsewhere is left unread (readable)
+        readings = [digits_read(raw) if rc is None and under_seal(m.rect, seal) and _ROUND_ZERO.fullmatch(raw.text.strip())
+                    and raw.confidence >= GLIMPSE_CONFIDENCE else rc
+                    for m, raw, rc in zip(missed, missed_recs, readable(missed, missed_recs))]
+        kept = [(m.rect, as_sealed(rc, m.rect)) for m, rc in zip(missed, readings) if rc is not None]
         # under a seal, ink no box covered that reads as words is the seal's own name, even read sure;
         # but not words centred outside the seal's disc: a label beside the seal, whose detected box
         # took in the seal's name and the rows below it and was read again as loose ink
@@ -400,6 +415,9 @@ def ocr_page(
         loose_rects = loose_rects + [r for r, _ in kept]
 
     if unfaded is not None:
+        loose_rects, loose_again = _read_loose_unfaded(
+            engine, loose_rects, recs[loose_start:], unfaded, seal, as_sealed, char_px)
+        recs = recs[:loose_start] + loose_again
         table_jobs, recs = _read_unfaded(engine, table_jobs, recs, unfaded, seal, as_sealed, inset, char_px)
     table_jobs = [(t, [_number_under_label(t, job, recs) for job in jobs]) for t, jobs in table_jobs]
 
@@ -523,6 +541,55 @@ def _read_unfaded(
                 kept.append((cell, pieces, idx))
         jobs_out.append((t, kept))
     return jobs_out, out
+
+
+def _read_loose_unfaded(
+    engine: Engine, rects: list[Rect], recs: list[Recognition], unfaded: tuple[np.ndarray, np.ndarray],
+    seal: tuple[int, int, int] | None, as_sealed: Callable[[Recognition, Rect], Recognition], char_px: float,
+) -> tuple[list[Rect], list[Recognition]]:
+    """Loose pieces under a seal (a table read as words) that read as no number, or as a number
+    barely seen, read again on the page as scanned but for the seal's ring and star (`unfaded`), as
+    `_read_unfaded` does for ruled cells: where the print is hardly darker than the seal, fading the
+    seal left a 0 as a stroke or two (read 01, n, or a faint 1), and the row came out a value short
+    or with a word among its numbers. The piece's box, grown by a quarter of a character (the
+    fragment is smaller than the digit), is cut again from the unfaded ink; the new pieces replace
+    it where every one reads as numbers alone, surely enough to be no glimpse."""
+    page, ink = unfaded
+    grow = max(2, int(0.25 * char_px))
+    todo: dict[int, list[Rect]] = {}
+    for k, (r, rc) in enumerate(zip(rects, recs)):
+        text = rc.text.strip()
+        if not text or not under_seal(r, seal) or (_NUMBER.fullmatch(text) and rc.min_char_confidence >= GLIMPSE_CONFIDENCE):
+            continue
+        if _CJK.search(text):  # words under a seal are labels or its own name, not faded digits
+            continue
+        region = (max(0, r[0] - grow), max(0, r[1] - grow), min(ink.shape[1], r[2] + grow), min(ink.shape[0], r[3] + grow))
+        again = [p for p in line_pieces(ink, region, char_px) if _overlap(p, r) > 0]
+        if again:
+            todo[k] = again
+    if not todo:
+        return rects, recs
+    flat = [p for again in todo.values() for p in again]
+    reads = iter(recognize(engine, [crop(page, p) for p in flat]))
+    out_rects: list[Rect] = []
+    out_recs: list[Recognition] = []
+    for k, (r, rc) in enumerate(zip(rects, recs)):
+        again = todo.get(k, [])
+        new = [strip_strays(next(reads)) for _ in again]
+        # sure enough as read; then a letter like a digit (o for 0) is that digit, doubted
+        sure = all(n.min_char_confidence >= GLIMPSE_CONFIDENCE for n in new)
+        new = [digits_read(n) for n in new]
+        if again and sure and all(_NUMBERS.fullmatch(n.text.strip()) for n in new):
+            out_rects.extend(again)
+            out_recs.extend(as_sealed(n, p) for n, p in zip(new, again))
+        else:
+            out_rects.append(r)
+            out_recs.append(rc)
+    return out_rects, out_recs
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ROUND_ZERO = re.compile(r"[oOD]")
 
 
 def _points_back(back: np.ndarray, dpi: float, scale: float) -> np.ndarray:

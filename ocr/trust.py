@@ -32,6 +32,7 @@ _STRAY = re.compile(r"^([.,:;'`·、，。]*)([0-9](?:[0-9.,]*[0-9])?)([.,:;'`·
 _CONFUSABLE = str.maketrans(
     {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "i": "1", "!": "1", "|": "1", "S": "5", "B": "8", "Z": "2"}
 )
+_A_ZERO = re.compile(r"[0oOD]")
 _DIGITISH = re.compile(r"[0-9OoDlIi!|SBZ]+")
 
 
@@ -246,7 +247,9 @@ def seal_policy(
     """A reading as a seal leaves it: the seal's ring and own lettering taken out, and what lies
     under the seal doubted. `ink`, `print_height`: the page's text ink and the height of its print,
     where the caller has them (see `without_seal_lettering`)."""
-    if on_ring(rect, seal):
+    # a stretch of the ring reads as a stroke (1, I) or a bracket; a 0 the ring crosses where it runs
+    # upright lies wholly in the ring's band too, and what the ring's erasing left of it is round
+    if on_ring(rect, seal) and not _A_ZERO.fullmatch(rec.text.strip()):
         return Recognition("", 1.0, 1.0)
     rec = without_seal_lettering(rec, rect, seal, ink, print_height)
     return doubt_under_seal(rec) if under_seal(rect, seal) else rec
