@@ -94,7 +94,7 @@ class Line:
         out: set[int] = set()
         labelled = counted = False
         for i, t in enumerate(self.tokens):
-            if t.kind == "num":
+            if t.kind == "num" and not self._inside_label(i):
                 counted = labelled
             elif (t.kind == "label" and counted and t.confidence is not None and t.confidence < SCRAWL_CONFIDENCE
                     and any(u.kind == "num" for u in self.tokens[i + 1 :])):
@@ -102,6 +102,16 @@ class Line:
             elif t.kind == "label":
                 labelled, counted = True, False
         return frozenset(out)
+
+
+    def _inside_label(self, i: int) -> bool:
+        """A lone stroke read unsure (1) right between two words of a label: a character's stroke
+        standing apart (亻 of 他: (六)其 1 也处理) or a worn rule's stub, not one of the row's values,
+        which follow the label. Taken for a value it made the rest of the label a scrawl among
+        numbers, and the row a value too long."""
+        t, toks = self.tokens[i], self.tokens
+        return (t.text.strip() in _STROKE_MARKS | {"1"} and t.confidence is not None and t.confidence < DOUBT_CONFIDENCE
+                and 0 < i < len(toks) - 1 and toks[i - 1].kind == "label" and toks[i + 1].kind == "label")
 
 
 def _a_mark(t: Token) -> bool:
@@ -282,7 +292,9 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
         return list(zip(words, values))
     out: list[tuple[str, float | None]] = []
     changed = False
-    for w in normalize(cell.text).split():
+    # an underscore is a row rule's remnant, never part of a number: it parts what it lies between
+    # (I_0: a column rule's stub, the rule below, the 0)
+    for w in re.split(r"[\s_]+", normalize(cell.text).strip(" _")):
         if re.fullmatch(r"0[Il|]", w):
             out.append(("01", 1.0))
             changed = True

@@ -46,6 +46,7 @@ from ocr.textsize import detection_dpi
 from ocr.trust import (
     GLIMPSE_CONFIDENCE,
     a_glimpse,
+    a_rule_in_cell,
     a_rule_stub,
     a_speck,
     across_lines,
@@ -332,6 +333,7 @@ def ocr_page(
                 jobs.append((cell, [], []))
                 continue
             pieces = _pieces_by_row_lines(text_ink, t, cell, interior, char_px)
+            pieces = [p for p in pieces if not a_rule_in_cell(p.rect, interior, [q.rect for q in pieces], char_px)]
             idx = []
             for p in pieces:
                 idx.append(len(crops))

@@ -73,6 +73,19 @@ def a_rule_stub(text: str, cx: float, y0: float, y1: float, vertical_rules: np.n
 JUNCTION_TEXTS = frozenset("T丁")  # what a rule's stub reads as where a row rule met it
 
 
+def a_rule_in_cell(rect: Rect, interior: Rect, pieces: list[Rect], char_px: float) -> bool:
+    """A thin upright piece running the whole height of a ruled cell's interior (within two pixels
+    of its top and its bottom) beside shorter pieces: a rule printed twice a pixel or two apart (a
+    copier's ghost) or one found a little off its line, whose second stroke falls inside the cell
+    and read as I beside the number (I 0: a value and a mark, the row two values too long). A digit
+    stands as tall as its neighbours, not as its row."""
+    x0, y0, x1, y1 = rect
+    height = y1 - y0
+    if x1 - x0 > max(3.0, 0.15 * char_px) or y0 > interior[1] + 2 or y1 < interior[3] - 2:
+        return False
+    return any(q != rect and q[3] - q[1] < 0.8 * height for q in pieces)
+
+
 def stacked_strokes(rects: list[Rect], recs: list[Recognition], text_height: float) -> set[int]:
     """The pieces read as one stroke each (1, I, T) stacked on one upright line down three rows or
     more, one of them at least read as no digit, with no other text on that line between them: a
@@ -382,8 +395,9 @@ def _stub_inside(idx: list[int], glyphs: Sequence[Glyph], half_off: Callable[[fl
     return []
 
 
-# a stub's stroke, and the corner it makes where a row rule met it (」, L)
-_STROKES = STUB_TEXTS | frozenset("」L┘J")
+# a stub's stroke, the corner it makes where a row rule met it (」, L), and the cross where both
+# worn rules meet (十, +, T: read stuck to the number before it, 2十)
+_STROKES = STUB_TEXTS | frozenset("」L┘J十+T┼")
 
 
 def _rows(words: list[_Word], glyphs: Sequence[Glyph]) -> list[list[_Word]]:
@@ -436,7 +450,7 @@ def _number_words(glyphs: Sequence[Glyph]) -> list[_Word]:
     return out
 
 
-_STANDALONE = re.compile(r"(?<!\S)[0-9Iil!|丨」L┘J]+(?!\S)")
+_STANDALONE = re.compile(r"(?<!\S)[0-9Iil!|丨」L┘J十+T┼]+(?!\S)")
 
 
 def _columns(points: list[tuple[float, float, bool]], tol: float, row_gap: float) -> list[float]:
