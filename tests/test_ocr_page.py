@@ -336,3 +336,51 @@ def test_a_label_whose_character_crosses_the_row_line_stays_one_piece():
     cell = GridCell(1, 1, 2, 1, 160, 400, 220, 560)
     pieces = _pieces_by_row_lines(ink, table, cell, (163, 403, 217, 557), 22.0)
     assert len(pieces) == 1 and pieces[0].vertical
+
+
+def test_zeros_of_several_cells_read_as_one_piece_mean_the_grid_lost_its_edges():
+    # rules worn to dashes: the row's zeros joined by the rules' remnants into one piece of a cell
+    from ocr.grid import GridCell
+    from ocr.page import _grid_broken
+
+    cell = GridCell(0, 0, 1, 10, 0, 0, 600, 30)
+    for text in ("0000|0010000", "00", "ooo"):
+        assert _grid_broken([(cell, [], [0])], [_rec(text)]), text
+    for text in ("0", "10", "0.5", "1000"):
+        assert not _grid_broken([(cell, [], [0])], [_rec(text)]), text
+
+
+def _unruled_under_a_pale_seal() -> np.ndarray:
+    """`_ruled_under_a_pale_seal`'s page printed without rules: its table is read as words."""
+    import random
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    from gen_scan import _seal
+
+    img = np.full((1754, 1240), 245, np.uint8)
+    cv2.putText(img, "Annual report 2024", (100, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 0, 3)
+    cv2.putText(img, "Table one: documents issued this year", (100, 400), cv2.FONT_HERSHEY_SIMPLEX, 1.1, 0, 2)
+    xs, ys = [100, 300, 420, 540, 660, 780, 900, 1020], [450 + 50 * k for k in range(8)]
+    for r in range(7):
+        cv2.putText(img, f"row{r}", (xs[0] + 10, ys[r] + 35), cv2.FONT_HERSHEY_SIMPLEX, 0.7, 130, 1)
+        for c in range(1, 7):
+            cv2.putText(img, str((3 * r + c) % 10), (xs[c] + 50, ys[r] + 36), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 130, 1)
+    _, alpha = _seal(random.Random(7), "某县民政局", 150)
+    h, w = alpha.shape
+    x0, y0 = 600 - w // 2, 620 - h // 2
+    region = img[y0 : y0 + h, x0 : x0 + w].astype(np.float32)
+    img[y0 : y0 + h, x0 : x0 + w] = np.minimum(region, 245 - 70 * alpha).astype(np.uint8)
+    return cv2.cvtColor(cv2.GaussianBlur(img, (0, 0), 0.8), cv2.COLOR_GRAY2BGR)
+
+
+def test_light_thin_digits_under_a_seal_in_a_table_without_rules_are_read_not_faded_away():
+    blocks = ocr_image(load_engine(), _unruled_under_a_pale_seal(), DPI, 1)
+    cells = [c for b in blocks if isinstance(b, Table) for c in b.cells if c.text.strip()]
+    px = DPI / 72
+    # rows 2 and 4, columns 2 to 4: inside the seal's disc, clear of its ring, name and star
+    got = {(round((c.bbox[1] * px - 468) / 50), round((c.bbox[0] * px - 230) / 120)): c.text.strip()
+           for c in cells if c.bbox}
+    assert {k: got.get(k) for k in [(r, c) for r in (2, 4) for c in (2, 3, 4)]} == {
+        (r, c): str((3 * r + c) % 10) for r in (2, 4) for c in (2, 3, 4)}

@@ -255,3 +255,28 @@ def test_grey_print_of_a_dense_table_crossing_a_ring_stays_when_the_ring_is_eras
     print_there = (gray[zero] < 100).sum()
     assert (out[zero] > 0).sum() >= 0.8 * print_there
     assert not (out[198:203, 262:288] > 0).any()  # the ring's top between two rules is gone
+
+
+def test_a_seal_over_a_grid_of_doubled_rules_is_found(tmp_path):
+    import sys
+    from pathlib import Path
+
+    from ocr.engine import load_engine
+    from ocr.prepare import prepare
+    from ocr.preprocess import find_seal
+    from ocr.render import open_pdf, render_page
+
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    from gen_rough import generate
+
+    # a rough scan (seed 28, document 26): a red seal scanned in grey over 表三, its rules printed
+    # twice; the plain circle search ranked the seal's ring fifteenth among the grid's circles, its
+    # radius a fifth short, and the seal went unfound (its ring then read into the cells: 11 as 14)
+    generate(28, tmp_path, only={26})
+    (pdf_path,) = tmp_path.glob("*.pdf")
+    page = render_page(open_pdf(pdf_path.read_bytes()), 3)
+    gray = prepare(load_engine(), page.image, page.dpi).gray
+    found = find_seal(gray, page.dpi)
+    assert found is not None
+    cx, cy, r = found
+    assert abs(cx - 845) <= 6 and abs(cy - 689) <= 6 and abs(r - 129) <= 6

@@ -288,3 +288,45 @@ def test_words_centred_outside_a_seals_disc_are_no_part_of_its_name():
     seal = (653, 763, 149)
     assert outside_disc((400, 648, 541, 664), seal)
     assert not outside_disc((584, 643, 702, 680), seal)
+
+
+def test_a_0_the_seals_ring_crosses_where_it_runs_upright_stays_and_a_stretch_of_ring_does_not():
+    from ocr.trust import seal_policy
+
+    # the ring's right side (x 650) runs through the middle of a 0 as narrow as the ring is wide
+    zero = (645, 480, 655, 493)
+    assert seal_policy(_rec("o", 0.6), zero, SEAL).text == "o"
+    assert seal_policy(_rec("0", 0.9), zero, SEAL).text == "0"
+    assert seal_policy(_rec("1", 0.9), zero, SEAL).text == ""
+    assert seal_policy(_rec("(", 0.9), zero, SEAL).text == ""
+
+
+def test_a_thin_stroke_running_a_cells_whole_height_beside_its_number_is_a_rule():
+    from ocr.trust import a_rule_in_cell
+
+    # a copier's ghost of the column rule inside the cell (3 px wide, the interior's full 23 px),
+    # the cell's 0 16 px tall
+    interior = (716, 795, 920, 818)
+    ghost, zero = (719, 795, 721, 818), (803, 797, 822, 813)
+    assert a_rule_in_cell(ghost, interior, [ghost, zero], 25.0)
+    assert not a_rule_in_cell(zero, interior, [ghost, zero], 25.0)
+
+
+def test_a_printed_1_as_tall_as_its_neighbours_or_alone_in_its_cell_stays():
+    from ocr.trust import a_rule_in_cell
+
+    interior = (716, 795, 920, 818)
+    one, zero = (719, 795, 721, 818), (803, 795, 822, 818)  # a tight cell: both touch its edges
+    assert not a_rule_in_cell(one, interior, [one, zero], 25.0)
+    assert not a_rule_in_cell(one, interior, [one], 25.0)
+    short = (719, 799, 721, 814)
+    assert not a_rule_in_cell(short, interior, [short, (803, 797, 822, 813)], 25.0)
+
+
+def test_the_cross_of_two_worn_rules_read_stuck_to_a_number_is_no_part_of_it():
+    # 表四's row (pitch 29.3) read as words: 2 on its column and the rules' cross after it, 2十
+    columns = [95 + 29.3 * k for k in range(15)]
+    row = [("0", x) for x in columns[:10]] + [("0", x) for x in columns[11:14]] + [("2", columns[14])]
+    stuck = [Glyph("2", 386.4, 389, 392.2, 403, 10.0, conf=0.9), Glyph("十", 392.2, 389, 409.4, 403, 10.0, conf=0.9)]
+    glyphs = _words((396, row)) + stuck
+    assert [glyphs[k].text for k in between_columns(glyphs)] == ["十"]

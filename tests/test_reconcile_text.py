@@ -203,3 +203,31 @@ def test_a_misread_label_naming_a_row_printed_above_is_placed_where_the_count_ag
     assert v["applications.withheld_internal_affairs.total"] == 30
     assert v["applications.not_processed_petition.total"] == 72
     assert not any("granted" in why for _, why in report.doubts)
+
+
+def test_a_stroke_read_between_two_words_of_a_label_is_part_of_the_label_not_a_value():
+    """他 read as its two parts, 亻 as an unsure 1: (六)其 1 也处理 and the row's seven numbers."""
+    from extractors.model import Cell, Document, Paragraph, Table
+
+    rows = [["5.要求行政机关确认或重新出具已获取信息"] + ["0"] * 7,
+            ["(六)其", "1", "也处理"] + ["2", "0", "0", "0", "0", "0", "2"],
+            ["(七)总计"] + ["2", "0", "0", "0", "0", "0", "2"]]
+    conf = {"(六)其": 0.5, "1": 0.5, "也处理": 0.42}
+    table = Table(tuple(Cell(r, c, t, confidence=conf.get(t, 0.99)) for r, row in enumerate(rows) for c, t in enumerate(row)))
+    v = reconcile(Document("x", "pdf", "pdf-scan", (Paragraph("三、收到和处理政府信息公开申请情况"), table))).values()
+    assert v["applications.other_processing.natural_person"] == 2
+    assert v["applications.other_processing.total"] == 2
+
+
+def test_an_underscore_parts_a_doubted_cell_into_a_mark_and_its_number():
+    """The row's last cell read I_0 at 0.43: a column rule's stub, the row rule under it, the 0. The
+    mark is a stray the row is trimmed of, and the 0 its last value."""
+    from extractors.model import Cell, Document, Paragraph, Table
+
+    rows = [["(七)总计"] + ["3", "0", "0", "0", "0", "0", "3"],
+            ["四、结转下年度继续办理"] + ["0"] * 6 + ["I_0"]]
+    table = Table(tuple(Cell(r, c, t, confidence=0.43 if t == "I_0" else 0.99)
+                        for r, row in enumerate(rows) for c, t in enumerate(row)))
+    v = reconcile(Document("x", "pdf", "pdf-scan", (Paragraph("三、收到和处理政府信息公开申请情况"), table))).values()
+    assert v["applications.carried_forward.natural_person"] == 0
+    assert v["applications.carried_forward.total"] == 0
