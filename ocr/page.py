@@ -316,7 +316,7 @@ def ocr_page(
     # dark as the print is only told by that). The rules were found before, so none is lost to this.
     unfaded: tuple[np.ndarray, np.ndarray] | None = None
     if seal is not None:
-        marks = pp.seal_marks(seal, ink, gray)
+        marks = pp.seal_marks(seal, ink, gray, text_ink)
         unfaded = pp.to_paper(clean, text_ink, marks)
         clean, text_ink = pp.to_paper(*pp.fade_seal(clean, text_ink, seal), marks)
     char_px = dpi * 12 / 72  # a 12 pt character

@@ -293,12 +293,15 @@ def to_paper(gray: np.ndarray, ink: np.ndarray, marks: np.ndarray) -> tuple[np.n
     return g2, i2
 
 
-def seal_marks(seal: tuple[int, int, int], page_ink: np.ndarray, page_gray: np.ndarray) -> np.ndarray:
+def seal_marks(seal: tuple[int, int, int], page_ink: np.ndarray, page_gray: np.ndarray,
+               text_ink: np.ndarray | None = None) -> np.ndarray:
     """Where the seal's ring and star lie on the page: the ring as wide as the page's ink mask as
     scanned (`page_ink`, before any fading) shows it, and its blurred edge, but for what is darker
     in `page_gray` than the ring's own ink (`_print_over_ring`: print crossing a pale ring). A digit beside the ring had been read with the ring's arc as one piece
     (6 as 66, 9 as 19); a digit a ring as dark as the print runs through loses a strip and reads
-    doubted, as all under a seal does."""
+    doubted, as all under a seal does. Where `text_ink` (the print, rules taken out) is given, the
+    ring is kept where print lies on both sides of it along the same radius (`_crossed`): a stroke
+    running through a ring as dark as itself, which erasing cut in two (11 read as 1, a 0 as `(`)."""
     inner, outer = ring_width(page_ink, seal)
     rim = 2 + 0.2 * (inner + outer)  # the blurred edge, paler than the ink mask's threshold
     (y0, y1, x0, x1), dist = _around_seal(page_ink.shape, seal, int(seal[2] + outer + rim + 1))
@@ -308,6 +311,8 @@ def seal_marks(seal: tuple[int, int, int], page_ink: np.ndarray, page_gray: np.n
     if inked.any():
         own = band[inked]
         ring &= band >= _print_over_ring(own, page_gray, page_ink, seal)
+    if text_ink is not None:
+        ring &= ~_crossed(text_ink, seal, (y0, y1, x0, x1), seal[2] - inner - rim, seal[2] + outer + rim)
     marks = np.zeros(page_ink.shape[:2], bool)
     marks[y0:y1, x0:x1] = ring
     star = _star(page_ink, seal)
@@ -316,6 +321,26 @@ def seal_marks(seal: tuple[int, int, int], page_ink: np.ndarray, page_gray: np.n
         h, w = mask.shape
         marks[sy0 : sy0 + h, sx0 : sx0 + w] |= mask
     return marks
+
+
+def _crossed(text_ink: np.ndarray, seal: tuple[int, int, int], window: tuple[int, int, int, int],
+             r_in: float, r_out: float) -> np.ndarray:
+    """Over `window` (y0, y1, x0, x1) of the page: the pixels with print (`text_ink`) just inside
+    radius `r_in` and just outside `r_out` on the same radius from the seal's centre, two pixels
+    beyond each: where a stroke runs through the ring rather than up to it."""
+    y0, y1, x0, x1 = window
+    h, w = text_ink.shape[:2]
+    yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float64)
+    dx, dy = xx - seal[0], yy - seal[1]
+    d = np.maximum(np.hypot(dx, dy), 1e-6)
+    ux, uy = dx / d, dy / d
+
+    def inked(radius: float) -> np.ndarray:
+        px = np.clip(np.round(seal[0] + radius * ux).astype(int), 0, w - 1)
+        py = np.clip(np.round(seal[1] + radius * uy).astype(int), 0, h - 1)
+        return np.asarray(text_ink[py, px] > 0)
+
+    return inked(r_in - 2) & inked(r_out + 2)
 
 
 def _print_over_ring(own: np.ndarray, page_gray: np.ndarray, page_ink: np.ndarray, seal: tuple[int, int, int]) -> float:
