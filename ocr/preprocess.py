@@ -327,9 +327,11 @@ def _crossed(text_ink: np.ndarray, seal: tuple[int, int, int], window: tuple[int
              r_in: float, r_out: float) -> np.ndarray:
     """Over `window` (y0, y1, x0, x1) of the page: the pixels with print (`text_ink`) just inside
     radius `r_in` and just outside `r_out` on the same radius from the seal's centre, two pixels
-    beyond each: where a stroke runs through the ring rather than up to it."""
+    beyond each (within two pixels either way: a stroke crossing the ring aslant meets the radius
+    a little off its own line): where a stroke runs through the ring rather than up to it."""
     y0, y1, x0, x1 = window
     h, w = text_ink.shape[:2]
+    text_ink = cv2.dilate((text_ink > 0).astype(np.uint8), np.ones((5, 5), np.uint8))
     yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float64)
     dx, dy = xx - seal[0], yy - seal[1]
     d = np.maximum(np.hypot(dx, dy), 1e-6)

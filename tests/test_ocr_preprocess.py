@@ -236,6 +236,23 @@ def test_print_crossing_a_pale_ring_stays_when_the_ring_is_erased(ring_grey, kep
     assert not (out[200:260, 440:460] > 0).any()  # the ring itself, above the stroke, is gone
 
 
+def test_print_running_through_a_ring_as_dark_as_itself_stays_where_it_lies_on_both_sides():
+    from ocr.preprocess import seal_marks, to_paper
+
+    # the stroke of the test above across a ring as dark as the print: grey tells nothing, but the
+    # print (the text ink) lies on both sides of the ring along the radius, so the band there stays
+    gray = np.full((600, 600), 240, np.uint8)
+    seal = (300, 300, 150)
+    cv2.circle(gray, seal[:2], seal[2], 30, 8)
+    cv2.line(gray, (430, 280), (470, 280), 20, 3)
+    ink = ink_mask(gray)
+    text = np.zeros_like(ink)
+    text[276:285, 425:475] = ink[276:285, 425:475]
+    _, out = to_paper(gray, ink, seal_marks(seal, ink, gray, text))
+    assert (out[279:282, 443:454] > 0).all()
+    assert not (out[200:260, 440:460] > 0).any()  # the ring itself, above the stroke, is gone
+
+
 def test_grey_print_of_a_dense_table_crossing_a_ring_stays_when_the_ring_is_erased():
     from ocr.preprocess import seal_marks, to_paper
 
