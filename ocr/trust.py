@@ -74,16 +74,26 @@ JUNCTION_TEXTS = frozenset("T丁")  # what a rule's stub reads as where a row ru
 
 
 def a_rule_in_cell(rect: Rect, interior: Rect, pieces: list[Rect], char_px: float) -> bool:
-    """A thin upright piece running the whole height of a ruled cell's interior (within two pixels
-    of its top and its bottom) beside shorter pieces: a rule printed twice a pixel or two apart (a
-    copier's ghost) or one found a little off its line, whose second stroke falls inside the cell
-    and read as I beside the number (I 0: a value and a mark, the row two values too long). A digit
-    stands as tall as its neighbours, not as its row."""
+    """A thin upright piece in a ruled cell beside other pieces that is a rule's, not a character:
+    running the whole height of the cell's interior (within two pixels of its top and bottom) beside
+    shorter pieces, or standing against the interior's left or right side beside a piece that does
+    not. A rule printed twice a pixel or two apart (a copier's ghost) or found a little off its
+    line leaves its second stroke inside the cell: read as I beside the number (I 0, a value and a
+    mark: the row two values too long), or as 1 (two numbers in one cell: the grid taken for broken
+    and the table read as words). A digit stands as tall as its neighbours, and a cell's number
+    stands clear of its sides."""
     x0, y0, x1, y1 = rect
-    height = y1 - y0
-    if x1 - x0 > max(3.0, 0.15 * char_px) or y0 > interior[1] + 2 or y1 < interior[3] - 2:
+    if x1 - x0 > max(3.0, 0.3 * char_px):
         return False
-    return any(q != rect and q[3] - q[1] < 0.8 * height for q in pieces)
+    others = [q for q in pieces if q != rect]
+    height = y1 - y0
+    if y0 <= interior[1] + 2 and y1 >= interior[3] - 2 and any(q[3] - q[1] < 0.8 * height for q in others):
+        return True
+
+    def against_side(q: Rect) -> bool:
+        return q[0] <= interior[0] + 2 or q[2] >= interior[2] - 2
+
+    return against_side(rect) and any(not against_side(q) for q in others)
 
 
 def stacked_strokes(rects: list[Rect], recs: list[Recognition], text_height: float) -> set[int]:

@@ -330,3 +330,16 @@ def test_the_cross_of_two_worn_rules_read_stuck_to_a_number_is_no_part_of_it():
     stuck = [Glyph("2", 386.4, 389, 392.2, 403, 10.0, conf=0.9), Glyph("十", 392.2, 389, 409.4, 403, 10.0, conf=0.9)]
     glyphs = _words((396, row)) + stuck
     assert [glyphs[k].text for k in between_columns(glyphs)] == ["十"]
+
+
+def test_a_stroke_against_a_cells_side_beside_its_number_is_a_rule_and_a_1_clear_of_it_stays():
+    from ocr.trust import a_rule_in_cell
+
+    # a merged cell (two rows' height): the ghost of its left rule 12 px tall against the interior's
+    # side, the cell's 0 clear of both sides; had it been read as 1, the cell held two numbers
+    interior = (873, 846, 948, 896)
+    ghost, zero = (873, 869, 877, 881), (903, 863, 912, 878)
+    assert a_rule_in_cell(ghost, interior, [ghost, zero], 25.0)
+    one = (880, 866, 884, 879)  # a printed 1 of 10, clear of the side
+    assert not a_rule_in_cell(one, interior, [one, zero], 25.0)
+    assert not a_rule_in_cell(ghost, interior, [ghost], 25.0)  # alone: nothing says what it is
