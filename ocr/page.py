@@ -417,8 +417,9 @@ def ocr_page(
         loose_rects = loose_rects + [r for r, _ in kept]
 
     if unfaded is not None:
-        loose_rects, loose_again = _read_loose_unfaded(
-            engine, loose_rects, recs[loose_start:], unfaded, seal, as_sealed, char_px, [t.bbox for t, _ in table_jobs])
+        loose_rects, loose_again = _read_loose_unfaded(engine, loose_rects, recs[loose_start:], unfaded, seal, as_sealed, char_px)
+        loose_rects, loose_again = _missed_unfaded(
+            engine, loose_rects, loose_again, unfaded, seal, as_sealed, char_px, [t.bbox for t, _ in table_jobs])
         recs = recs[:loose_start] + loose_again
         table_jobs, recs = _read_unfaded(engine, table_jobs, recs, unfaded, seal, as_sealed, inset, char_px)
     table_jobs = [(t, [_number_under_label(t, job, recs) for job in jobs]) for t, jobs in table_jobs]
@@ -548,7 +549,6 @@ def _read_unfaded(
 def _read_loose_unfaded(
     engine: Engine, rects: list[Rect], recs: list[Recognition], unfaded: tuple[np.ndarray, np.ndarray],
     seal: tuple[int, int, int] | None, as_sealed: Callable[[Recognition, Rect], Recognition], char_px: float,
-    tables: list[Rect],
 ) -> tuple[list[Rect], list[Recognition]]:
     """Loose pieces under a seal (a table read as words) that read as no number, or as a number
     barely seen, read again on the page as scanned but for the seal's ring and star (`unfaded`), as
@@ -556,10 +556,7 @@ def _read_loose_unfaded(
     seal left a 0 as a stroke or two (read 01, n, or a faint 1), and the row came out a value short
     or with a word among its numbers. The piece's box, grown by a quarter of a character (the
     fragment is smaller than the digit), is cut again from the unfaded ink; the new pieces replace
-    it where every one reads as numbers alone, surely enough to be no glimpse. Ink inside the seal's
-    disc that no piece and no ruled table (`tables`) covers, the print the fade took whole, is read
-    from the unfaded page as missed ink is, and counts only as numbers, as all missed ink under a
-    seal does."""
+    it where every one reads as numbers alone, surely enough to be no glimpse."""
     page, ink = unfaded
     grow = max(2, int(0.25 * char_px))
     todo: dict[int, list[Rect]] = {}
@@ -574,7 +571,7 @@ def _read_loose_unfaded(
         if again:
             todo[k] = again
     if not todo:
-        return _missed_unfaded(engine, rects, recs, unfaded, seal, as_sealed, char_px, tables)
+        return rects, recs
     flat = [p for again in todo.values() for p in again]
     reads = iter(recognize(engine, [crop(page, p) for p in flat]))
     out_rects: list[Rect] = []
@@ -591,7 +588,7 @@ def _read_loose_unfaded(
         else:
             out_rects.append(r)
             out_recs.append(rc)
-    return _missed_unfaded(engine, out_rects, out_recs, unfaded, seal, as_sealed, char_px, tables)
+    return out_rects, out_recs
 
 
 def _missed_unfaded(
@@ -599,8 +596,10 @@ def _missed_unfaded(
     seal: tuple[int, int, int] | None, as_sealed: Callable[[Recognition, Rect], Recognition], char_px: float,
     tables: list[Rect],
 ) -> tuple[list[Rect], list[Recognition]]:
-    """The print inside a seal's disc that the fade took whole, read from the unfaded page (see
-    `_read_loose_unfaded`): numbers only."""
+    """Ink inside a seal's disc that no loose piece (`rects`) and no ruled table (`tables`) covers
+    on the unfaded page (see `_read_loose_unfaded`): print the fade took whole, which left no ink to
+    cut a piece from. It is read from that page as missed ink is, and counts only as numbers, as
+    all missed ink under a seal does; its readings follow `recs`."""
     if seal is None:
         return rects, recs
     page, ink = unfaded
