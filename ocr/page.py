@@ -44,11 +44,13 @@ from ocr.missed import missed_pieces, readable
 from ocr.prepare import prepare, to_points
 from ocr.textsize import detection_dpi
 from ocr.trust import (
+    CJK,
     GLIMPSE_CONFIDENCE,
     a_glimpse,
     a_rule_in_cell,
     a_rule_stub,
     a_speck,
+    a_thinned_zero,
     across_lines,
     as_digits,
     between_columns,
@@ -402,10 +404,7 @@ def ocr_page(
     missed = missed_pieces(text_ink, covered, char_px, margin=max(2, int(dpi * 0.02)))
     if missed:
         missed_recs = recognize(engine, [crop(clean, m.rect) for m in missed])
-        # under a seal, a 0 the fade thinned reads alone as a round letter (o, D): that 0, doubted,
-        # where a lone letter elsewhere is left unread (readable)
-        readings = [digits_read(raw) if rc is None and under_seal(m.rect, seal) and _ROUND_ZERO.fullmatch(raw.text.strip())
-                    and raw.confidence >= GLIMPSE_CONFIDENCE else rc
+        readings = [rc if rc is not None else a_thinned_zero(raw, m.rect, seal)
                     for m, raw, rc in zip(missed, missed_recs, readable(missed, missed_recs))]
         kept = [(m.rect, as_sealed(rc, m.rect)) for m, rc in zip(missed, readings) if rc is not None]
         # under a seal, ink no box covered that reads as words is the seal's own name, even read sure;
@@ -564,7 +563,7 @@ def _read_loose_unfaded(
         text = rc.text.strip()
         if not text or not under_seal(r, seal) or (_NUMBER.fullmatch(text) and rc.min_char_confidence >= GLIMPSE_CONFIDENCE):
             continue
-        if _CJK.search(text):  # words under a seal are labels or its own name, not faded digits
+        if CJK.search(text):  # words under a seal are labels or its own name, not faded digits
             continue
         region = (max(0, r[0] - grow), max(0, r[1] - grow), min(ink.shape[1], r[2] + grow), min(ink.shape[0], r[3] + grow))
         again = [p for p in line_pieces(ink, region, char_px) if _overlap(p, r) > 0]
@@ -612,10 +611,6 @@ def _missed_unfaded(
     kept = [(m.rect, as_sealed(rc, m.rect)) for m, rc in zip(missed, reads) if rc is not None]
     kept = [(r, rc) for r, rc in kept if _NUMBER.fullmatch(rc.text)]
     return rects + [r for r, _ in kept], recs + [rc for _, rc in kept]
-
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_ROUND_ZERO = re.compile(r"[oOD]")
 
 
 def _points_back(back: np.ndarray, dpi: float, scale: float) -> np.ndarray:

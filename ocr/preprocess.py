@@ -331,16 +331,19 @@ def _crossed(text_ink: np.ndarray, seal: tuple[int, int, int], window: tuple[int
     a little off its own line): where a stroke runs through the ring rather than up to it."""
     y0, y1, x0, x1 = window
     h, w = text_ink.shape[:2]
-    text_ink = cv2.dilate((text_ink > 0).astype(np.uint8), np.ones((5, 5), np.uint8))
+    # only the window (and a margin as wide as the probes and the dilation reach past it) is needed
+    m = 4
+    oy, ox = max(0, y0 - m), max(0, x0 - m)
+    near = cv2.dilate((text_ink[oy : min(h, y1 + m), ox : min(w, x1 + m)] > 0).astype(np.uint8), np.ones((5, 5), np.uint8))
     yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float64)
     dx, dy = xx - seal[0], yy - seal[1]
     d = np.maximum(np.hypot(dx, dy), 1e-6)
     ux, uy = dx / d, dy / d
 
     def inked(radius: float) -> np.ndarray:
-        px = np.clip(np.round(seal[0] + radius * ux).astype(int), 0, w - 1)
-        py = np.clip(np.round(seal[1] + radius * uy).astype(int), 0, h - 1)
-        return np.asarray(text_ink[py, px] > 0)
+        px = np.clip(np.round(seal[0] + radius * ux).astype(int), 0, w - 1) - ox
+        py = np.clip(np.round(seal[1] + radius * uy).astype(int), 0, h - 1) - oy
+        return np.asarray(near[np.clip(py, 0, near.shape[0] - 1), np.clip(px, 0, near.shape[1] - 1)] > 0)
 
     return inked(r_in - 2) & inked(r_out + 2)
 
