@@ -349,6 +349,11 @@ def _words(text: str, page: int | None, bbox: BBox | None, confidence: float | N
         value = parse_number(w)
         if value is not None and not re.search(r"[\u4e00-\u9fff]", w):
             tokens.append(Token(w, "num", value, page, bbox, confidence, layout))
+        elif confidence is not None and w in _STROKE_MARKS and tokens and tokens[-1].kind == "num":
+            # read from an image, a stroke after a number is a rule's stub or the table's corner
+            # (┘ read as L, however sure), not a label: as the line's last label it had left the row
+            # no numbers after it
+            tokens.append(Token(w, "blank", None, page, bbox, confidence, layout))
         elif tokens and tokens[-1].kind == "label":
             tokens[-1] = Token(tokens[-1].text + w, "label", None, page, bbox, confidence, layout)
         else:
@@ -522,11 +527,13 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             st.seen_applications |= opens == "applications"
             continue
         label = line.label
-        if label and _is_prose(label):
-            flush_run()
-            continue
         tail = line.tail()
         nums = [t for t in tail if t.kind == "num"]
+        if label and _is_prose(label) and not (line.in_table and nums):
+            # a table's row of numbers is a row whatever its label holds: OCR reads a label's ，as 。
+            # (申请人逾期未按收费通知要求缴纳费用。行政机关…), and the row was lost as a sentence
+            flush_run()
+            continue
         if label and not nums:
             flush_run()
             # a 表二 header of another template version: numbers under it mean other things

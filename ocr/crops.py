@@ -149,7 +149,7 @@ def cell_pieces(ink: np.ndarray, interior: Rect, char_px: float) -> list[Piece]:
     if box is None:
         return []
     w, h = box[2] - box[0], box[3] - box[1]
-    if h > 1.8 * w and h > 1.8 * char_px and w < 1.6 * char_px:
+    if h > 1.8 * w and h > 1.8 * char_px and w < 1.6 * char_px and _stacked(ink, box, char_px):
         return [Piece(box, vertical=True)]
     pieces: list[Piece] = []
     bands = text_bands(ink, box, min_gap=max(2, int(char_px * 0.12)))
@@ -159,6 +159,16 @@ def cell_pieces(ink: np.ndarray, interior: Rect, char_px: float) -> list[Piece]:
             continue
         pieces.extend(Piece(r) for r in split_on_gaps(ink, line, gap_factor=1.2))
     return pieces
+
+
+def _stacked(ink: np.ndarray, box: Rect, char_px: float) -> bool:
+    """Whether a narrow tall box of ink holds characters stacked top to bottom: its bands of ink
+    at least half a character tall (characters, or several joined by their strokes) still span
+    the height of two. A digit with the dust of a rough scan above and below it (strokes of a few
+    pixels, tall enough to count as text) made a box as tall as a stacked label, re-set side by
+    side and read as words (0 as `OE 区`)."""
+    bands = [(a, b) for a, b in text_bands(ink, box, min_gap=max(2, int(char_px * 0.12))) if b - a >= 0.5 * char_px]
+    return bool(bands) and bands[-1][1] - bands[0][0] > max(1.8 * char_px, 1.8 * (box[2] - box[0]))
 
 
 def _merge_thin(bands: list[tuple[int, int]], thin: float, char_px: float) -> list[tuple[int, int]]:

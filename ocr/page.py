@@ -55,6 +55,7 @@ from ocr.trust import (
     as_digits,
     between_columns,
     digits_read,
+    dust_in_cell,
     outside_disc,
     seal_policy,
     second_look,
@@ -251,7 +252,8 @@ def _overlap(a: Rect, b: Rect) -> int:
 def _grid_broken(jobs: list[Job], recs: list[Recognition]) -> bool:
     """A cell of a template table holds one number at most: two pieces that each read as a number
     in one cell mean the grid missed an edge between them. So does one piece read as numbers set
-    apart (1 3), or parted by a stroke (0000|0010000: the lost rule's stub), or run together into
+    apart (1 3), or parted by a stroke or dashes (0000|0010000, 0---1: the lost rule's stub or what
+    is left of it), or run together into
     what no printed number is, digits after a leading 0 (00, 0010000; o for 0 alike): the cells'
     ink joined across the lost edges, a rule's stubs with it, where the rules were worn to dashes."""
     for _cell, _pieces, idx in jobs:
@@ -261,7 +263,9 @@ def _grid_broken(jobs: list[Job], recs: list[Recognition]) -> bool:
     return False
 
 
-_STROKE_OR_SPACE = re.compile(r"[\s|]+")
+# what parts two cells' numbers read as one piece: a space, a lost rule's stub (|), or the dashes
+# of a rule worn to dashes that ran between them (0---1)
+_STROKE_OR_SPACE = re.compile(r"[\s|]+|-{2,}|[—_]+")
 # two or more zeros at a number's head (read as 0 or o): several cells' zeros read as one piece
 _RUN_TOGETHER = re.compile(r"[0o][0-9o]+$")
 
@@ -336,6 +340,7 @@ def ocr_page(
                 continue
             pieces = _pieces_by_row_lines(text_ink, t, cell, interior, char_px)
             pieces = [p for p in pieces if not a_rule_in_cell(p.rect, interior, [q.rect for q in pieces], char_px)]
+            pieces = [p for p in pieces if not dust_in_cell(p.rect, [q.rect for q in pieces])]
             idx = []
             for p in pieces:
                 idx.append(len(crops))

@@ -315,10 +315,17 @@ def seal_marks(seal: tuple[int, int, int], page_ink: np.ndarray, page_gray: np.n
         ring &= ~_crossed(text_ink, seal, (y0, y1, x0, x1), seal[2] - inner - rim, seal[2] + outer + rim)
     marks = np.zeros(page_ink.shape[:2], bool)
     marks[y0:y1, x0:x1] = ring
-    star = _star(page_ink, seal)
+    star = _star(page_gray, page_ink, seal)
     if star is not None:
         sy0, sx0, mask = star
         h, w = mask.shape
+        # print touching the star (a 0 beside its arm) is darker than the star, where the print is
+        # clearly darker than even the star's darkest tenth: a star as dark as the print has specks
+        # as dark as it, which kept read as marks
+        under = page_gray[sy0 : sy0 + h, sx0 : sx0 + w]
+        print_grey = _print_grey(page_gray, page_ink, seal)
+        if print_grey is not None and print_grey < float(np.percentile(under[mask], 10)) - 20:
+            mask &= under >= _print_over_ring(under[mask], page_gray, page_ink, seal)
         marks[sy0 : sy0 + h, sx0 : sx0 + w] |= mask
     return marks
 
@@ -358,35 +365,89 @@ def _print_over_ring(own: np.ndarray, page_gray: np.ndarray, page_ink: np.ndarra
     middle = float(np.median(own))
     spread = max(4.0, float(np.percentile(own, 75)) - middle)
     floor = min(0.5 * middle, float(np.percentile(own, 10)))
-    (y0, y1, x0, x1), dist = _around_seal(page_gray.shape, seal, int(seal[2] * 2))
-    outside = (dist > seal[2] * 1.2) & (page_ink[y0:y1, x0:x1] > 0)
-    if int(outside.sum()) < 50:
+    print_grey = _print_grey(page_gray, page_ink, seal)
+    if print_grey is None:
         return floor
-    print_grey = float(np.percentile(page_gray[y0:y1, x0:x1][outside], 25))
     return max(floor, min(middle - 2 * spread, (middle + print_grey) / 2))
 
 
-def _star(ink: np.ndarray, seal: tuple[int, int, int]) -> tuple[int, int, np.ndarray] | None:
-    """The star in a seal's middle: the ink blob over its centre, a solid shape a fifth to a half
-    of the seal across (read as X, A or 大 beside the digits it touches). Returns its box's top and
-    left and its mask there (grown by a pixel for the blurred edge), or None."""
+def _print_grey(page_gray: np.ndarray, page_ink: np.ndarray, seal: tuple[int, int, int]) -> float | None:
+    """The grey of the print around a seal (its darker quarter, in a ring as wide as the seal
+    around it), or None where too little is printed there to tell."""
+    (y0, y1, x0, x1), dist = _around_seal(page_gray.shape, seal, int(seal[2] * 2))
+    outside = (dist > seal[2] * 1.2) & (page_ink[y0:y1, x0:x1] > 0)
+    if int(outside.sum()) < 50:
+        return None
+    return float(np.percentile(page_gray[y0:y1, x0:x1][outside], 25))
+
+
+def star_polygon(cx: float, cy: float, outer: float, inner: float, turn: float) -> np.ndarray:
+    """The ten corners of a five-pointed star centred at (cx, cy), a point up when `turn` is 0
+    (radians, clockwise on the page)."""
+    k = np.arange(10)
+    a = -np.pi / 2 + turn + k * np.pi / 5
+    radius = np.where(k % 2 == 0, outer, inner)
+    return np.stack([cx + radius * np.cos(a), cy + radius * np.sin(a)], axis=1)
+
+
+# the star's size against the seal's radius, and its points' depth (inner against outer radius:
+# a regular star's 0.38, a little more where a seal's star is drawn stout)
+_STAR_SIZES = np.linspace(0.14, 0.32, 10)
+_STAR_DEPTHS = (0.36, 0.42)
+_STAR_FIT = 0.55  # the share of star and dark shape together that both cover, for a star to be there
+
+
+def _star(gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int]) -> tuple[int, int, np.ndarray] | None:
+    """The star in a seal's middle (read as X, A, 4 or 大 beside the digits it touches), found as
+    the five-pointed star over the seal's centre that best covers the dark shape there: size,
+    depth, turn and a shift of a few pixels are fitted. The dark shape is the ink mask and what
+    is darker than halfway from the paper to the grey at the centre (the ink mask alone holds a
+    pale star's wide middle as a hole and its arms as pieces), less the rules crossing it. Its
+    pieces alone had made the star: a rule crossing it made it one piece with the table's grid,
+    too large for a star, and a pale star's piece over the centre left an arm behind. Returns the
+    window's top and left and the star's mask there (grown for the blurred edge), or None where
+    no star covers the shape well enough."""
     cx, cy, r = seal
-    reach = int(0.3 * r)
+    reach = int(0.36 * r)
     y0, x0 = max(0, cy - reach), max(0, cx - reach)
-    sub = (ink[y0 : cy + reach + 1, x0 : cx + reach + 1] > 0).astype(np.uint8)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    win = gray[y0 : cy + reach + 1, x0 : cx + reach + 1]
     near = int(max(2, 0.05 * r))
-    core = labels[max(0, cy - y0 - near) : cy - y0 + near + 1, max(0, cx - x0 - near) : cx - x0 + near + 1]
-    ids, counts = np.unique(core[core > 0], return_counts=True)
-    if not len(ids):
+    middle = float(np.median(gray[max(0, cy - near) : cy + near + 1, max(0, cx - near) : cx + near + 1]))
+    paper = float(np.percentile(win, 90))
+    dark = ink[y0 : cy + reach + 1, x0 : cx + reach + 1] > 0
+    if paper - middle >= 25:  # the centre is inked, not paper
+        dark |= win <= (middle + paper) / 2
+    rules = _long_runs(dark, max(3, int(0.5 * r)))  # longer than a star's arm to arm
+    dark &= ~rules
+    if int(dark.sum()) < 0.02 * r * r:
         return None
-    k = int(ids[np.argmax(counts)])
-    w, h, area = int(stats[k, cv2.CC_STAT_WIDTH]), int(stats[k, cv2.CC_STAT_HEIGHT]), int(stats[k, cv2.CC_STAT_AREA])
-    # a star's points reach out from a solid middle: wide and tall alike, a third of its box inked
-    if not (0.2 * r <= max(w, h) <= 0.6 * r and 0.6 <= w / h <= 1.6 and area >= 0.25 * w * h):
+    ccx, ccy = cx - x0, cy - y0
+    h, w = dark.shape
+    yy, xx = np.mgrid[0:h, 0:w]
+    dist = np.hypot(xx - ccx, yy - ccy)
+
+    def fit(px: float, py: float, size: float, depth: float, turn: float) -> float:
+        """How well a star covers the dark shape: what both cover against what either covers, of
+        the dark shape only what lies within the star's reach (digits beside it are not its)."""
+        poly = np.zeros((h, w), np.uint8)
+        cv2.fillPoly(poly, [np.round(star_polygon(px, py, size * r, depth * size * r, turn)).astype(np.int32)], 1)
+        shape = (poly > 0) & ~rules
+        both = int((shape & dark).sum())
+        near = int((dark & (dist <= (size + 0.08) * r)).sum())
+        return both / max(1, int(shape.sum()) + near - both)
+
+    turns = np.radians(np.arange(0, 72, 4))
+    best = max(((fit(ccx, ccy, z, d, t), z, d, t) for z in _STAR_SIZES for d in _STAR_DEPTHS for t in turns),
+               key=lambda b: b[0])
+    _, z, d, t = best
+    score, px, py = max(((fit(ccx + dx, ccy + dy, z, d, t), ccx + dx, ccy + dy)
+                         for dx in range(-3, 4) for dy in range(-3, 4)), key=lambda b: b[0])
+    if score < _STAR_FIT:
         return None
-    mask = cv2.dilate((labels == k).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    return y0, x0, mask
+    poly = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(poly, [np.round(star_polygon(px, py, z * r, d * z * r, t)).astype(np.int32)], 1)
+    grow = max(3, int(0.03 * r)) | 1
+    return y0, x0, cv2.dilate(poly, np.ones((grow, grow), np.uint8)) > 0
 
 
 def fade_seal(gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:

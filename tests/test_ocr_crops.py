@@ -55,6 +55,17 @@ def test_a_narrow_tall_column_of_ink_is_read_as_stacked_characters():
     assert piece.vertical
 
 
+def test_a_digit_with_dust_above_and_below_is_not_a_column_of_stacked_characters():
+    # a rough scan's dust: thin dashes a third of a character tall, above and below a lone 0 in a
+    # tall cell; as one box with the 0 it looked like a stacked label and read as `OE 区`
+    gray = np.full((200, 60), 255, np.uint8)
+    cv2.putText(gray, "0", (20, 110), cv2.FONT_HERSHEY_SIMPLEX, 0.7, 0, 2)
+    for x, y in ((18, 30), (40, 50), (25, 150), (38, 175)):
+        cv2.line(gray, (x, y), (x + 3, y + 8), 0, 1)
+    pieces = cell_pieces(ink_mask(gray), (0, 0, 60, 200), char_px=25)
+    assert pieces and not any(p.vertical for p in pieces)
+
+
 def test_a_crop_never_reaches_past_its_bounds():
     gray = np.zeros((100, 100), np.uint8)  # all ink: anything outside the bounds would show as black
     out = crop(gray, (40, 40, 60, 60), bounds=(35, 35, 65, 65), pad_frac=1.0)

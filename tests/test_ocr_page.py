@@ -345,9 +345,9 @@ def test_zeros_of_several_cells_read_as_one_piece_mean_the_grid_lost_its_edges()
     from ocr.page import _grid_broken
 
     cell = GridCell(0, 0, 1, 10, 0, 0, 600, 30)
-    for text in ("0000|0010000", "00", "ooo"):
+    for text in ("0000|0010000", "00", "ooo", "规范性文件|0---1"):
         assert _grid_broken([(cell, [], [0])], [_rec(text)]), text
-    for text in ("0", "10", "0.5", "1000"):
+    for text in ("0", "10", "0.5", "1000", "-", "—", "1-"):
         assert not _grid_broken([(cell, [], [0])], [_rec(text)]), text
 
 

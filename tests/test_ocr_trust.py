@@ -343,3 +343,15 @@ def test_a_stroke_against_a_cells_side_beside_its_number_is_a_rule_and_a_1_clear
     one = (880, 866, 884, 879)  # a printed 1 of 10, clear of the side
     assert not a_rule_in_cell(one, interior, [one, zero], 25.0)
     assert not a_rule_in_cell(ghost, interior, [ghost], 25.0)  # alone: nothing says what it is
+
+
+def test_dust_above_or_below_a_cells_number_is_not_read():
+    from ocr.trust import dust_in_cell
+
+    # a rough scan's speck (7 pixels) well below a 0 (18 pixels) in a tall cell: read as S, it left
+    # the cell no number; a mark on the number's own line (a decimal point) and the number stay
+    zero, below, beside = (700, 1287, 712, 1305), (722, 1328, 728, 1335), (713, 1300, 716, 1305)
+    assert dust_in_cell(below, [zero, below])
+    assert not dust_in_cell(zero, [zero, below])
+    assert not dust_in_cell(beside, [zero, beside])
+    assert not dust_in_cell(below, [below])

@@ -57,6 +57,15 @@ def test_other_processing_printed_as_one_row_is_placed_under_a_damaged_label():
     assert "applications.other_no_correction.total" not in facts
 
 
+def test_a_table_rows_label_read_with_a_full_stop_is_still_its_row():
+    # OCR read the label's ，as 。: the line had been taken for a sentence and its row lost
+    rows = [["1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "0", "0", "0", "0", "0", "0", "0"],
+            ["2.申请人逾期未按收费通知要求缴纳费用。行政机关不再处理其政府信息公开申请", "2", "0", "0", "0", "0", "0", "2"],
+            ["3.其他", "0", "0", "0", "0", "0", "0", "0"]]
+    facts, _ = read(APPS, table(rows, 0.98, low={(1, 0): 0.55}), method="ocr")
+    assert facts["applications.other_unpaid_fee.total"].value == 2
+
+
 def test_a_stray_row_does_not_stand_in_for_a_row_whose_label_was_misread():
     # （三）不予公开's fragment 予公开 beside 5.属于三类内部事务信息's numbers names 予以公开, which
     # is placed above; with a stray row in the gap the count fitted, and the stray took the row
@@ -164,3 +173,12 @@ def test_a_table_two_row_of_another_width_is_not_put_beside_a_row():
     facts, _ = read(ACTIVE, table(rows, 0.98, low={(2, 0): 0.31}), method="ocr")
     assert not [c for c in facts if c.startswith("active_disclosure.regulations")]
     assert facts["active_disclosure.administrative_licensing.decisions"].value == 12
+
+
+def test_a_tables_corner_read_as_a_letter_after_a_rows_number_is_no_label():
+    # a table read as words whose frame's corner (┘) read as L, sure, after the fee's number: as
+    # the line's last label it left the row no number
+    active = Paragraph("二、主动公开政府信息情况")
+    facts, _ = read(active, Paragraph("第二十条第（八）项"), Paragraph("信息内容 本年收费金额（单位：万元）"),
+                    Paragraph("行政事业性收费 12.5 L", confidence=0.99), method="ocr")
+    assert facts["active_disclosure.administrative_fees.amount"].value == 12.5
