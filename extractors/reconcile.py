@@ -22,6 +22,7 @@ an OCR reading of low confidence that the template's rules pin down is replaced 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import pairwise
@@ -262,7 +263,7 @@ def _smudged_digit(cell: Cell) -> bool:
     """A cell read unsure as a digit or two with a Latin letter (1t, 4a, 7r°: a seal's stroke across
     a number): a cell of its row whose value is not known. As a label it broke its row, and the
     row's six other numbers were lost with it."""
-    text = normalize(cell.text).strip().strip(_FLECKS)
+    text = _strip_flecks(normalize(cell.text).strip())
     return (cell.confidence is not None and cell.confidence < DOUBT_CONFIDENCE
             and re.fullmatch(r"(?=.*\d)(?=.*[A-Za-z])[0-9A-Za-z]{2,3}", text) is not None)
 
@@ -291,9 +292,9 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
             return None
         return list(zip(words, values))
     out: list[tuple[str, float | None]] = []
-    changed = False
     # an underscore is a row rule's remnant, never part of a number: it parts what it lies between
-    # (I_0: a column rule's stub, the rule below, the 0)
+    # (I_0: a column rule's stub, the rule below, the 0) and is dropped where it ends one (0_)
+    changed = "_" in cell.text
     for w in re.split(r"[\s_]+", normalize(cell.text).strip(" _")):
         if re.fullmatch(r"0[Il|]", w):
             out.append(("01", 1.0))
@@ -302,7 +303,7 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
         value = parse_number(w)
         if value is None:
             # a lone Chinese character stuck to the number is a mark too (a seal's fragment: 每0)
-            core = re.sub(r"^[\u4e00-\u9fff](?=\d)|(?<=\d)[\u4e00-\u9fff]$", "", w).strip(_FLECKS)
+            core = _strip_flecks(re.sub(r"^[\u4e00-\u9fff](?=\d)|(?<=\d)[\u4e00-\u9fff]$", "", w))
             stuck = parse_number(core) if core != w and not re.search(r"[\u4e00-\u9fff]", core) else None
             if stuck is not None:
                 out.append((core, stuck))
@@ -318,7 +319,7 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
 def _unflecked(word: str) -> str:
     """A word without the flecks stuck to it where what is left is a number (0」), else the word.
     Brackets stay: (1 may be a label's numbering."""
-    core = word.strip(_FLECKS_NOT_BRACKETS)
+    core = _strip_flecks(word, brackets=False)
     return core if core != word and parse_number(core) is not None else word
 
 
@@ -330,9 +331,22 @@ def _a_symbol(word: str) -> bool:
     return len(word) == 1 and re.fullmatch(r"\w", word) is None and word not in "|!/\\丨"
 
 
-# marks a fleck reads as (a seal ring's arc as a bracket); never a stroke (I, l, |, 1)
-_FLECKS = "。.,，、:：;；'\"‘’“”「」『』`·・/\\_-—~°^*()（）[]【】￥¥"
-_FLECKS_NOT_BRACKETS = _FLECKS.translate(str.maketrans("", "", "()（）[]【】"))
+_BRACKETS = "()（）[]【】"
+
+
+def _strip_flecks(word: str, brackets: bool = True) -> str:
+    """The word less the marks at its ends a fleck reads as: punctuation and symbols (a seal ring's
+    arc as a bracket, a rule's junction as ⊥ or ┼, a speck as 。), never a stroke a 1 could be read
+    as (I, l, |, !). Without `brackets` a bracket stays: (1 may be a label's numbering."""
+    def fleck(c: str) -> bool:
+        return c not in "|丨!" and unicodedata.category(c)[0] in "PS" and (brackets or c not in _BRACKETS)
+
+    start, end = 0, len(word)
+    while start < end and fleck(word[start]):
+        start += 1
+    while end > start and fleck(word[end - 1]):
+        end -= 1
+    return word[start:end]
 
 
 _WORD = re.compile(r"\S+")

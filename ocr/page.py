@@ -249,16 +249,22 @@ def _overlap(a: Rect, b: Rect) -> int:
     return w * h if w > 0 and h > 0 else 0
 
 
-def _grid_broken(jobs: list[Job], recs: list[Recognition]) -> bool:
+def _grid_broken(jobs: list[Job], recs: list[Recognition], char_px: float) -> bool:
     """A cell of a template table holds one number at most: two pieces that each read as a number
     in one cell mean the grid missed an edge between them. So does one piece read as numbers set
     apart (1 3), or parted by a stroke or dashes (0000|0010000, 0---1: the lost rule's stub or what
     is left of it), or run together into
     what no printed number is, digits after a leading 0 (00, 0010000; o for 0 alike): the cells'
     ink joined across the lost edges, a rule's stubs with it, where the rules were worn to dashes."""
-    for _cell, _pieces, idx in jobs:
+    for _cell, pieces, idx in jobs:
         words = [w for i in idx for w in _STROKE_OR_SPACE.split(recs[i].text) if w]
         if sum(1 for w in words if _NUMBER.fullmatch(w)) >= 2 or any(_RUN_TOGETHER.match(w) for w in words):
+            return True
+        # a piece several characters wide that reads as nothing at all: the lines of several cells'
+        # stacked labels joined across lost edges into one strip no line recogniser reads (a 表四
+        # whose columns ran together: its header's one cell read as nothing, and the table lost)
+        if any(not recs[i].text.strip() and p.rect[2] - p.rect[0] >= 4 * char_px and p.rect[3] - p.rect[1] >= 0.5 * char_px
+               for p, i in zip(pieces, idx)):
             return True
     return False
 
@@ -384,7 +390,7 @@ def ocr_page(
     # A grid whose rules were too broken to find every edge joins cells into one: a "cell" then
     # holds two numbers. Such a table is read again as words, its rules' remnants erased, by the
     # layout stage that reads tables printed without rules.
-    broken = [t for t, jobs in table_jobs if _grid_broken(jobs, recs)]
+    broken = [t for t, jobs in table_jobs if _grid_broken(jobs, recs, char_px)]
     if broken:
         table_jobs = [(t, jobs) for t, jobs in table_jobs if t not in broken]
         for t in broken:

@@ -199,7 +199,7 @@ def test_a_cell_holding_numbers_set_apart_in_one_piece_means_the_grid_lost_an_ed
     from ocr.page import _grid_broken
 
     cell = GridCell(0, 0, 1, 4, 0, 0, 400, 30)
-    assert _grid_broken([(cell, [], [0])], [_rec("110111 3")])
+    assert _grid_broken([(cell, [], [0])], [_rec("110111 3")], 25.0)
 
 
 def test_a_label_with_its_item_number_is_no_sign_of_a_lost_edge():
@@ -207,7 +207,7 @@ def test_a_label_with_its_item_number_is_no_sign_of_a_lost_edge():
     from ocr.page import _grid_broken
 
     cell = GridCell(0, 0, 1, 1, 0, 0, 300, 30)
-    assert not _grid_broken([(cell, [], [0, 1])], [_rec("1.属于国家秘密"), _rec("12")])
+    assert not _grid_broken([(cell, [], [0, 1])], [_rec("1.属于国家秘密"), _rec("12")], 25.0)
 
 
 def _borderless_under_a_seal(print_grey: int, seal_ink: int) -> np.ndarray:
@@ -346,9 +346,9 @@ def test_zeros_of_several_cells_read_as_one_piece_mean_the_grid_lost_its_edges()
 
     cell = GridCell(0, 0, 1, 10, 0, 0, 600, 30)
     for text in ("0000|0010000", "00", "ooo", "规范性文件|0---1"):
-        assert _grid_broken([(cell, [], [0])], [_rec(text)]), text
+        assert _grid_broken([(cell, [], [0])], [_rec(text)], 25.0), text
     for text in ("0", "10", "0.5", "1000", "-", "—", "1-"):
-        assert not _grid_broken([(cell, [], [0])], [_rec(text)]), text
+        assert not _grid_broken([(cell, [], [0])], [_rec(text)], 25.0), text
 
 
 def test_light_thin_digits_under_a_seal_in_a_table_without_rules_are_read_not_faded_away():
@@ -360,3 +360,17 @@ def test_light_thin_digits_under_a_seal_in_a_table_without_rules_are_read_not_fa
            for c in cells if c.bbox}
     assert {k: got.get(k) for k in [(r, c) for r in (2, 4) for c in (2, 3, 4)]} == {
         (r, c): str((3 * r + c) % 10) for r in (2, 4) for c in (2, 3, 4)}
+
+
+def test_a_wide_piece_of_a_cell_that_reads_as_nothing_means_the_grid_lost_its_edges():
+    # a 表四 whose column rules were worn away: its header's stacked labels joined into one strip
+    # twenty characters wide that the recogniser read as nothing; a narrow blank reading is a smudge
+    from ocr.crops import Piece
+    from ocr.grid import GridCell
+    from ocr.page import _grid_broken
+
+    cell = GridCell(0, 0, 1, 10, 500, 740, 1070, 810)
+    strip, smudge = Piece((507, 750, 1062, 799)), Piece((600, 760, 640, 790))
+    assert _grid_broken([(cell, [strip], [0])], [_rec("")], 25.0)
+    assert not _grid_broken([(cell, [smudge], [0])], [_rec("")], 25.0)
+    assert not _grid_broken([(cell, [strip], [0])], [_rec("结果维持结果纠正其他结果尚未审结总计")], 25.0)

@@ -231,3 +231,16 @@ def test_an_underscore_parts_a_doubted_cell_into_a_mark_and_its_number():
     v = reconcile(Document("x", "pdf", "pdf-scan", (Paragraph("三、收到和处理政府信息公开申请情况"), table))).values()
     assert v["applications.carried_forward.natural_person"] == 0
     assert v["applications.carried_forward.total"] == 0
+
+
+def test_an_underscore_ending_a_doubted_cells_number_is_dropped():
+    """A cell read 0_ at 0.63: the 0 and the row rule under it. As a label it cut the row in two."""
+    from extractors.model import Cell, Document, Paragraph, Table
+
+    rows = [["(七)总计"] + ["3", "0", "0", "0", "0", "0", "3"],
+            ["四、结转下年度继续办理"] + ["0"] * 5 + ["0_", "0"]]
+    table = Table(tuple(Cell(r, c, t, confidence=0.63 if t == "0_" else 0.99)
+                        for r, row in enumerate(rows) for c, t in enumerate(row)))
+    v = reconcile(Document("x", "pdf", "pdf-scan", (Paragraph("三、收到和处理政府信息公开申请情况"), table))).values()
+    assert v["applications.carried_forward.other_org"] == 0
+    assert v["applications.carried_forward.total"] == 0

@@ -5,7 +5,7 @@ align). Each test is a scan's reading as the layout stage gives it: a table of O
 from __future__ import annotations
 
 from extractors.model import Paragraph
-from tests.test_doubts import ACTIVE, APPS, read, table
+from tests.test_doubts import ACTIVE, APPS, REVIEW, read, table
 
 ROW_5 = ["5.要求行政机关确认或重新出具已获取信息", "0", "0", "0", "0", "0", "0", "0"]
 CARRIED = ["四、结转下年度继续办理", "3", "0", "0", "0", "0", "0", "3"]
@@ -77,6 +77,19 @@ def test_a_stray_row_does_not_stand_in_for_a_row_whose_label_was_misread():
     facts, _ = read(APPS, table(rows, 0.98, low={(2, 0): 0.6}), method="ocr")
     assert [facts[f"applications.withheld_internal_affairs.{c}"].value
             for c in ("natural_person", "total")] == [1, 1]
+
+
+def test_a_rules_junction_read_stuck_to_a_number_is_dropped_from_it():
+    # the foot of a worn column rule read as ⊥ stuck to a 1 (⊥1): as a label in the middle of 表四's
+    # one row of numbers it had left the row no numbers before it, and the table was lost
+    rows = [["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+            ["1", "0", "⊥1", "1", "3", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"]]
+    facts, failed = read(REVIEW, table(rows, 0.98, low={(1, 2): 0.69}), method="ocr")
+    assert facts["review_litigation.administrative_review.total"].value == 3
+    # the 1, as unsure as it was read: the row's total is what holds it
+    other = facts["review_litigation.administrative_review.other_result"]
+    assert other.value == 1 and other.confidence is not None and other.confidence < 0.85
+    assert "review_litigation.row_total" not in failed
 
 
 def test_a_digit_read_unsure_with_a_letter_is_a_cell_of_unknown_value_in_its_row():
