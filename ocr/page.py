@@ -346,7 +346,7 @@ def ocr_page(
                 continue
             pieces = _pieces_by_row_lines(text_ink, t, cell, interior, char_px)
             pieces = [p for p in pieces if not a_rule_in_cell(p.rect, interior, [q.rect for q in pieces], char_px)]
-            pieces = [p for p in pieces if not dust_in_cell(p.rect, [q.rect for q in pieces])]
+            pieces = [p for p in pieces if not dust_in_cell(p.rect, [q.rect for q in pieces], char_px)]
             idx = []
             for p in pieces:
                 idx.append(len(crops))

@@ -97,15 +97,19 @@ def a_rule_in_cell(rect: Rect, interior: Rect, pieces: list[Rect], char_px: floa
     return against_side(rect) and any(not against_side(q) for q in others)
 
 
-def dust_in_cell(rect: Rect, pieces: list[Rect]) -> bool:
-    """A piece of a cell less than half as tall as the cell's tallest piece and wholly above or
-    below it: dust of a rough scan floating in a tall cell (read as S or x beside the cell's 0,
-    which left the cell no number). A cell's mark of its own (、 or a decimal point) sits on the
-    line of its text, beside it."""
-    tallest = max(pieces, key=lambda q: q[3] - q[1], default=rect)
-    if tallest == rect or (rect[3] - rect[1]) >= 0.5 * (tallest[3] - tallest[1]):
+def dust_in_cell(rect: Rect, pieces: list[Rect], char_px: float) -> bool:
+    """A piece of a cell far smaller than a character (under DUST_SHARE of `char_px`) lying wholly
+    above or below a piece at least twice its height: dust of a rough scan floating in a tall cell
+    (read as S or x beside the cell's 0, which left the cell no number). A cell's mark of its own
+    (、 or a decimal point) sits on the line of its text, beside it; digits are measured against
+    the page's character, not the cell's tallest piece, which may be two lines run together."""
+    height = rect[3] - rect[1]
+    if height >= DUST_SHARE * char_px:
         return False
-    return rect[3] <= tallest[1] or rect[1] >= tallest[3]
+    return any(q[3] - q[1] >= 2 * height and (rect[3] <= q[1] or rect[1] >= q[3]) for q in pieces if q != rect)
+
+
+DUST_SHARE = 0.4
 
 
 def stacked_strokes(rects: list[Rect], recs: list[Recognition], text_height: float) -> set[int]:

@@ -351,7 +351,17 @@ def test_dust_above_or_below_a_cells_number_is_not_read():
     # a rough scan's speck (7 pixels) well below a 0 (18 pixels) in a tall cell: read as S, it left
     # the cell no number; a mark on the number's own line (a decimal point) and the number stay
     zero, below, beside = (700, 1287, 712, 1305), (722, 1328, 728, 1335), (713, 1300, 716, 1305)
-    assert dust_in_cell(below, [zero, below])
-    assert not dust_in_cell(zero, [zero, below])
-    assert not dust_in_cell(beside, [zero, beside])
-    assert not dust_in_cell(below, [below])
+    assert dust_in_cell(below, [zero, below], 25.0)
+    assert not dust_in_cell(zero, [zero, below], 25.0)
+    assert not dust_in_cell(beside, [zero, beside], 25.0)
+    assert not dust_in_cell(below, [below], 25.0)
+
+
+def test_digits_above_two_lines_run_together_in_a_cell_are_not_dust():
+    from ocr.trust import dust_in_cell
+
+    # a broken grid's cell: a row's digits (19 to 26 pixels) above a strip of two label lines run
+    # together (57 pixels): the digits are less than half the strip's height, and are text
+    strip, three, one = (182, 1534, 795, 1591), (583, 1511, 594, 1530), (686, 1497, 691, 1523)
+    assert not dust_in_cell(three, [strip, three, one], 25.0)
+    assert not dust_in_cell(one, [strip, three, one], 25.0)
