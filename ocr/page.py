@@ -27,7 +27,8 @@ from extractors.pdf_chars import Glyph
 from extractors.pdf_ruled import TablePart
 from extractors.pdf_stitch import starts_item
 from ocr import preprocess as pp
-from ocr.crops import CROP_PAD, Piece, Rect, cell_pieces, crop, line_pieces, stacked_to_line
+from ocr.cores import read_by_cores
+from ocr.crops import CROP_PAD, Piece, Rect, cell_pieces, crop, ink_rect, line_pieces, stacked_to_line
 from ocr.engine import Engine, Recognition, TextBox, detect, recognize
 from ocr.grid import (
     GridCell,
@@ -430,8 +431,10 @@ def ocr_page(
         loose_rects, loose_again = _read_loose_unfaded(engine, loose_rects, recs[loose_start:], unfaded, seal, as_sealed, char_px)
         loose_rects, loose_again = _missed_unfaded(
             engine, loose_rects, loose_again, unfaded, seal, as_sealed, char_px, [t.bbox for t, _ in table_jobs])
+        loose_rects, loose_again = _loose_by_cores(engine, loose_rects, loose_again, unfaded, seal, as_sealed, char_px)
         recs = recs[:loose_start] + loose_again
         table_jobs, recs = _read_unfaded(engine, table_jobs, recs, unfaded, seal, as_sealed, inset, char_px)
+        table_jobs, recs = _cells_by_cores(engine, table_jobs, recs, unfaded, seal, as_sealed, inset, char_px)
     table_jobs = [(t, [_number_under_label(t, job, recs) for job in jobs]) for t, jobs in table_jobs]
 
     to_pt = 72.0 / dpi
@@ -599,6 +602,60 @@ def _read_loose_unfaded(
             out_rects.append(r)
             out_recs.append(rc)
     return out_rects, out_recs
+
+
+def _no_number_under_seal(text: str) -> bool:
+    """A reading under a seal worth reading again by its dark cores: nothing, marks, or digits with
+    a word (the seal's lettering over the digit); not words alone (a label, or the lettering)."""
+    return not _NUMBERS.fullmatch(text) and (not CJK.search(text) or any(c.isdigit() for c in text))
+
+
+def _loose_by_cores(
+    engine: Engine, rects: list[Rect], recs: list[Recognition], unfaded: tuple[np.ndarray, np.ndarray],
+    seal: tuple[int, int, int] | None, as_sealed: Callable[[Recognition, Rect], Recognition], char_px: float,
+) -> tuple[list[Rect], list[Recognition]]:
+    """Loose pieces under a seal still read as no number (or as one barely seen), read again by
+    their dark cores (`ocr.cores`): a seal's lettering over the digit. A number two depths agree on
+    replaces the reading, doubted as all under a seal is."""
+    page, ink = unfaded
+    out = list(recs)
+    for k, (r, rc) in enumerate(zip(rects, recs)):
+        text = rc.text.strip()
+        if not under_seal(r, seal) or not (_no_number_under_seal(text) or rc.min_char_confidence < GLIMPSE_CONFIDENCE):
+            continue
+        again = read_by_cores(engine, page, ink, r, char_px, GLIMPSE_CONFIDENCE)
+        if again is not None:
+            out[k] = as_sealed(again, r)
+    return rects, out
+
+
+def _cells_by_cores(
+    engine: Engine, table_jobs: list[tuple[GridTable, list[Job]]], recs: list[Recognition],
+    unfaded: tuple[np.ndarray, np.ndarray], seal: tuple[int, int, int] | None,
+    as_sealed: Callable[[Recognition, Rect], Recognition], inset: int, char_px: float,
+) -> tuple[list[tuple[GridTable, list[Job]]], list[Recognition]]:
+    """Ruled cells under a seal whose pieces still read as no number, read again whole by their
+    dark cores (`ocr.cores`), as `_loose_by_cores` reads loose pieces; the new readings follow all
+    others in the list returned."""
+    page, ink = unfaded
+    out = list(recs)
+    jobs_out = []
+    for t, jobs in table_jobs:
+        kept = []
+        for cell, pieces, idx in jobs:
+            interior = _interior(cell, inset)
+            text = " ".join(recs[i].text.strip() for i in idx).strip()
+            box = ink_rect(ink, interior, min_pixels=10) if interior is not None else None
+            again = None
+            if box is not None and under_seal((cell.x0, cell.y0, cell.x1, cell.y1), seal) and _no_number_under_seal(text):
+                again = read_by_cores(engine, page, ink, box, char_px, GLIMPSE_CONFIDENCE)
+            if again is None or box is None:
+                kept.append((cell, pieces, idx))
+                continue
+            kept.append((cell, [Piece(box)], [len(out)]))
+            out.append(as_sealed(again, box))
+        jobs_out.append((t, kept))
+    return jobs_out, out
 
 
 def _missed_unfaded(
