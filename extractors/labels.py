@@ -110,7 +110,7 @@ def _cjk(ch: str) -> bool:
 
 def _fragment(label: str, keys: list[RowKey]) -> Match | None:
     """A label that holds no key whole: cut by a wrap, or misspelt."""
-    inside = {(k.table_id, k.row_id) for k in keys if len(label) >= 6 and label in k.key}
+    inside = {(k.table_id, k.row_id) for k in keys if len(label) >= 5 and label in k.key}
     if len(inside) == 1:
         table_id, row_id = inside.pop()
         return Match(table_id, row_id, 0.9)

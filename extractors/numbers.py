@@ -12,8 +12,9 @@ _SIGNED = re.compile(r"[+-]\d+")
 # a count or amount printed with its unit in the cell: 550件, 7730.28万元
 _UNIT = re.compile(r"(\d+(?:\.\d+)?)(?:件|万元|元|条|个|次|项|人次)")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-# a number followed by an annotation in brackets: 55（含自然失效29件）
-_ANNOTATED = re.compile(r"(\d+(?:\.\d+)?)\s*[(\[].*[)\]]?")
+# a number followed by an annotation in brackets, the cell's end (55（含自然失效29件）, or cut by
+# a wrap); not a number before a label's item numbering (1（二）部分公开…: a stroke before the label)
+_ANNOTATED = re.compile(r"(\d+(?:\.\d+)?)\s*[(\[](?![一二三四五六七八九十]+[)\]])[^()\[\]]*[)\]]?")
 
 
 def normalize(text: str) -> str:

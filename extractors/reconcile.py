@@ -69,6 +69,7 @@ class Token:
 class Line:
     tokens: tuple[Token, ...]
     in_table: bool
+    columns: int | None = None  # a table row's: its table's count of columns, where the row holds every one
 
     @property
     def label(self) -> str:
@@ -185,12 +186,14 @@ def linearize(doc: Document) -> list[Line]:
 
 def _table_lines(table: Table) -> list[Line]:
     out: list[Line] = []
+    width = table.n_cols
     for row in table.rows():
         tokens: list[Token] = []
         for cell in row:
             tokens.extend(_cell_tokens(cell))
         if any(t.kind != "blank" for t in tokens):
-            out.append(Line(tuple(tokens), True))
+            whole = len(row) == width and len(tokens) == width and all(c.col_span == 1 for c in row)
+            out.append(Line(tuple(tokens), True, width if whole else None))
     return out
 
 
@@ -290,6 +293,10 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
         if not numbers or not all(v is not None or _a_symbol(w) or (numbers >= 2 and w in _STROKE_MARKS)
                                   for w, v in zip(words, values)):
             return None
+        if cell.layout == "grid" and numbers == 1:
+            # a ruled cell is one value: a symbol beside its number is a mark on the cell, not a cell
+            # of its own (as one, a 表二 row, which has no sums to trim a stray by, was a value too long)
+            return [(w, v) for w, v in zip(words, values) if v is not None]
         return list(zip(words, values))
     out: list[tuple[str, float | None]] = []
     # an underscore is a row rule's remnant, never part of a number: it parts what it lies between
@@ -573,8 +580,15 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
                 continue  # a blank spacer between prose lines
             flush_run()
             vals = list(tail)
-            while vals and vals[0].kind == "blank":
-                vals.pop(0)
+            w = widths[st.table] if st.table else 0
+            if line.columns and 0 < w < line.columns == len(vals) and all(t.kind == "blank" for t in vals[: line.columns - w]):
+                # a table's row with a cell in every column: its values are the table's last w
+                # columns, and a blank among them is a cell not read (under a seal, its first), not
+                # padding to strip (the row had come out a value short, and was lost)
+                vals = vals[line.columns - w :]
+            else:
+                while vals and vals[0].kind == "blank":
+                    vals.pop(0)
             while vals and vals[-1].kind == "blank" and len(vals) not in (5, 7, 15):
                 vals.pop()
             _orphans(vals, i, st.pending)

@@ -19,6 +19,7 @@ def row(text):
     ("1．属于国家秘密", "withheld_state_secret"),  # full-width dot
     ("2.其他法律行政止公开", "withheld_prohibited_by_law"),  # typo in the real hongze_2024
     ("5.属于三类内部事务信", "withheld_internal_affairs"),  # cut by a wrap
+    ("规禁止公开", "withheld_prohibited_by_law"),  # its start under a seal: five characters of one row's key
     ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "partially_granted"),  # note with 其他
     ("（二）部分公开", "partially_granted"),  # note missing
     ("（六）其他处理", "other_processing"),  # the variant single row

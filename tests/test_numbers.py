@@ -5,13 +5,14 @@ from extractors.numbers import is_blank, parse_number, split_numbers
 
 @pytest.mark.parametrize("text,value", [
     ("0", 0), ("１２", 12), ("1,234", 1234), ("7730.28", 7730.28), (" 15 ", 15),
-    ("55（含自然失效29件）", 55),
+    ("55（含自然失效29件）", 55), ("55（含自然失效29件", 55),
 ])
 def test_numbers_as_printed(text, value):
     assert parse_number(text) == value
 
 
-@pytest.mark.parametrize("text", ["规章", "2023 年", "1.属于国家秘密", "", "第二十条"])
+# a stroke read before a label's item numbering is no number with an annotation
+@pytest.mark.parametrize("text", ["规章", "2023 年", "1.属于国家秘密", "", "第二十条", "1（二）部分公开（区分处理的，只"])
 def test_not_numbers(text):
     assert parse_number(text) is None
 

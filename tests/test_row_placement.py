@@ -4,7 +4,9 @@ align). Each test is a scan's reading as the layout stage gives it: a table of O
 
 from __future__ import annotations
 
-from extractors.model import Paragraph
+from dataclasses import replace
+
+from extractors.model import Paragraph, Table
 from tests.test_doubts import ACTIVE, APPS, REVIEW, read, table
 
 ROW_5 = ["5.要求行政机关确认或重新出具已获取信息", "0", "0", "0", "0", "0", "0", "0"]
@@ -109,6 +111,17 @@ def test_a_symbol_read_sure_beside_a_number_is_a_mark():
             for c in ("natural_person", "commercial_enterprise", "total")] == [0, 0, 0]
 
 
+def test_a_symbol_beside_the_number_of_a_ruled_table_two_cell_is_no_value():
+    # 表二's rows have no sums: as a cell of its own the mark made the row a value too long, and lost
+    rows = [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            ["规章", "0 ↓", "0", "3"],
+            ["行政规范性文件", "2", "1", "14"]]
+    block = table(rows, 0.98)
+    block = Table(tuple(replace(c, layout="grid") for c in block.cells))
+    facts, _ = read(ACTIVE, Paragraph("第二十条第（一）项"), block, method="ocr")
+    assert [facts[f"active_disclosure.regulations.{c}"].value for c in ("issued", "repealed", "in_force")] == [0, 0, 3]
+
+
 def test_a_fleck_read_sure_stuck_to_a_number_is_dropped():
     rows = [["4.无正当理由大量反复申请", "0", "0", "0", "0", "0", "0", "0」"]]
     facts, _ = read(APPS, table(rows, 0.98), method="ocr")
@@ -195,3 +208,18 @@ def test_a_tables_corner_read_as_a_letter_after_a_rows_number_is_no_label():
     facts, _ = read(active, Paragraph("第二十条第（八）项"), Paragraph("信息内容 本年收费金额（单位：万元）"),
                     Paragraph("行政事业性收费 12.5 L", confidence=0.99), method="ocr")
     assert facts["active_disclosure.administrative_fees.amount"].value == 12.5
+
+
+def test_an_unlabelled_row_whose_first_cell_was_not_read_keeps_its_columns():
+    # a seal over the label column and the first column of numbers: the row's label and its first
+    # value not read, the other six in their columns. Stripped as padding, the blank had left the row
+    # a value short, and it was lost; in a row holding every column of its table it is a cell
+    rows = [["（一）予以公开", "17", "0", "0", "0", "0", "0", "17"],
+            ["", "", "0", "0", "0", "0", "0", "5"],
+            ["1.属于国家秘密", "0", "0", "0", "0", "0", "0", "0"]]
+    facts, _ = read(APPS, table(rows, 0.98, low={(1, 2): 0.6}), method="ocr")
+    got = {c: f.value for c in ("commercial_enterprise", "other_org", "total")
+           if (f := facts.get(f"applications.partially_granted.{c}")) and f.method != "inferred"}
+    assert got == {"commercial_enterprise": 0, "other_org": 0, "total": 5}
+    first = facts.get("applications.partially_granted.natural_person")
+    assert first is None or first.method == "inferred"
