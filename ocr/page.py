@@ -328,6 +328,7 @@ def ocr_page(
     # than its ink (the print under it), and take its ring and star off by their shape (a seal as
     # dark as the print is only told by that). The rules were found before, so none is lost to this.
     unfaded: tuple[np.ndarray, np.ndarray] | None = None
+    scanned = (clean, text_ink)  # the seal as scanned, ring and all: a digit on its ring is darker than it
     if seal is not None:
         marks = pp.seal_marks(seal, ink, gray, text_ink)
         unfaded = pp.to_paper(clean, text_ink, marks)
@@ -432,6 +433,8 @@ def ocr_page(
         loose_rects, loose_again = _missed_unfaded(
             engine, loose_rects, loose_again, unfaded, seal, as_sealed, char_px, [t.bbox for t, _ in table_jobs])
         loose_rects, loose_again = _loose_by_cores(engine, loose_rects, loose_again, unfaded, seal, as_sealed, char_px)
+        loose_rects, loose_again = _on_ring(
+            engine, loose_rects, loose_again, scanned, seal, as_sealed, char_px, [t.bbox for t, _ in table_jobs])
         recs = recs[:loose_start] + loose_again
         table_jobs, recs = _read_unfaded(engine, table_jobs, recs, unfaded, seal, as_sealed, inset, char_px)
         table_jobs, recs = _cells_by_cores(engine, table_jobs, recs, unfaded, seal, as_sealed, inset, char_px)
@@ -627,6 +630,56 @@ def _loose_by_cores(
         if again is not None:
             out[k] = as_sealed(again, r)
     return rects, out
+
+
+def _on_ring(
+    engine: Engine, rects: list[Rect], recs: list[Recognition], scanned: tuple[np.ndarray, np.ndarray],
+    seal: tuple[int, int, int] | None, as_sealed: Callable[[Recognition, Rect], Recognition], char_px: float,
+    tables: list[Rect],
+) -> tuple[list[Rect], list[Recognition]]:
+    """Digits lying on a seal's ring, in a table read as words, that went with the ring (a 0 the
+    ring's edge runs over, darker than the ring but not than the threshold that spares print):
+    on the page as scanned, ring and all (`scanned`), ink darker than halfway from the ring's grey
+    to the print's cores, a digit's size, reaching within half a character of the ring's line, that
+    no piece read as a number or as words covers, is read by its dark cores (`ocr.cores`); a number
+    replaces what was read there, doubted as all under a seal is. Nothing is done where the print
+    is not clearly darker than the ring."""
+    if seal is None:
+        return rects, recs
+    page, ink = scanned
+    (y0, y1, x0, x1), dist = pp._around_seal(page.shape, seal, int(seal[2] + 2 * char_px))
+    sub, inked = page[y0:y1, x0:x1], ink[y0:y1, x0:x1] > 0
+    ring = inked & (np.abs(dist - seal[2]) <= 0.3 * char_px)
+    printed = pp.print_grey(page, ink, seal, share=10)  # the print's cores, not its blurred rims
+    if printed is None or int(ring.sum()) < 50:
+        return rects, recs
+    ring_grey = float(np.median(sub[ring]))
+    if printed > ring_grey - 25:
+        return rects, recs
+    # what is darker than the ring, whole, where it reaches within a character of the ring's line
+    core = (inked & (sub <= (printed + ring_grey) / 2)).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(core, connectivity=8)
+    touching = set(np.unique(labels[np.abs(dist - seal[2]) <= 0.5 * char_px]).tolist())
+    grow = max(2, int(0.1 * char_px))
+    found: list[Rect] = []
+    for k in range(1, n):
+        x, y, w, h = (int(v) for v in stats[k, :4])
+        if k not in touching or not (0.4 * char_px <= h <= 1.5 * char_px and w <= 1.5 * char_px):
+            continue
+        r = (x0 + x - grow, y0 + y - grow, x0 + x + w + grow, y0 + y + h + grow)
+        # not in a ruled table (its cells are read again as such), nor where a number or words were read
+        if any(_overlap(r, t) > 0 for t in tables) or any(
+                _overlap(r, q) > 0 and (_NUMBERS.fullmatch(rc.text.strip()) or CJK.search(rc.text))
+                for q, rc in zip(rects, recs)):
+            continue
+        found.append(r)
+    kept = [(r, rc) for r in found if (rc := read_by_cores(engine, page, ink, r, char_px, GLIMPSE_CONFIDENCE)) is not None]
+    if not kept:
+        return rects, recs
+    # what was read where a digit is now read (the ring's fragment of it) goes
+    out = [(q, rc) for q, rc in zip(rects, recs) if not any(_overlap(q, r) > 0 for r, _ in kept)]
+    out += [(r, as_sealed(rc, r)) for r, rc in kept]
+    return [q for q, _ in out], [rc for _, rc in out]
 
 
 def _cells_by_cores(

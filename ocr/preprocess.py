@@ -323,8 +323,8 @@ def seal_marks(seal: tuple[int, int, int], page_ink: np.ndarray, page_gray: np.n
         # clearly darker than even the star's darkest tenth: a star as dark as the print has specks
         # as dark as it, which kept read as marks
         under = page_gray[sy0 : sy0 + h, sx0 : sx0 + w]
-        print_grey = _print_grey(page_gray, page_ink, seal)
-        if print_grey is not None and print_grey < float(np.percentile(under[mask], 10)) - 20:
+        printed = print_grey(page_gray, page_ink, seal)
+        if printed is not None and printed < float(np.percentile(under[mask], 10)) - 20:
             mask &= under >= _print_over_ring(under[mask], page_gray, page_ink, seal)
         marks[sy0 : sy0 + h, sx0 : sx0 + w] |= mask
     return marks
@@ -365,20 +365,20 @@ def _print_over_ring(own: np.ndarray, page_gray: np.ndarray, page_ink: np.ndarra
     middle = float(np.median(own))
     spread = max(4.0, float(np.percentile(own, 75)) - middle)
     floor = min(0.5 * middle, float(np.percentile(own, 10)))
-    print_grey = _print_grey(page_gray, page_ink, seal)
-    if print_grey is None:
+    printed = print_grey(page_gray, page_ink, seal)
+    if printed is None:
         return floor
-    return max(floor, min(middle - 2 * spread, (middle + print_grey) / 2))
+    return max(floor, min(middle - 2 * spread, (middle + printed) / 2))
 
 
-def _print_grey(page_gray: np.ndarray, page_ink: np.ndarray, seal: tuple[int, int, int]) -> float | None:
-    """The grey of the print around a seal (its darker quarter, in a ring as wide as the seal
-    around it), or None where too little is printed there to tell."""
+def print_grey(page_gray: np.ndarray, page_ink: np.ndarray, seal: tuple[int, int, int], share: float = 25) -> float | None:
+    """The grey of the print around a seal (its darker `share` per cent, in a ring as wide as the
+    seal around it), or None where too little is printed there to tell."""
     (y0, y1, x0, x1), dist = _around_seal(page_gray.shape, seal, int(seal[2] * 2))
     outside = (dist > seal[2] * 1.2) & (page_ink[y0:y1, x0:x1] > 0)
     if int(outside.sum()) < 50:
         return None
-    return float(np.percentile(page_gray[y0:y1, x0:x1][outside], 25))
+    return float(np.percentile(page_gray[y0:y1, x0:x1][outside], share))
 
 
 def star_polygon(cx: float, cy: float, outer: float, inner: float, turn: float) -> np.ndarray:

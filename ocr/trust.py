@@ -271,6 +271,21 @@ def on_ring(rect: Rect, seal: tuple[int, int, int] | None) -> bool:
     return near >= r - band and far <= r + band
 
 
+# what a 0 the erasing of a seal's ring cut open reads as: at its top (U), its bottom (n), a side (C)
+_CUT_ZERO = "UunCc"
+
+
+def a_zero_cut_by_ring(rec: Recognition, rect: Rect, seal: tuple[int, int, int] | None, reach: float) -> bool:
+    """A lone open letter (U, n, C) read surely enough to be no glimpse where a piece's box reaches
+    within `reach` of a seal's ring: a 0 the ring ran over, the part of it on the ring erased with
+    it (the part darker than the ring, print over it, stays). Such a letter in a cell had left the
+    cell no value."""
+    if seal is None or rec.text.strip() not in _CUT_ZERO or not rec.text.strip() or rec.confidence < GLIMPSE_CONFIDENCE:
+        return False
+    near, far = _reach(rect, seal[0], seal[1])
+    return near - reach <= seal[2] <= far + reach
+
+
 def across_lines(rect: Rect, seal: tuple[int, int, int] | None, line_height: float) -> bool:
     """A piece under a seal taller than one and a half lines of the page's print: the seal's ink
     (its name, ring or star) joined the print of several lines into one piece. Read whole it gave
@@ -290,6 +305,8 @@ def seal_policy(
     # upright lies wholly in the ring's band too, and what the ring's erasing left of it is round
     if on_ring(rect, seal) and not _A_ZERO.fullmatch(rec.text.strip()):
         return Recognition("", 1.0, 1.0)
+    if a_zero_cut_by_ring(rec, rect, seal, reach=max(3.0, 0.1 * (seal[2] if seal else 0))):
+        rec = Recognition("0", rec.confidence, rec.min_char_confidence, rec.char_x, rec.char_conf)
     rec = without_seal_lettering(rec, rect, seal, ink, print_height)
     return doubt_under_seal(rec) if under_seal(rect, seal) else rec
 

@@ -365,3 +365,16 @@ def test_digits_above_two_lines_run_together_in_a_cell_are_not_dust():
     strip, three, one = (182, 1534, 795, 1591), (583, 1511, 594, 1530), (686, 1497, 691, 1523)
     assert not dust_in_cell(three, [strip, three, one], 25.0)
     assert not dust_in_cell(one, [strip, three, one], 25.0)
+
+
+def test_an_open_letter_on_a_seals_ring_is_a_0_the_rings_erasing_cut():
+    from ocr.engine import Recognition
+    from ocr.trust import seal_policy
+
+    # a 0 whose top the ring ran over, erased with the ring, read U: under the seal it is that 0,
+    # doubted; the same letter well inside the disc, clear of the ring, stays a letter
+    seal = (930, 1215, 152)
+    on_ring = seal_policy(Recognition("U", 0.75, 0.75, (0.5,), (0.75,)), (848, 1076, 858, 1088), seal)
+    assert on_ring.text == "0" and on_ring.min_char_confidence <= 0.6
+    inside = seal_policy(Recognition("U", 0.75, 0.75, (0.5,), (0.75,)), (925, 1200, 935, 1212), seal)
+    assert inside.text == "U"
