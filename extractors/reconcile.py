@@ -581,10 +581,12 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             flush_run()
             vals = list(tail)
             w = widths[st.table] if st.table else 0
-            if line.columns and 0 < w < line.columns == len(vals) and all(t.kind == "blank" for t in vals[: line.columns - w]):
-                # a table's row with a cell in every column: its values are the table's last w
-                # columns, and a blank among them is a cell not read (under a seal, its first), not
-                # padding to strip (the row had come out a value short, and was lost)
+            if (line.columns and 0 < w < line.columns == len(vals) and all(t.kind == "blank" for t in vals[: line.columns - w])
+                    and 2 * sum(t.kind == "num" for t in vals) > w):
+                # a table's row with a cell in every column, mostly numbers: its values are the
+                # table's last w columns, and a blank among them is a cell not read (under a seal,
+                # its first), not padding to strip (the row had come out a value short, and was
+                # lost). A lone number there is a stray, as before
                 vals = vals[line.columns - w :]
             else:
                 while vals and vals[0].kind == "blank":

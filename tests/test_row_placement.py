@@ -223,3 +223,15 @@ def test_an_unlabelled_row_whose_first_cell_was_not_read_keeps_its_columns():
     assert got == {"commercial_enterprise": 0, "other_org": 0, "total": 5}
     first = facts.get("applications.partially_granted.natural_person")
     assert first is None or first.method == "inferred"
+
+
+def test_a_lone_number_in_a_row_of_blanks_is_still_a_stray():
+    # a seal's fragments read as 1 and as a scrawl in a row otherwise blank, between two rows
+    # the template sets side by side: no row of its own, and the unlabelled row under it is placed
+    rows = [["2.其他法律行政法规禁止公开", "0", "0", "0", "0", "0", "0", "0"],
+            ["", "0", "0", "0", "0", "0", "0", "0"],
+            ["", "cis", "", "", "", "", "", "1"],
+            ["4.保护第三方合法权益", "1", "0", "0", "0", "0", "0", "1"]]
+    facts, _ = read(APPS, table(rows, 0.98, low={(2, 7): 0.6, (2, 1): 0.22}), method="ocr")
+    row = facts.get("applications.withheld_security_stability.total")
+    assert row is not None and row.value == 0 and row.method != "inferred"
