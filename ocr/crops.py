@@ -228,6 +228,13 @@ def line_pieces(ink: np.ndarray, rect: Rect, char_px: float) -> list[Rect]:
     return out
 
 
+def overlap(a: Rect, b: Rect) -> int:
+    """The area two boxes share (0 where they do not meet)."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0
+
+
 CROP_PAD = 0.25  # paper margin around a piece's crop, as a share of its height
 
 

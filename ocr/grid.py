@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ocr.crops import Piece
+
 # A ruling line covers (almost) all of the edge between two cells; a character's stroke that happens
 # to sit on the edge's position covers at most a character's height of it, never the padding.
 _EDGE_COVER = 0.85
@@ -43,6 +45,16 @@ class GridTable:
     @property
     def bbox(self) -> tuple[int, int, int, int]:
         return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+
+# a ruled cell, the pieces of text cut in it, and their readings' indices in the page's list
+Job = tuple[GridCell, list[Piece], list[int]]
+
+
+def cell_interior(cell: GridCell, inset: int) -> tuple[int, int, int, int] | None:
+    """A ruled cell's box less `inset` pixels off each side, clear of its rules; None if nothing is left."""
+    x0, y0, x1, y1 = cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ and deskew to the page as it was given, in PDF points.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
@@ -27,12 +26,14 @@ from extractors.pdf_chars import Glyph
 from extractors.pdf_ruled import TablePart
 from extractors.pdf_stitch import starts_item
 from ocr import preprocess as pp
-from ocr.cores import read_by_cores
-from ocr.crops import CROP_PAD, Piece, Rect, cell_pieces, crop, ink_rect, line_pieces, stacked_to_line
+from ocr import sealed
+from ocr.crops import CROP_PAD, Piece, Rect, cell_pieces, crop, line_pieces, overlap, stacked_to_line
 from ocr.engine import Engine, Recognition, TextBox, detect, recognize
 from ocr.grid import (
     GridCell,
     GridTable,
+    Job,
+    cell_interior,
     erase_dashes,
     erase_rule_remnants,
     find_tables,
@@ -43,10 +44,10 @@ from ocr.grid import (
 from ocr.grid_words import words_reading
 from ocr.missed import missed_pieces, readable
 from ocr.prepare import prepare, to_points
+from ocr.sealed import UnderSeal
 from ocr.textsize import detection_dpi
 from ocr.trust import (
-    CJK,
-    GLIMPSE_CONFIDENCE,
+    NUMBER,
     a_glimpse,
     a_rule_in_cell,
     a_rule_stub,
@@ -55,7 +56,6 @@ from ocr.trust import (
     across_lines,
     as_digits,
     between_columns,
-    digits_read,
     dust_in_cell,
     outside_disc,
     seal_policy,
@@ -67,11 +67,6 @@ from ocr.trust import (
     under_seal,
 )
 from ocr.words import piece_glyphs, snap_sizes
-
-_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
-_NUMBERS = re.compile(r"\d[\d,.]*(?: \d[\d,.]*)*")
-
-Job = tuple[GridCell, list[Piece], list[int]]  # a ruled cell, the pieces of text cut in it, their readings' indices
 
 
 def _cell_text(pieces: list[Piece], recs: list[Recognition]) -> tuple[str, float]:
@@ -126,9 +121,9 @@ def _split_items(
     def opens(text: str) -> bool:
         # a list item, or a number: no label wraps onto a line of digits alone, and no cell prints
         # a number under a label (a header row and the data row under it, the rule between lost)
-        return starts_item(text) or _NUMBER.fullmatch(text) is not None
+        return starts_item(text) or NUMBER.fullmatch(text) is not None
 
-    if not (opens(texts[0]) or any(_NUMBER.fullmatch(tx) for tx in texts[1:])):
+    if not (opens(texts[0]) or any(NUMBER.fullmatch(tx) for tx in texts[1:])):
         # or one line in the middle of each row's band: two rows' labels, unnumbered (a wrapped
         # label's lines sit a line's pitch apart, in the middle of the whole cell)
         return _line_per_row(t, cell, pieces, idx, lines)
@@ -238,16 +233,10 @@ def _distinct(rects: list[Rect]) -> list[Rect]:
     kept: list[Rect] = []
     for r in sorted(rects, key=lambda r: -(r[2] - r[0]) * (r[3] - r[1])):
         area = max(1, (r[2] - r[0]) * (r[3] - r[1]))
-        if any(_overlap(r, k) > 0.6 * area for k in kept):
+        if any(overlap(r, k) > 0.6 * area for k in kept):
             continue
         kept.append(r)
     return sorted(kept, key=lambda r: (r[1], r[0]))
-
-
-def _overlap(a: Rect, b: Rect) -> int:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    return w * h if w > 0 and h > 0 else 0
 
 
 def _grid_broken(jobs: list[Job], recs: list[Recognition], char_px: float) -> bool:
@@ -259,7 +248,7 @@ def _grid_broken(jobs: list[Job], recs: list[Recognition], char_px: float) -> bo
     ink joined across the lost edges, a rule's stubs with it, where the rules were worn to dashes."""
     for _cell, pieces, idx in jobs:
         words = [w for i in idx for w in _STROKE_OR_SPACE.split(recs[i].text) if w]
-        if sum(1 for w in words if _NUMBER.fullmatch(w)) >= 2 or any(_RUN_TOGETHER.match(w) for w in words):
+        if sum(1 for w in words if NUMBER.fullmatch(w)) >= 2 or any(_RUN_TOGETHER.match(w) for w in words):
             return True
         # a piece several characters wide that reads as nothing at all: the lines of several cells'
         # stacked labels joined across lost edges into one strip no line recogniser reads (a 表四
@@ -342,7 +331,7 @@ def ocr_page(
     for t in tables:
         jobs: list[Job] = []
         for cell in t.cells:
-            interior = _interior(cell, inset)
+            interior = cell_interior(cell, inset)
             if interior is None:
                 jobs.append((cell, [], []))
                 continue
@@ -423,21 +412,21 @@ def ocr_page(
         # under a seal, ink no box covered that reads as words is the seal's own name, even read sure;
         # but not words centred outside the seal's disc: a label beside the seal, whose detected box
         # took in the seal's name and the rows below it and was read again as loose ink
-        kept = [(r, rc) for r, rc in kept if rc.text and (not under_seal(r, seal) or _NUMBER.fullmatch(rc.text)
+        kept = [(r, rc) for r, rc in kept if rc.text and (not under_seal(r, seal) or NUMBER.fullmatch(rc.text)
                                                           or outside_disc(r, seal))]
         recs = recs + [rc for _, rc in kept]
         loose_rects = loose_rects + [r for r, _ in kept]
 
-    if unfaded is not None:
-        loose_rects, loose_again = _read_loose_unfaded(engine, loose_rects, recs[loose_start:], unfaded, seal, as_sealed, char_px)
-        loose_rects, loose_again = _missed_unfaded(
-            engine, loose_rects, loose_again, unfaded, seal, as_sealed, char_px, [t.bbox for t, _ in table_jobs])
-        loose_rects, loose_again = _loose_by_cores(engine, loose_rects, loose_again, unfaded, seal, as_sealed, char_px)
-        loose_rects, loose_again = _on_ring(
-            engine, loose_rects, loose_again, scanned, seal, as_sealed, char_px, [t.bbox for t, _ in table_jobs])
+    if seal is not None and unfaded is not None:
+        u = UnderSeal(engine, seal, as_sealed, char_px, unfaded, scanned)
+        ruled = [t.bbox for t, _ in table_jobs]
+        loose_rects, loose_again = sealed.loose_unfaded(u, loose_rects, recs[loose_start:])
+        loose_rects, loose_again = sealed.missed_unfaded(u, loose_rects, loose_again, ruled)
+        loose_rects, loose_again = sealed.loose_by_cores(u, loose_rects, loose_again)
+        loose_rects, loose_again = sealed.on_ring_digits(u, loose_rects, loose_again, ruled)
         recs = recs[:loose_start] + loose_again
-        table_jobs, recs = _read_unfaded(engine, table_jobs, recs, unfaded, seal, as_sealed, inset, char_px)
-        table_jobs, recs = _cells_by_cores(engine, table_jobs, recs, unfaded, seal, as_sealed, inset, char_px)
+        table_jobs, recs = sealed.cells_unfaded(u, table_jobs, recs, inset)
+        table_jobs, recs = sealed.cells_by_cores(u, table_jobs, recs, inset)
     table_jobs = [(t, [_number_under_label(t, job, recs) for job in jobs]) for t, jobs in table_jobs]
 
     to_pt = 72.0 / dpi
@@ -521,217 +510,6 @@ def _pieces_by_row_lines(ink: np.ndarray, t: GridTable, cell: GridCell, interior
                 return (_pieces_by_row_lines(ink, t, cell, (x0, y0, x1, cut), char_px)
                         + _pieces_by_row_lines(ink, t, cell, (x0, cut + 1, x1, y1), char_px))
     return pieces
-
-
-def _interior(cell: GridCell, inset: int) -> Rect | None:
-    """A ruled cell's box less `inset` pixels off each side, clear of its rules; None if nothing is left."""
-    x0, y0, x1, y1 = cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset
-    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
-
-
-def _read_unfaded(
-    engine: Engine, table_jobs: list[tuple[GridTable, list[Job]]], recs: list[Recognition],
-    unfaded: tuple[np.ndarray, np.ndarray], seal: tuple[int, int, int] | None,
-    as_sealed: Callable[[Recognition, Rect], Recognition], inset: int, char_px: float,
-) -> tuple[list[tuple[GridTable, list[Job]]], list[Recognition]]:
-    """Ruled cells under a seal that read as no number, read again on the page as scanned but for
-    the seal's ring and star (`unfaded`): where the print is hardly darker than the seal, fading the
-    seal took a thin digit's strokes with it (a 0 read as a mark, or not at all). A cell whose
-    second reading is numbers alone takes it, doubted as all under a seal is; the recognitions of
-    the new pieces follow all others in the list returned."""
-    page, ink = unfaded
-    out = list(recs)
-    jobs_out = []
-    for t, jobs in table_jobs:
-        kept = []
-        for cell, pieces, idx in jobs:
-            interior = _interior(cell, inset)
-            if (interior is None or not under_seal((cell.x0, cell.y0, cell.x1, cell.y1), seal)
-                    or any(_NUMBER.search(recs[i].text) for i in idx)):
-                kept.append((cell, pieces, idx))
-                continue
-            again = [p for p in cell_pieces(ink, interior, char_px) if not p.vertical]
-            reads = [as_sealed(strip_strays(rc), p.rect) for p, rc in zip(
-                again, recognize(engine, [crop(page, p.rect, bounds=interior) for p in again]) if again else [])]
-            if again and all(_NUMBERS.fullmatch(rc.text.strip()) for rc in reads):
-                kept.append((cell, again, list(range(len(out), len(out) + len(reads)))))
-                out.extend(reads)
-            else:
-                kept.append((cell, pieces, idx))
-        jobs_out.append((t, kept))
-    return jobs_out, out
-
-
-def _read_loose_unfaded(
-    engine: Engine, rects: list[Rect], recs: list[Recognition], unfaded: tuple[np.ndarray, np.ndarray],
-    seal: tuple[int, int, int] | None, as_sealed: Callable[[Recognition, Rect], Recognition], char_px: float,
-) -> tuple[list[Rect], list[Recognition]]:
-    """Loose pieces under a seal (a table read as words) that read as no number, or as a number
-    barely seen, read again on the page as scanned but for the seal's ring and star (`unfaded`), as
-    `_read_unfaded` does for ruled cells: where the print is hardly darker than the seal, fading the
-    seal left a 0 as a stroke or two (read 01, n, or a faint 1), and the row came out a value short
-    or with a word among its numbers. The piece's box, grown by a quarter of a character (the
-    fragment is smaller than the digit), is cut again from the unfaded ink; the new pieces replace
-    it where every one reads as numbers alone, surely enough to be no glimpse."""
-    page, ink = unfaded
-    grow = max(2, int(0.25 * char_px))
-    todo: dict[int, list[Rect]] = {}
-    for k, (r, rc) in enumerate(zip(rects, recs)):
-        text = rc.text.strip()
-        if not text or not under_seal(r, seal) or (_NUMBER.fullmatch(text) and rc.min_char_confidence >= GLIMPSE_CONFIDENCE):
-            continue
-        if CJK.search(text):  # words under a seal are labels or its own name, not faded digits
-            continue
-        region = (max(0, r[0] - grow), max(0, r[1] - grow), min(ink.shape[1], r[2] + grow), min(ink.shape[0], r[3] + grow))
-        again = [p for p in line_pieces(ink, region, char_px) if _overlap(p, r) > 0]
-        if again:
-            todo[k] = again
-    if not todo:
-        return rects, recs
-    flat = [p for again in todo.values() for p in again]
-    reads = iter(recognize(engine, [crop(page, p) for p in flat]))
-    out_rects: list[Rect] = []
-    out_recs: list[Recognition] = []
-    for k, (r, rc) in enumerate(zip(rects, recs)):
-        again = todo.get(k, [])
-        new = [strip_strays(next(reads)) for _ in again]
-        # sure enough as read; then a letter like a digit (o for 0) is that digit, doubted
-        sure = all(n.min_char_confidence >= GLIMPSE_CONFIDENCE for n in new)
-        new = [digits_read(n) for n in new]
-        if again and sure and all(_NUMBERS.fullmatch(n.text.strip()) for n in new):
-            out_rects.extend(again)
-            out_recs.extend(as_sealed(n, p) for n, p in zip(new, again))
-        else:
-            out_rects.append(r)
-            out_recs.append(rc)
-    return out_rects, out_recs
-
-
-def _no_number_under_seal(text: str) -> bool:
-    """A reading under a seal worth reading again by its dark cores: nothing, marks, or digits with
-    a word (the seal's lettering over the digit); not words alone (a label, or the lettering)."""
-    return not _NUMBERS.fullmatch(text) and (not CJK.search(text) or any(c.isdigit() for c in text))
-
-
-def _loose_by_cores(
-    engine: Engine, rects: list[Rect], recs: list[Recognition], unfaded: tuple[np.ndarray, np.ndarray],
-    seal: tuple[int, int, int] | None, as_sealed: Callable[[Recognition, Rect], Recognition], char_px: float,
-) -> tuple[list[Rect], list[Recognition]]:
-    """Loose pieces under a seal still read as no number (or as one barely seen), read again by
-    their dark cores (`ocr.cores`): a seal's lettering over the digit. A number two depths agree on
-    replaces the reading, doubted as all under a seal is."""
-    page, ink = unfaded
-    out = list(recs)
-    for k, (r, rc) in enumerate(zip(rects, recs)):
-        text = rc.text.strip()
-        if not under_seal(r, seal) or not (_no_number_under_seal(text) or rc.min_char_confidence < GLIMPSE_CONFIDENCE):
-            continue
-        again = read_by_cores(engine, page, ink, r, char_px, GLIMPSE_CONFIDENCE)
-        if again is not None:
-            out[k] = as_sealed(again, r)
-    return rects, out
-
-
-def _on_ring(
-    engine: Engine, rects: list[Rect], recs: list[Recognition], scanned: tuple[np.ndarray, np.ndarray],
-    seal: tuple[int, int, int] | None, as_sealed: Callable[[Recognition, Rect], Recognition], char_px: float,
-    tables: list[Rect],
-) -> tuple[list[Rect], list[Recognition]]:
-    """Digits lying on a seal's ring, in a table read as words, that went with the ring (a 0 the
-    ring's edge runs over, darker than the ring but not than the threshold that spares print):
-    on the page as scanned, ring and all (`scanned`), ink darker than halfway from the ring's grey
-    to the print's cores, a digit's size, reaching within half a character of the ring's line, that
-    no piece read as a number or as words covers, is read by its dark cores (`ocr.cores`); a number
-    replaces what was read there, doubted as all under a seal is. Nothing is done where the print
-    is not clearly darker than the ring."""
-    if seal is None:
-        return rects, recs
-    page, ink = scanned
-    (y0, y1, x0, x1), dist = pp._around_seal(page.shape, seal, int(seal[2] + 2 * char_px))
-    sub, inked = page[y0:y1, x0:x1], ink[y0:y1, x0:x1] > 0
-    ring = inked & (np.abs(dist - seal[2]) <= 0.3 * char_px)
-    printed = pp.print_grey(page, ink, seal, share=10)  # the print's cores, not its blurred rims
-    if printed is None or int(ring.sum()) < 50:
-        return rects, recs
-    ring_grey = float(np.median(sub[ring]))
-    if printed > ring_grey - 25:
-        return rects, recs
-    # what is darker than the ring, whole, where it reaches within a character of the ring's line
-    core = (inked & (sub <= (printed + ring_grey) / 2)).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(core, connectivity=8)
-    touching = set(np.unique(labels[np.abs(dist - seal[2]) <= 0.5 * char_px]).tolist())
-    grow = max(2, int(0.1 * char_px))
-    found: list[Rect] = []
-    for k in range(1, n):
-        x, y, w, h = (int(v) for v in stats[k, :4])
-        if k not in touching or not (0.4 * char_px <= h <= 1.5 * char_px and w <= 1.5 * char_px):
-            continue
-        r = (x0 + x - grow, y0 + y - grow, x0 + x + w + grow, y0 + y + h + grow)
-        # not in a ruled table (its cells are read again as such), nor where a number or words were read
-        if any(_overlap(r, t) > 0 for t in tables) or any(
-                _overlap(r, q) > 0 and (_NUMBERS.fullmatch(rc.text.strip()) or CJK.search(rc.text))
-                for q, rc in zip(rects, recs)):
-            continue
-        found.append(r)
-    kept = [(r, rc) for r in found if (rc := read_by_cores(engine, page, ink, r, char_px, GLIMPSE_CONFIDENCE)) is not None]
-    if not kept:
-        return rects, recs
-    # what was read where a digit is now read (the ring's fragment of it) goes
-    out = [(q, rc) for q, rc in zip(rects, recs) if not any(_overlap(q, r) > 0 for r, _ in kept)]
-    out += [(r, as_sealed(rc, r)) for r, rc in kept]
-    return [q for q, _ in out], [rc for _, rc in out]
-
-
-def _cells_by_cores(
-    engine: Engine, table_jobs: list[tuple[GridTable, list[Job]]], recs: list[Recognition],
-    unfaded: tuple[np.ndarray, np.ndarray], seal: tuple[int, int, int] | None,
-    as_sealed: Callable[[Recognition, Rect], Recognition], inset: int, char_px: float,
-) -> tuple[list[tuple[GridTable, list[Job]]], list[Recognition]]:
-    """Ruled cells under a seal whose pieces still read as no number, read again whole by their
-    dark cores (`ocr.cores`), as `_loose_by_cores` reads loose pieces; the new readings follow all
-    others in the list returned."""
-    page, ink = unfaded
-    out = list(recs)
-    jobs_out = []
-    for t, jobs in table_jobs:
-        kept = []
-        for cell, pieces, idx in jobs:
-            interior = _interior(cell, inset)
-            text = " ".join(recs[i].text.strip() for i in idx).strip()
-            box = ink_rect(ink, interior, min_pixels=10) if interior is not None else None
-            again = None
-            if box is not None and under_seal((cell.x0, cell.y0, cell.x1, cell.y1), seal) and _no_number_under_seal(text):
-                again = read_by_cores(engine, page, ink, box, char_px, GLIMPSE_CONFIDENCE)
-            if again is None or box is None:
-                kept.append((cell, pieces, idx))
-                continue
-            kept.append((cell, [Piece(box)], [len(out)]))
-            out.append(as_sealed(again, box))
-        jobs_out.append((t, kept))
-    return jobs_out, out
-
-
-def _missed_unfaded(
-    engine: Engine, rects: list[Rect], recs: list[Recognition], unfaded: tuple[np.ndarray, np.ndarray],
-    seal: tuple[int, int, int] | None, as_sealed: Callable[[Recognition, Rect], Recognition], char_px: float,
-    tables: list[Rect],
-) -> tuple[list[Rect], list[Recognition]]:
-    """Ink inside a seal's disc that no loose piece (`rects`) and no ruled table (`tables`) covers
-    on the unfaded page (see `_read_loose_unfaded`): print the fade took whole, which left no ink to
-    cut a piece from. It is read from that page as missed ink is, and counts only as numbers, as
-    all missed ink under a seal does; its readings follow `recs`."""
-    if seal is None:
-        return rects, recs
-    page, ink = unfaded
-    disc = np.zeros_like(ink)
-    cv2.circle(disc, (seal[0], seal[1]), seal[2], 255, -1)
-    missed = missed_pieces(cv2.bitwise_and(ink, disc), rects + tables, char_px, margin=max(2, int(0.12 * char_px)))
-    if not missed:
-        return rects, recs
-    reads = readable(missed, recognize(engine, [crop(page, m.rect) for m in missed]))
-    kept = [(m.rect, as_sealed(rc, m.rect)) for m, rc in zip(missed, reads) if rc is not None]
-    kept = [(r, rc) for r, rc in kept if _NUMBER.fullmatch(rc.text)]
-    return rects + [r for r, _ in kept], recs + [rc for _, rc in kept]
 
 
 def _points_back(back: np.ndarray, dpi: float, scale: float) -> np.ndarray:

@@ -34,6 +34,8 @@ _CONFUSABLE = str.maketrans(
 )
 _ROUND_LETTERS = "oOD"  # what a 0 reads as where it is half seen
 _A_ZERO = re.compile(f"[0{_ROUND_LETTERS}]")
+NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")  # a reading that is one number
+NUMBERS = re.compile(r"\d[\d,.]*(?: \d[\d,.]*)*")  # a reading that is numbers alone, set apart
 _DIGITISH = re.compile(r"[0-9OoDlIi!|SBZ]+")
 
 
