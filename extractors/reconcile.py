@@ -856,12 +856,13 @@ def _monotonic(anchors: list[Group], index: dict[str, int]) -> list[Group]:
 
 
 def _a_stray_row(group: Group) -> bool:
-    """A row of one number read unsure among blanks: a mark the reader took for a digit in a
-    table's label column or header (a label's bracket, a rule's stub, a seal's stroke), set on a
-    line of its own by the grid's rows. A printed row of a statistical table holds its zeros."""
+    """A row of numbers all read unsure, no more than the blanks among them: marks the reader took
+    for digits in a table's label column or header (a label's bracket, a rule's stub, a seal's
+    lettering read as 0 and 4 over 表四's header), set on a line of their own by the grid's rows. A
+    printed row of a statistical table holds its zeros."""
     nums = [t for t in group.values if t.kind == "num"]
-    return (len(nums) == 1 and _doubtful(nums[0]) and len(group.values) > 1
-            and all(t.kind == "blank" for t in group.values if t is not nums[0]))
+    blanks = sum(t.kind == "blank" for t in group.values)
+    return bool(nums) and all(_doubtful(t) for t in nums) and len(nums) <= blanks
 
 
 def _fill_gap(orphans: list[Group], rows: list[str], template: Template, table_id: str,

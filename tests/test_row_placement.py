@@ -235,3 +235,14 @@ def test_a_lone_number_in_a_row_of_blanks_is_still_a_stray():
     facts, _ = read(APPS, table(rows, 0.98, low={(2, 7): 0.6, (2, 1): 0.22}), method="ocr")
     row = facts.get("applications.withheld_security_stability.total")
     assert row is not None and row.value == 0 and row.method != "inferred"
+
+
+def test_a_header_line_with_a_seals_lettering_read_as_unsure_numbers_is_no_row():
+    # 表四's header under a seal: its lettering read as 0 and 4, unsure, among blanks, on a line of
+    # its own; as a row it made four rows for 表四's three, and the table's one data row was lost
+    rows = [["行政复议", "", "", "", "", "行政诉讼"],
+            ["", "0", "", "", "4", ""],
+            ["1", "0", "1", "1", "3", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"]]
+    facts, _ = read(REVIEW, table(rows, 0.98, low={(1, 1): 0.5, (1, 4): 0.6}), method="ocr")
+    assert facts["review_litigation.administrative_review.total"].value == 3
+    assert facts["review_litigation.litigation_after_review.total"].value == 0
