@@ -236,7 +236,7 @@ def _refine_ring(ink: np.ndarray, cx: float, cy: float, r: float) -> tuple[int, 
     return round(cx), round(cy), round(r)
 
 
-def _around_seal(
+def around_seal(
     shape: tuple[int, ...], seal: tuple[int, int, int], reach: int
 ) -> tuple[tuple[int, int, int, int], np.ndarray]:
     """The page's rows and columns within `reach` pixels of the seal's centre (y0, y1, x0, x1),
@@ -257,7 +257,7 @@ def without_ring(ink: np.ndarray, seal: tuple[int, int, int], dpi: float) -> np.
     tangent to a row rule) would lose a stretch longer than that, so straight runs longer than the
     seal's radius stay: the ring's own arc, however thick, is straight for less than that."""
     band = max(3, int(dpi * 0.03))
-    (y0, y1, x0, x1), dist = _around_seal(ink.shape, seal, seal[2] + band)
+    (y0, y1, x0, x1), dist = around_seal(ink.shape, seal, seal[2] + band)
     ring = np.abs(dist - seal[2]) <= band
     sub = ink[y0:y1, x0:x1]
     straight = _long_runs(sub > 0, max(3, seal[2]))
@@ -304,13 +304,14 @@ def seal_marks(seal: tuple[int, int, int], page_ink: np.ndarray, page_gray: np.n
     running through a ring as dark as itself, which erasing cut in two (11 read as 1, a 0 as `(`)."""
     inner, outer = ring_width(page_ink, seal)
     rim = 2 + 0.2 * (inner + outer)  # the blurred edge, paler than the ink mask's threshold
-    (y0, y1, x0, x1), dist = _around_seal(page_ink.shape, seal, int(seal[2] + outer + rim + 1))
+    (y0, y1, x0, x1), dist = around_seal(page_ink.shape, seal, int(seal[2] + outer + rim + 1))
     ring = (dist >= seal[2] - inner - rim) & (dist <= seal[2] + outer + rim)
     band = page_gray[y0:y1, x0:x1]
     inked = ring & (page_ink[y0:y1, x0:x1] > 0)
+    printed = print_grey(page_gray, page_ink, seal)
     if inked.any():
         own = band[inked]
-        ring &= band >= _print_over_ring(own, page_gray, page_ink, seal)
+        ring &= band >= _print_over_ring(own, printed)
     if text_ink is not None:
         ring &= ~_crossed(text_ink, seal, (y0, y1, x0, x1), seal[2] - inner - rim, seal[2] + outer + rim)
     marks = np.zeros(page_ink.shape[:2], bool)
@@ -323,9 +324,8 @@ def seal_marks(seal: tuple[int, int, int], page_ink: np.ndarray, page_gray: np.n
         # clearly darker than even the star's darkest tenth: a star as dark as the print has specks
         # as dark as it, which kept read as marks
         under = page_gray[sy0 : sy0 + h, sx0 : sx0 + w]
-        printed = print_grey(page_gray, page_ink, seal)
         if printed is not None and printed < float(np.percentile(under[mask], 10)) - 20:
-            mask &= under >= _print_over_ring(under[mask], page_gray, page_ink, seal)
+            mask &= under >= _print_over_ring(under[mask], printed)
         marks[sy0 : sy0 + h, sx0 : sx0 + w] |= mask
     return marks
 
@@ -355,17 +355,16 @@ def _crossed(text_ink: np.ndarray, seal: tuple[int, int, int], window: tuple[int
     return inked(r_in - 2) & inked(r_out + 2)
 
 
-def _print_over_ring(own: np.ndarray, page_gray: np.ndarray, page_ink: np.ndarray, seal: tuple[int, int, int]) -> float:
+def _print_over_ring(own: np.ndarray, printed: float | None) -> float:
     """The grey below which ink on the ring is print crossing it, not the ring: darker than the
     ring's darkest tenth and half its middle grey, or, where print is much darker than the ring,
-    than halfway from the ring's ink to the print's (sampled around the seal) and two spreads of
+    than halfway from the ring's ink to the print's (`printed`: `print_grey`) and two spreads of
     the ring's own grey below its middle. The ring's darkest tenth alone was the print's where a
     ring ran along a column of zeros and its rules (a quarter of its inked pixels were print): a 0
     it crossed kept its sides alone and read as 11."""
     middle = float(np.median(own))
     spread = max(4.0, float(np.percentile(own, 75)) - middle)
     floor = min(0.5 * middle, float(np.percentile(own, 10)))
-    printed = print_grey(page_gray, page_ink, seal)
     if printed is None:
         return floor
     return max(floor, min(middle - 2 * spread, (middle + printed) / 2))
@@ -374,7 +373,7 @@ def _print_over_ring(own: np.ndarray, page_gray: np.ndarray, page_ink: np.ndarra
 def print_grey(page_gray: np.ndarray, page_ink: np.ndarray, seal: tuple[int, int, int], share: float = 25) -> float | None:
     """The grey of the print around a seal (its darker `share` per cent, in a ring as wide as the
     seal around it), or None where too little is printed there to tell."""
-    (y0, y1, x0, x1), dist = _around_seal(page_gray.shape, seal, int(seal[2] * 2))
+    (y0, y1, x0, x1), dist = around_seal(page_gray.shape, seal, int(seal[2] * 2))
     outside = (dist > seal[2] * 1.2) & (page_ink[y0:y1, x0:x1] > 0)
     if int(outside.sum()) < 50:
         return None
@@ -426,15 +425,18 @@ def _star(gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int]) -> tupl
     yy, xx = np.mgrid[0:h, 0:w]
     dist = np.hypot(xx - ccx, yy - ccy)
 
+    def star(px: float, py: float, size: float, depth: float, turn: float) -> np.ndarray:
+        poly = np.zeros((h, w), np.uint8)
+        cv2.fillPoly(poly, [np.round(star_polygon(px, py, size * r, depth * size * r, turn)).astype(np.int32)], 1)
+        return poly
+
     def fit(px: float, py: float, size: float, depth: float, turn: float) -> float:
         """How well a star covers the dark shape: what both cover against what either covers, of
         the dark shape only what lies within the star's reach (digits beside it are not its)."""
-        poly = np.zeros((h, w), np.uint8)
-        cv2.fillPoly(poly, [np.round(star_polygon(px, py, size * r, depth * size * r, turn)).astype(np.int32)], 1)
-        shape = (poly > 0) & ~rules
+        shape = (star(px, py, size, depth, turn) > 0) & ~rules
         both = int((shape & dark).sum())
-        near = int((dark & (dist <= (size + 0.08) * r)).sum())
-        return both / max(1, int(shape.sum()) + near - both)
+        reached = int((dark & (dist <= (size + 0.08) * r)).sum())
+        return both / max(1, int(shape.sum()) + reached - both)
 
     turns = np.radians(np.arange(0, 72, 4))
     best = max(((fit(ccx, ccy, z, d, t), z, d, t) for z in _STAR_SIZES for d in _STAR_DEPTHS for t in turns),
@@ -444,10 +446,8 @@ def _star(gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int]) -> tupl
                          for dx in range(-3, 4) for dy in range(-3, 4)), key=lambda b: b[0])
     if score < _STAR_FIT:
         return None
-    poly = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(poly, [np.round(star_polygon(px, py, z * r, d * z * r, t)).astype(np.int32)], 1)
     grow = max(3, int(0.03 * r)) | 1
-    return y0, x0, cv2.dilate(poly, np.ones((grow, grow), np.uint8)) > 0
+    return y0, x0, cv2.dilate(star(px, py, z, d, t), np.ones((grow, grow), np.uint8)) > 0
 
 
 def fade_seal(gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -456,7 +456,7 @@ def fade_seal(gray: np.ndarray, ink: np.ndarray, seal: tuple[int, int, int]) -> 
     r = seal[2]
     # the print is sampled in a ring as wide as the seal around it: the corners of the seal's own
     # square held a few strokes of a bold heading at most, and the print read as black
-    (y0, y1, x0, x1), dist = _around_seal(gray.shape, seal, int(r * 2))
+    (y0, y1, x0, x1), dist = around_seal(gray.shape, seal, int(r * 2))
     sub = gray[y0:y1, x0:x1]
     ring = (np.abs(dist - r) <= 2) & (ink[y0:y1, x0:x1] > 0)
     if int(ring.sum()) < 20:

@@ -170,7 +170,7 @@ def on_ring_digits(
     replaces what was read there, doubted as all under a seal is. Nothing is done where the print
     is not clearly darker than the ring."""
     page, ink = u.scanned
-    (y0, y1, x0, x1), dist = pp._around_seal(page.shape, u.seal, int(u.seal[2] + 2 * u.char_px))
+    (y0, y1, x0, x1), dist = pp.around_seal(page.shape, u.seal, int(u.seal[2] + 2 * u.char_px))
     sub, inked = page[y0:y1, x0:x1], ink[y0:y1, x0:x1] > 0
     ring = inked & (np.abs(dist - u.seal[2]) <= 0.3 * u.char_px)
     printed = pp.print_grey(page, ink, u.seal, share=10)  # the print's cores, not its blurred rims

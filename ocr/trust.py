@@ -277,13 +277,14 @@ def on_ring(rect: Rect, seal: tuple[int, int, int] | None) -> bool:
 _CUT_ZERO = "UunCc"
 
 
-def a_zero_cut_by_ring(rec: Recognition, rect: Rect, seal: tuple[int, int, int] | None, reach: float) -> bool:
+def a_zero_cut_by_ring(rec: Recognition, rect: Rect, seal: tuple[int, int, int] | None) -> bool:
     """A lone open letter (U, n, C) read surely enough to be no glimpse where a piece's box reaches
-    within `reach` of a seal's ring: a 0 the ring ran over, the part of it on the ring erased with
-    it (the part darker than the ring, print over it, stays). Such a letter in a cell had left the
-    cell no value."""
+    within a tenth of the seal's radius of its ring: a 0 the ring ran over, the part of it on the
+    ring erased with it (the part darker than the ring, print over it, stays). Such a letter in a
+    cell had left the cell no value."""
     if seal is None or rec.text.strip() not in _CUT_ZERO or not rec.text.strip() or rec.confidence < GLIMPSE_CONFIDENCE:
         return False
+    reach = max(3.0, 0.1 * seal[2])
     near, far = _reach(rect, seal[0], seal[1])
     return near - reach <= seal[2] <= far + reach
 
@@ -307,7 +308,7 @@ def seal_policy(
     # upright lies wholly in the ring's band too, and what the ring's erasing left of it is round
     if on_ring(rect, seal) and not _A_ZERO.fullmatch(rec.text.strip()):
         return Recognition("", 1.0, 1.0)
-    if a_zero_cut_by_ring(rec, rect, seal, reach=max(3.0, 0.1 * (seal[2] if seal else 0))):
+    if a_zero_cut_by_ring(rec, rect, seal):
         rec = Recognition("0", rec.confidence, rec.min_char_confidence, rec.char_x, rec.char_conf)
     rec = without_seal_lettering(rec, rect, seal, ink, print_height)
     return doubt_under_seal(rec) if under_seal(rect, seal) else rec
