@@ -282,7 +282,8 @@ def a_zero_cut_by_ring(rec: Recognition, rect: Rect, seal: tuple[int, int, int] 
     within a tenth of the seal's radius of its ring: a 0 the ring ran over, the part of it on the
     ring erased with it (the part darker than the ring, print over it, stays). Such a letter in a
     cell had left the cell no value."""
-    if seal is None or rec.text.strip() not in _CUT_ZERO or not rec.text.strip() or rec.confidence < GLIMPSE_CONFIDENCE:
+    text = rec.text.strip()
+    if seal is None or len(text) != 1 or text not in _CUT_ZERO or rec.confidence < GLIMPSE_CONFIDENCE:
         return False
     reach = max(3.0, 0.1 * seal[2])
     near, far = _reach(rect, seal[0], seal[1])

@@ -378,3 +378,13 @@ def test_an_open_letter_on_a_seals_ring_is_a_0_the_rings_erasing_cut():
     assert on_ring.text == "0" and on_ring.min_char_confidence <= 0.6
     inside = seal_policy(Recognition("U", 0.75, 0.75, (0.5,), (0.75,)), (925, 1200, 935, 1212), seal)
     assert inside.text == "U"
+
+
+def test_two_open_letters_on_a_seals_ring_are_no_0():
+    from ocr.engine import Recognition
+    from ocr.trust import seal_policy
+
+    # only a lone letter is a 0 cut open: `nC` (the letters of a word) was taken for one, being a
+    # substring of the letters' list
+    rec = seal_policy(Recognition("nC", 0.75, 0.75, (0.3, 0.7), (0.75, 0.75)), (848, 1076, 868, 1088), (930, 1215, 152))
+    assert rec.text == "nC"
