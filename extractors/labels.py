@@ -104,6 +104,23 @@ def match_label(text: str, template: Template, table_id: str | None = None) -> M
     return _fragment(label, keys)
 
 
+def shared(label: str, row_id: str, template: Template, table_id: str) -> int:
+    """How many characters a label too damaged to name a row (不予处理要求提供公开: a parent glued
+    before a label cut short; mawies无正当理: a seal's lettering before a fragment) shares with a
+    row's key, in order and in runs of two or more (single characters such as 申, 不, 理 are in
+    most labels). The table's parent headings are left out of the label first: glued before a
+    label, they name no row of their own."""
+    for parent in set(_parent_keys(template).values()):
+        if parent:
+            label = label.replace(parent, "")
+    return max((_shared(k.key, label) for k in row_keys(template) if k.table_id == table_id and k.row_id == row_id),
+               default=0)
+
+
+def _shared(key: str, label: str) -> int:
+    return sum(b.size for b in SequenceMatcher(None, key, label, autojunk=False).get_matching_blocks() if b.size >= 2)
+
+
 def _cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 

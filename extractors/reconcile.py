@@ -35,9 +35,10 @@ from extractors.copies import Disagreement, Reading, compare, kept_first
 from extractors.corroborate import annotate, correct_ocr, ocr_doubt
 from extractors.glued import Printed, split_glued
 from extractors.infer import infer_missing
-from extractors.labels import Match, confusable_score, label_key, match_column, match_label
+from extractors.labels import Match, confusable_score, label_key, match_column, match_label, shared
 from extractors.metadata import find_meta, with_page
 from extractors.model import BBox, Cell, Document, Paragraph, Table
+from extractors.monotone import NONE, best_increasing
 from extractors.numbers import is_blank, normalize, parse_number, split_numbers
 from extractors.prose import prose_facts
 from extractors.report import Fact, Report
@@ -133,6 +134,7 @@ class Group:
     cols: tuple[str, ...] = ()  # the columns the values are, where the line named them (one cell per row)
     ambiguous: bool = False  # more cells than columns with blanks at both ends: which to drop is a guess
     trimmed: bool = False  # one value too many, and the one its sums ruled out was read with confidence
+    said: str = ""  # the row's own label where it named no row (damaged): it may still name one of a gap's
 
 
 @dataclass(frozen=True)
@@ -140,12 +142,13 @@ class Assigned:
     table_id: str
     row_id: str
     group: Group
-    how: str  # label, order, beside (表二: by the labelled row next to it); duplicate: a second printing
+    how: str  # label, order, beside (表二: by the labelled row next to it), partly (by a damaged label among
+    # a gap's rows); duplicate: a second printing
 
     @property
     def label_score(self) -> float | None:
         """How well the row's label matched (None: placed by template order, no label of its own)."""
-        if self.how in ("order", "beside"):
+        if self.how in ("order", "beside", "partly"):
             return None
         m = self.group.strong or self.group.weak
         return m.score if m else None
@@ -610,7 +613,8 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             if st.table is not None:
                 fitted = _fit_row(line, tail, widths[st.table])
                 if fitted:
-                    groups.append(Group(st.table, fitted[0], i, weak=st.pending, ambiguous=fitted[1]))
+                    groups.append(Group(st.table, fitted[0], i, weak=st.pending, ambiguous=fitted[1],
+                                        said=label_key(label)))
             st.pending = None
             continue
         st.table = m.table_id
@@ -908,7 +912,26 @@ def _fill_in_order(orphans: list[Group], rows: list[str], template: Template, ta
     ids = [rows.index(a.row_id) for a in placed]
     if placed and ids == sorted(set(ids)) and len(placed) == len(orphans):
         return placed
-    return None
+    return _by_what_labels_say(orphans, rows, template, table_id)
+
+
+SAID_MARGIN = 2  # characters of a damaged label by which its row beats any other placement
+SAID_LEAST = 3  # characters a damaged label shares with its row at least
+
+
+def _by_what_labels_say(orphans: list[Group], rows: list[str], template: Template,
+                        table_id: str) -> list[Assigned] | None:
+    """Fewer rows of numbers than the gap's template rows, placed in order by what their damaged
+    labels still say (`labels.shared`) where that gives one placement clearly best: a row with no
+    label left goes only where its neighbours pin it. Doubted (`how` 'partly')."""
+    if not any(g.said for g in orphans):
+        return None
+    scores = [[(shared(g.said, r, template, table_id) if g.said else 0)
+               if len(g.values) == _row_width(template, table_id, r) else NONE for r in rows] for g in orphans]
+    slots = best_increasing(scores, SAID_MARGIN)
+    if slots is None or any(g.said and scores[i][j] < SAID_LEAST for i, (g, j) in enumerate(zip(orphans, slots))):
+        return None
+    return [Assigned(table_id, rows[j], g, "partly") for g, j in zip(orphans, slots)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1005,6 +1028,9 @@ def facts_of(assigned: list[Assigned], template: Template, method: str,
                 doubts.append((fact.cell_id, _TRIMMED))
             if a.how == "beside":
                 doubts.append((fact.cell_id, "row label not read: the row is placed by the labelled row beside it"))
+            if a.how == "partly":
+                doubts.append((fact.cell_id, ("row label read only in part: the row is placed among the rows "
+                                              "between its labelled neighbours by what of it was read")))
             if unit_doubt:
                 doubts.append((fact.cell_id, unit_doubt))
             if _LEADING_ZERO.match(normalize(tok.text).strip()):

@@ -468,6 +468,15 @@ def erase_dashes(
         gray[ry0:ry1, rx0:rx1][mask] = 255
 
 
+def _without_specks(ink: np.ndarray, least: int) -> np.ndarray:
+    """The ink less its pieces smaller than `least` pixels both ways: a rough scan's speckle, which
+    stands everywhere in a margin, is no text."""
+    _n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    big = (stats[:, cv2.CC_STAT_WIDTH] >= least) | (stats[:, cv2.CC_STAT_HEIGHT] >= least)
+    big[0] = False
+    return np.where(big[labels], ink, 0).astype(np.uint8)
+
+
 def widen_to_text(table: GridTable, text_ink: np.ndarray, dpi: float) -> GridTable:
     """A table whose left rule was lost (broken, faint, or never printed) ends at the next rule in,
     leaving its label column outside the grid, where it would be read apart from its rows. Text
@@ -482,12 +491,13 @@ def widen_to_text(table: GridTable, text_ink: np.ndarray, dpi: float) -> GridTab
     a, b = max(0, x0 - reach), x0 - rule
     if b <= a:
         return table
-    cols = np.flatnonzero(np.count_nonzero(text_ink[y0:y1, a:b], axis=0) > 0)
+    beside = _without_specks(text_ink[y0:y1, a:b], max(3, int(dpi * 0.04)))
+    cols = np.flatnonzero(np.count_nonzero(beside, axis=0) > 0)
     if cols.size == 0 or b - a - 1 - cols.max() > gap:
         return table
     # ink in a good share of the table's rows: a label column, not a stray mark
     ys = table.ys
-    rows_hit = sum(1 for r in range(len(ys) - 1) if np.count_nonzero(text_ink[ys[r] + 2 : ys[r + 1] - 2, a:b]) > 20)
+    rows_hit = sum(1 for r in range(len(ys) - 1) if np.count_nonzero(beside[ys[r] - y0 + 2 : ys[r + 1] - y0 - 2]) > 20)
     if rows_hit < max(2, 0.3 * (len(ys) - 1)):
         return table
     x = max(0, a + int(cols.min()) - rule)

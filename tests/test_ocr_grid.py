@@ -152,6 +152,23 @@ def test_text_far_from_the_grid_is_no_column_of_it():
     assert widen_to_text(t, ink, DPI) == t
 
 
+def test_a_scans_specks_beside_the_grid_are_no_column_of_it():
+    """Speckle in a rough scan's margin stands in every row of a table, up to its left rule, but a
+    speck is no character: counted as text it made a label column from the page's edge, in which
+    a speck read as 1 put a value too many in 表四's row."""
+    from ocr.grid import widen_to_text
+
+    img = _page()
+    _rule_grid(img, [300, 420, 540], [100, 150, 200, 250])
+    rng = np.random.default_rng(3)
+    for _ in range(120):  # 2-pixel specks over the margin, a dozen or more in every row
+        x, y = int(rng.integers(20, 290)), int(rng.integers(100, 250))
+        img[y : y + 2, x : x + 2] = 0
+    ink = ink_mask(img)
+    (t,) = find_tables(ink, DPI)
+    assert widen_to_text(t, ink, DPI).xs == t.xs
+
+
 def _dashes_page(x: int, lengths: list[int], width: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Text ink holding strokes of the given lengths down one x, a vertical rule found on that x
     further down the page, and the grey page."""

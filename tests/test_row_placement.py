@@ -246,3 +246,40 @@ def test_a_header_line_with_a_seals_lettering_read_as_unsure_numbers_is_no_row()
     facts, _ = read(REVIEW, table(rows, 0.98, low={(1, 1): 0.5, (1, 4): 0.6}), method="ocr")
     assert facts["review_litigation.administrative_review.total"].value == 3
     assert facts["review_litigation.litigation_after_review.total"].value == 0
+
+
+# 不予处理's rows under a seal: labels read in part, 不再处理's row lost (read with too few numbers)
+UNDER_SEAL = [["3.补正后申请内容仍不明确", "0", "0", "0", "0", "0", "0", "0"],
+              ["1.信访举报投诉类申请", "0", "0", "0", "0", "0", "0", "0"],
+              ["2.重复申请", "1", "0", "0", "0", "0", "0", "1"],
+              ["(五)不予处理3.要求提供公开", "2", "0", "0", "0", "0", "0", "2"],
+              ["<mawiese5 4.无正当理", "3", "0", "0", "0", "0", "0", "3"],
+              ["5.要求已获ASS", "4", "0", "0", "0", "0", "0", "4"],
+              ["(六)其他处理2.申请求缴纳费行政机关不再处", "5", "0", "0", "0", "0", "0", "5"],
+              ["3.其他", "6", "0", "0", "0", "0", "0", "6"]]
+
+
+# 表二's header as the 2021 format prints it: (六)其他处理 alone is a row of the 2019 format
+HEADED = (ACTIVE, table([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "0", "0", "0"]]))
+
+
+def test_rows_whose_labels_were_read_in_part_are_placed_by_what_was_read():
+    # four rows of numbers for the five template rows between 重复申请 and 其他: no label names a
+    # row among the whole template, but among the gap's rows each names one, in order (无正当理
+    # is in two labels of the gap; only one lies between its neighbours' rows)
+    facts, failed = read(*HEADED, APPS, table(UNDER_SEAL, 0.98, low={(r, 0): 0.6 for r in range(3, 7)}), method="ocr")
+    got = {r: facts[f"applications.{r}.total"].value for r in (
+        "not_processed_publication", "not_processed_excessive", "not_processed_confirmation", "other_unpaid_fee")}
+    assert got == {"not_processed_publication": 2, "not_processed_excessive": 3,
+                   "not_processed_confirmation": 4, "other_unpaid_fee": 5}
+    assert "applications.other_no_correction.total" not in facts or facts[
+        "applications.other_no_correction.total"].method == "inferred"
+    assert "applications.not_processed_excessive.total" in failed  # placed by a part of its label: doubted
+
+
+def test_a_row_with_no_label_left_is_not_placed_where_two_rows_fit_it():
+    rows = [r if k not in (4, 5) else ["", *r[1:]] for k, r in enumerate(UNDER_SEAL)]
+    # neither 无正当理 nor 要求已获 read: either of them may be the lost row's neighbour
+    facts, _ = read(*HEADED, APPS, table(rows, 0.98), method="ocr")
+    assert "applications.not_processed_excessive.total" not in facts
+    assert "applications.not_processed_confirmation.total" not in facts
