@@ -9,7 +9,7 @@ left, two slots it fits as well) leaves the whole gap unplaced rather than guess
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 NONE = -(10**9)  # an item that cannot go in a slot (its width differs)
 
@@ -57,3 +57,17 @@ def best_increasing(scores: Sequence[Sequence[int]], margin: int) -> list[int] |
             return None
         slots.append(at[0])
     return slots
+
+
+def increasing(n: int, m: int, fits: Callable[[int, int], bool], most: int) -> list[tuple[int, ...]] | None:
+    """Every placement of n items in order into m slots in order where each item fits its slot;
+    None where there are more than `most` of them (too many to weigh one by one)."""
+    out: list[tuple[int, ...]] = []
+
+    def walk(i: int, start: int, slots: tuple[int, ...]) -> bool:
+        if i == n:
+            out.append(slots)
+            return len(out) <= most
+        return all(walk(i + 1, j + 1, (*slots, j)) for j in range(start, m - (n - i - 1)) if fits(i, j))
+
+    return out if walk(0, 0, ()) else None

@@ -38,10 +38,11 @@ from extractors.infer import infer_missing
 from extractors.labels import Match, confusable_score, label_key, match_column, match_label, shared
 from extractors.metadata import find_meta, with_page
 from extractors.model import BBox, Cell, Document, Paragraph, Table
-from extractors.monotone import NONE, best_increasing
+from extractors.monotone import NONE, best_increasing, increasing
 from extractors.numbers import is_blank, normalize, parse_number, split_numbers
 from extractors.prose import prose_facts
 from extractors.report import Fact, Report
+from extractors.rules import across_rows
 from extractors.surplus import Sum, drop_stray, row_sums
 from extractors.template import Template, load_template
 from extractors.units import header_unit, to_template_unit
@@ -143,12 +144,12 @@ class Assigned:
     row_id: str
     group: Group
     how: str  # label, order, beside (表二: by the labelled row next to it), partly (by a damaged label among
-    # a gap's rows); duplicate: a second printing
+    # a gap's rows), rules (where the sums tie it); duplicate: a second printing
 
     @property
     def label_score(self) -> float | None:
         """How well the row's label matched (None: placed by template order, no label of its own)."""
-        if self.how in ("order", "beside", "partly"):
+        if self.how in ("order", "beside", "partly", "rules"):
             return None
         m = self.group.strong or self.group.weak
         return m.score if m else None
@@ -695,6 +696,7 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
         anchors = _loosened(_monotonic(labelled, index), mine, index, order, template, t.id, confusable)
         assigned.extend(Assigned(t.id, g.strong.row_id, g, "label") for g in anchors if g.strong)
         duplicates = _duplicates(labelled, anchors)
+        known = _values(anchors, template)
         left: list[tuple[list[Group], str]] = []
         taken: set[int] = set()  # duplicates that turned out to be a gap's misread rows
         for k in range(-1, len(anchors)):
@@ -706,7 +708,9 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
             # its label is a misread one (予公开 read as 予以公开 when （一）予以公开 is printed
             # above), not a second printing, exactly when with it the gap's count agrees. A gap is
             # read without its stray rows first: a stray standing in for a misread row fits too
-            misread = [d.group for d in duplicates if p0 < d.group.position < p1]
+            # (a stray row under an anchored row's label is that label's wrapped line with a mark
+            # read as a digit: 出具已获取信息 with a seal's 2, no misread row)
+            misread = [d.group for d in duplicates if p0 < d.group.position < p1 and not _a_stray_row(d.group)]
             filled = None
             for strays in (False, True):
                 filled = _fill_gap(orphans, rows, template, t.id, strays)
@@ -717,6 +721,8 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
                         taken |= {id(g) for g in misread}
                 if filled is not None:
                     break
+            if filled is None:
+                filled = _by_the_rules(orphans, rows, template, t.id, known)
             if filled is None:
                 left.append((orphans, (f"{t.id}: {len(orphans)} unlabelled rows of numbers between "
                              f"{order[r0] if r0 >= 0 else 'start'} and {order[r1] if r1 < len(order) else 'end'} "
@@ -888,6 +894,48 @@ def _fill_gap(orphans: list[Group], rows: list[str], template: Template, table_i
     return None
 
 
+def _values(groups: list[Group], template: Template) -> dict[str, float]:
+    """The numbers of labelled rows by cell id."""
+    out: dict[str, float] = {}
+    for g in groups:
+        if g.strong is None or g.partial:
+            continue
+        for col, tok in zip(template.table(g.table_id).row_cols(g.strong.row_id), g.values):
+            if tok.kind == "num" and tok.value is not None:
+                out[f"{g.table_id}.{g.strong.row_id}.{col}"] = tok.value
+    return out
+
+
+MOST_PLACEMENTS = 64  # a gap with more ways to place its rows is too broken to weigh them one by one
+
+
+def _by_the_rules(orphans: list[Group], rows: list[str], template: Template, table_id: str,
+                  known: dict[str, float]) -> list[Assigned] | None:
+    """Rows of numbers whose labels are lost, fewer than the gap's template rows (one lost with too
+    few numbers, 结转下年度 under a seal), placed where the template's sums tie every one of them
+    to the labelled rows (`known`) with none broken, when exactly one placement does: 总计's
+    numbers are the sums of the outcome rows above, and no other row's are. Stray rows are left
+    out; the placed cells are doubted (`how` 'rules')."""
+    found = [g for g in orphans if not _a_stray_row(g)]
+    if not found:
+        return None
+    fitting: list[list[Assigned]] = []
+    for printed in (rows, *_variants(rows, template, table_id)):
+        options = increasing(len(found), len(printed), lambda i, j: len(found[i].values) == _row_width(
+            template, table_id, printed[j]), MOST_PLACEMENTS)  # noqa: B023
+        if options is None:
+            return None
+        for slots in options:
+            placed = [Assigned(table_id, printed[j], g, "rules") for g, j in zip(found, slots)]
+            values = dict(known)
+            values.update(_values([replace(a.group, strong=Match(table_id, a.row_id, 1.0)) for a in placed], template))
+            cells = [{f"{table_id}.{a.row_id}.{c}" for c in template.table(table_id).row_cols(a.row_id)} for a in placed]
+            broken, held = across_rows(values, cells, template)
+            if not broken and len(held) == len(placed):
+                fitting.append(placed)
+    return fitting[0] if len(fitting) == 1 else None
+
+
 def _variants(rows: list[str], template: Template, table_id: str) -> list[list[str]]:
     """The rows of a gap with a variant row standing for its sub-rows, where all of them lie there."""
     t = template.table(table_id)
@@ -1028,6 +1076,9 @@ def facts_of(assigned: list[Assigned], template: Template, method: str,
                 doubts.append((fact.cell_id, _TRIMMED))
             if a.how == "beside":
                 doubts.append((fact.cell_id, "row label not read: the row is placed by the labelled row beside it"))
+            if a.how == "rules":
+                doubts.append((fact.cell_id, ("row label not read: the row is placed where the template's sums tie "
+                                              "it to the labelled rows, the only such place")))
             if a.how == "partly":
                 doubts.append((fact.cell_id, ("row label read only in part: the row is placed among the rows "
                                               "between its labelled neighbours by what of it was read")))

@@ -8,7 +8,7 @@ Every rule instance is `sum(coef * value) == 0` over its cells: a total is +1 an
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from extractors.checks import sum_rules
@@ -72,3 +72,38 @@ def protection(template: Template) -> dict[str, tuple[str, ...]]:
     rules = instances(template, standard) + instances(template, standard | variant)
     return {cell: tuple(dict.fromkeys(r.rule_id for r in rules_of(cell, rules)))
             for cell in (*template.cell_ids(), *sorted(variant))}
+
+
+def across_rows(values: Mapping[str, float], rows: Sequence[Collection[str]],
+                template: Template) -> tuple[bool, set[int]]:
+    """The rules tying the given rows' cells to cells of other rows (a row's own total left out: it
+    holds wherever the row is placed), over `values`: whether one of them fails (where the values
+    let us evaluate it, or where its read parts already exceed its read total: `_exceeded`), and
+    which of the rows take part in one that holds."""
+    rules = instances(template, set(values))
+    broken, held = False, set()
+    for r in rules:
+        mine = [k for k, cells in enumerate(rows) if any(c in cells for c in r.cells)]
+        if not mine or any(all(c in rows[k] for c in r.cells) for k in mine):
+            continue
+        if not all(c in values for c in r.cells):
+            broken |= _exceeded(r, values)
+            continue
+        if abs(sum(k * values[c] for c, k in r.terms)) > 1e-6:
+            broken = True
+        else:
+            held.update(mine)
+    return broken, held
+
+
+def _exceeded(rule: RuleInstance, values: Mapping[str, float]) -> bool:
+    """Counts are never negative: where one side of a rule is read whole, the other side's read
+    cells alone may not exceed it (a 总计 of 0 under outcome rows summing to 1, whatever the rows
+    not read hold)."""
+    for sign in (1, -1):
+        whole = [(c, k) for c, k in rule.terms if k * sign > 0]
+        part = [(c, k) for c, k in rule.terms if k * sign < 0 and c in values]
+        if all(c in values for c, _ in whole) and sum(-k * sign * values[c] for c, k in part) > sum(
+                k * sign * values[c] for c, k in whole) + 1e-6:
+            return True
+    return False

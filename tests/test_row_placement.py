@@ -283,3 +283,44 @@ def test_a_row_with_no_label_left_is_not_placed_where_two_rows_fit_it():
     facts, _ = read(*HEADED, APPS, table(rows, 0.98), method="ocr")
     assert "applications.not_processed_excessive.total" not in facts
     assert "applications.not_processed_confirmation.total" not in facts
+
+
+def _apps_rows(last: list[list[str]], not_held: str = "1") -> list[list[str]]:
+    """表三 from 新收 to 5.要求…确认 read whole (one application, not held), then `last`."""
+    zero = ["0"] * 7
+    rows = [["一、本年新收政府信息公开申请数量", not_held, *["0"] * 5, not_held], ["二、上年结转政府信息公开申请数量", *zero]]
+    for label in ("（一）予以公开", "（二）部分公开", "1.属于国家秘密", "2.其他法律行政法规禁止公开",
+                  "3.危及“三安全一稳定”", "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息",
+                  "7.属于行政执法案卷", "8.属于行政查询事项"):
+        rows.append([label, *zero])
+    rows.append(["1.本机关不掌握相关政府信息", not_held, *["0"] * 5, not_held])
+    for label in ("2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确", "1.信访举报投诉类申请", "2.重复申请",
+                  "3.要求提供公开出版物", "4.无正当理由大量反复申请", "5.要求行政机关确认或重新"):
+        rows.append([label, *zero])
+    return rows + last
+
+
+# （六）其他处理 printed as one row and （七）总计, both labels lost to a seal, 结转下年度 read a
+# value short; the wrapped label's last line holds the seal's 2, read unsure
+SEALED_END = [["出具已获取信息", "", "", "", "", "", "2", ""],
+              ["(六)H处理", "0", "0", "0", "I8", "0", "va", "0"],
+              ["七)总", "1", "0", "0", "0", "0", "", "1"],
+              ["四、结车、下年度继组B办理", "0", "0", "0", "0", "0", "0"]]
+SEALED_LOW = {(20, 6): 0.53, (21, 4): 0.22, (21, 6): 0.6}  # the seal's 2, its lettering read as I8 and va
+
+
+def test_rows_whose_labels_are_lost_are_placed_where_the_sums_tie_them():
+    # two rows of numbers for 其他处理, 总计 and 结转下年度: as 总计 and 结转, 总计's 0 would be less
+    # than the 1 of 本机关不掌握 it sums; only 其他处理 then 总计 adds up
+    facts, failed = read(*HEADED, APPS, table(_apps_rows(SEALED_END), 0.98, low=SEALED_LOW), method="ocr")
+    assert facts["applications.total_processed.natural_person"].value == 1
+    assert facts["applications.other_processing.natural_person"].value == 0
+    assert "applications.total_processed.natural_person" in failed  # placed by the sums: doubted
+
+
+def test_rows_the_sums_tie_to_more_than_one_place_are_not_placed():
+    # with no application at all every row is zeros: 总计 then 结转 adds up as well
+    end = [[c if c != "1" else "0" for c in row] for row in SEALED_END]
+    facts, _ = read(*HEADED, APPS, table(_apps_rows(end, not_held="0"), 0.98, low=SEALED_LOW), method="ocr")
+    assert "applications.total_processed.natural_person" not in facts
+    assert "applications.other_processing.natural_person" not in facts
