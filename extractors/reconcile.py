@@ -43,7 +43,7 @@ from extractors.numbers import is_blank, normalize, parse_number, split_numbers
 from extractors.prose import prose_facts
 from extractors.report import Fact, Report
 from extractors.rules import across_rows
-from extractors.surplus import Sum, drop_stray, row_sums
+from extractors.surplus import Sum, drop_stray, row_sums, split_joined
 from extractors.template import Template, load_template
 from extractors.units import header_unit, to_template_unit
 from extractors.versions import detect_version, header_version
@@ -135,6 +135,7 @@ class Group:
     cols: tuple[str, ...] = ()  # the columns the values are, where the line named them (one cell per row)
     ambiguous: bool = False  # more cells than columns with blanks at both ends: which to drop is a guess
     trimmed: bool = False  # one value too many, and the one its sums ruled out was read with confidence
+    joined: bool = False  # a value too few, and one number split in two where the row's sums admit
     said: str = ""  # the row's own label where it named no row (damaged): it may still name one of a gap's
 
 
@@ -489,6 +490,36 @@ def _without_end_blanks(tokens: list[Token]) -> list[Token]:
     return tokens[kept[0] : kept[-1] + 1] if kept else []
 
 
+def _splits(t: Token) -> list[tuple[Token, Token]]:
+    """The ways a number of two digits or more parts into two counts (no leading zero), each part
+    with its share of the box."""
+    if t.kind != "num" or not t.text.isdigit() or len(t.text) < 2:
+        return []
+    out = []
+    for i in range(1, len(t.text)):
+        a, b = t.text[:i], t.text[i:]
+        if (len(a) > 1 and a[0] == "0") or (len(b) > 1 and b[0] == "0"):
+            continue
+        boxes: tuple[BBox | None, BBox | None] = (None, None)
+        if t.bbox is not None:
+            x0, y0, x1, y1 = t.bbox
+            cut = x0 + (x1 - x0) * i / len(t.text)
+            boxes = ((x0, y0, cut, y1), (cut, y0, x1, y1))
+        out.append((replace(t, text=a, value=float(a), bbox=boxes[0]), replace(t, text=b, value=float(b), bbox=boxes[1])))
+    return out
+
+
+def _a_value_short(vals: list[Token], table: str, template: Template) -> tuple[Token, ...] | None:
+    """An unlabelled row of 表四 or 表三 one value short, split by `split_joined` (14 values after
+    表三's heading are 表四's row as 15 are: 表三's rows are 7 wide, and two of them run together
+    would have to meet 表四's three totals)."""
+    if table in ("applications", "review_litigation") and len(vals) == 14:
+        return split_joined(vals, _sums(template, "review_litigation"), _splits)
+    if table == "applications" and len(vals) == 6:
+        return split_joined(vals, _sums(template, table, "granted"), _splits)
+    return None
+
+
 def find_groups(lines: list[Line], template: Template) -> list[Group]:
     groups: list[Group] = []
     st = _Walk()
@@ -525,9 +556,11 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         elif table == "applications" and 0 < len(vals) - widths[table] <= MAX_STRAYS:
             sums, extra = _sums(template, table, "granted"), len(vals) - widths[table]
         trimmed = drop_stray(vals, sums, _doubtful, extra)
-        guessed = False
+        guessed = joined = False
         if trimmed:
             vals, guessed = list(trimmed[0]), trimmed[1]
+        elif table is not None and (short := _a_value_short(vals, table, template)):
+            vals, joined = list(short), True
         n = len(vals)
         if n == 15 and (table in ("applications", "review_litigation") or st.seen_applications):
             st.table = table = "review_litigation"  # 表四's single data row, its header lost or not
@@ -542,7 +575,8 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
                 # a row of blanks between rows of numbers is a row printed empty (表四's 复议后起诉 with
                 # no cases): kept, so that the rows are placed by their count
                 if any(t.kind == "num" for t in chunk) or n > w:
-                    groups.append(Group(table, chunk, pos, weak=weak if k == 0 else None, trimmed=guessed))
+                    groups.append(Group(table, chunk, pos, weak=weak if k == 0 else None, trimmed=guessed,
+                                        joined=joined))
 
     for i, line in enumerate(lines):
         is_heading, opens = _heading(line)
@@ -626,10 +660,15 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         n = _row_width(template, m.table_id, m.row_id)
         fitted = _fit_row(line, tail, n)
         stray = None if fitted else _fit_stray(tail, n, _sums(template, m.table_id, m.row_id))
+        vals = _without_end_blanks(tail)
+        split = (split_joined(vals, _sums(template, m.table_id, m.row_id), _splits)
+                 if not fitted and not stray and len(vals) == n - 1 else None)
         if fitted:
             groups.append(Group(m.table_id, fitted[0], i, strong=m, ambiguous=fitted[1]))
         elif stray:
             groups.append(Group(m.table_id, stray[0], i, strong=m, trimmed=stray[1]))
+        elif split:
+            groups.append(Group(m.table_id, split, i, strong=m, joined=True))
         elif m.table_id == "active_disclosure" and n == 3 and len(nums) == 2 and len(tail) == 2:
             groups.append(Group(m.table_id, tuple(nums), i, strong=m, partial=True))
     flush_run()
@@ -1074,6 +1113,9 @@ def facts_of(assigned: list[Assigned], template: Template, method: str,
                 doubts.append((fact.cell_id, "row has blanks at both ends of its numbers: its columns are a guess"))
             if a.group.trimmed:
                 doubts.append((fact.cell_id, _TRIMMED))
+            if a.group.joined:
+                doubts.append((fact.cell_id, ("row read with one value too few: one number is taken for two cells' "
+                                              "digits run together, split where the row's sums admit")))
             if a.how == "beside":
                 doubts.append((fact.cell_id, "row label not read: the row is placed by the labelled row beside it"))
             if a.how == "rules":

@@ -68,6 +68,19 @@ def drop_stray(values: Sequence[V], sums: Sequence[Sum], doubtful: Callable[[V],
     return None
 
 
+def split_joined(values: Sequence[V], sums: Sequence[Sum], splits: Callable[[V], Sequence[tuple[V, V]]]
+                 ) -> tuple[V, ...] | None:
+    """A row read with one value too few because two cells' digits were read as one number (1 and
+    9 as 19, the rule between them lost): the row with the one split of one number (`splits` gives
+    a number's ways to part in two) under which every sum holds, at least one with every value
+    known; None where no split, or more than one reading, fits."""
+    if not sums:
+        return None
+    fits = [row for k, v in enumerate(values) for a, b in splits(v)
+            if _holds(row := (*values[:k], a, b, *values[k + 1 :]), sums)]
+    return fits[0] if fits and len({tuple(x.value for x in r) for r in fits}) == 1 else None
+
+
 def _compatible(a: Sequence[_Value], b: Sequence[_Value]) -> bool:
     return all(x.value is None or y.value is None or x.value == y.value for x, y in zip(a, b))
 

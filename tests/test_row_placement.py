@@ -324,3 +324,26 @@ def test_rows_the_sums_tie_to_more_than_one_place_are_not_placed():
     facts, _ = read(*HEADED, APPS, table(_apps_rows(end, not_held="0"), 0.98, low=SEALED_LOW), method="ocr")
     assert "applications.total_processed.natural_person" not in facts
     assert "applications.other_processing.natural_person" not in facts
+
+
+def test_two_cells_digits_read_as_one_number_are_split_where_the_review_rows_sums_admit():
+    # 复议后起诉's 尚未审结 1 and 总计 9 read as 19: fourteen values for 表四's fifteen
+    row = ["4", "1", "0", "0", "5", "17", "2", "0", "5", "24", "7", "0", "1", "19"]
+    facts, failed = read(APPS, table([row], 0.98), method="ocr")
+    assert facts["review_litigation.litigation_after_review.pending"].value == 1
+    assert facts["review_litigation.litigation_after_review.total"].value == 9
+    assert facts["review_litigation.litigation_direct.upheld"].value == 17
+    assert "review_litigation.litigation_after_review.total" in failed  # split by the sums: doubted
+
+
+def test_a_table_three_row_a_value_short_is_split_where_its_total_admits():
+    rows = [["（一）予以公开", "11", "0", "0", "0", "0", "2"]]  # 1 and 1 read as 11
+    facts, failed = read(*HEADED, APPS, table(rows, 0.98), method="ocr")
+    assert [facts[f"applications.granted.{c}"].value for c in ("natural_person", "commercial_enterprise", "total")] == [1, 1, 2]
+    assert "applications.granted.natural_person" in failed
+
+
+def test_a_row_a_value_short_whose_sums_admit_no_split_is_not_placed():
+    rows = [["（一）予以公开", "12", "0", "0", "0", "0", "12"]]  # a cell lost, no digits run together
+    facts, _ = read(*HEADED, APPS, table(rows, 0.98), method="ocr")
+    assert not any(k.startswith("applications.granted.") for k in facts)
