@@ -481,7 +481,7 @@ def _fit_stray(tail: list[Token], n: int, sums: list[Sum]) -> tuple[tuple[Token,
     vals = _without_end_blanks(tail)
     if not 0 < len(vals) - n <= MAX_STRAYS:
         return None
-    return drop_stray(vals, sums, _doubtful, len(vals) - n)
+    return drop_stray(vals, sums, _doubtful, len(vals) - n, Token("", "blank"))
 
 
 def _without_end_blanks(tokens: list[Token]) -> list[Token]:
@@ -555,7 +555,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             sums, extra = _sums(template, "review_litigation"), len(vals) - 15
         elif table == "applications" and 0 < len(vals) - widths[table] <= MAX_STRAYS:
             sums, extra = _sums(template, table, "granted"), len(vals) - widths[table]
-        trimmed = drop_stray(vals, sums, _doubtful, extra)
+        trimmed = drop_stray(vals, sums, _doubtful, extra, Token("", "blank"))
         guessed = joined = False
         if trimmed:
             vals, guessed = list(trimmed[0]), trimmed[1]

@@ -44,13 +44,19 @@ def row_sums(cells: Sequence[str], rules: Sequence[tuple[str, list[str]]]) -> li
             if total in at and all(p in at for p in parts)]
 
 
+MOST_UNSETTLED = 2  # cells of a trimmed row left unknown where the readings its sums admit differ
+
+
 def drop_stray(values: Sequence[V], sums: Sequence[Sum], doubtful: Callable[[V], bool],
-               extra: int = 1) -> tuple[tuple[V, ...], bool] | None:
+               extra: int = 1, unknown: V | None = None) -> tuple[tuple[V, ...], bool] | None:
     """`values` less the `extra` strays that leave the only reading all `sums` admit, and whether a
     stray was read with confidence (then the row's placement is a guess the sums alone support, and
-    its cells are doubted); None where no removal, or more than one reading, fits. The values the
-    reader doubted are tried first: a stub read as 1 with confidence is tried only where none of
-    them fits, and only for one stray (two confident strays are more guess than the sums can bear)."""
+    its cells are doubted); None where no removal fits. The values the reader doubted are tried
+    first: a stub read as 1 with confidence is tried only where none of them fits, and only for
+    one stray (two confident strays are more guess than the sums can bear). Where the readings that
+    fit differ in a cell or two (a seal's letter read as 1 beside a 0 in the same cell: which of
+    the two is the stray, the sums cannot tell), those cells are `unknown` and the rest, the same in
+    every reading, are kept, doubted; without `unknown`, or with more cells unsettled, None."""
     if not sums or extra < 1 or len(values) <= extra:
         return None
     for only_doubtful in (True, False):
@@ -63,8 +69,13 @@ def drop_stray(values: Sequence[V], sums: Sequence[Sum], doubtful: Callable[[V],
             # readings that differ only where one of them holds a value not known (a mark taken as
             # the stray, or kept as the 0 that balances a sum) say the same: the fullest is kept
             best = max(fits, key=lambda r: sum(v.value is not None for v in r))
-            agree = all(_compatible(best, r) for r in fits)
-            return (best, not only_doubtful) if agree else None
+            if all(_compatible(best, r) for r in fits):
+                return best, not only_doubtful
+            unsettled = {k for r in fits for k, (x, y) in enumerate(zip(best, r))
+                         if x.value is not None and y.value is not None and x.value != y.value}
+            if unknown is None or len(unsettled) > MOST_UNSETTLED:
+                return None
+            return tuple(unknown if k in unsettled else v for k, v in enumerate(best)), True
     return None
 
 
