@@ -282,7 +282,7 @@ def find_tables(ink: np.ndarray, dpi: float) -> list[GridTable]:
     joined = cv2.dilate(masks.both, np.ones((5, 5), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     pieces: list[Box] = [(int(stats[i][0]), int(stats[i][1]), int(stats[i][2]), int(stats[i][3])) for i in range(1, n)]
-    boxes = _merge_overlapping(pieces, max(3, int(dpi * 0.03)))
+    boxes = _side_by_side(_merge_overlapping(pieces, max(3, int(dpi * 0.03))), dpi)
     tables = []
     for x, y, w, h in boxes:
         if w < dpi * 0.8 or h < dpi * 0.2:
@@ -292,6 +292,26 @@ def find_tables(ink: np.ndarray, dpi: float) -> list[GridTable]:
             tables.append(table)
     tables.sort(key=lambda t: t.ys[0])
     return tables
+
+
+def _side_by_side(boxes: list[Box], dpi: float) -> list[Box]:
+    """One box for two that span the same rows, top and bottom, side by side a little apart: one
+    table whose rules a seal took in between (表四 read as two tables, its row parted 6 and 9)."""
+    tol, apart = dpi * 0.1, dpi * 2.5
+    out = sorted(boxes)
+    k = 0
+    while k < len(out):
+        a = out[k]
+        j = next((j for j, b in enumerate(out) if j != k and 0 <= b[0] - (a[0] + a[2]) <= apart
+                  and abs(b[1] - a[1]) <= tol and abs((b[1] + b[3]) - (a[1] + a[3])) <= tol
+                  and min(a[3], b[3]) >= dpi * 0.2), None)
+        if j is None:
+            k += 1
+            continue
+        out[k] = _union(a, out.pop(j))
+        out.sort()
+        k = 0
+    return out
 
 
 def _merge_overlapping(boxes: list[Box], margin: int) -> list[Box]:
@@ -477,18 +497,22 @@ def _without_specks(ink: np.ndarray, least: int) -> np.ndarray:
     return np.where(big[labels], ink, 0).astype(np.uint8)
 
 
-def widen_to_text(table: GridTable, text_ink: np.ndarray, dpi: float) -> GridTable:
+def widen_to_text(table: GridTable, text_ink: np.ndarray, dpi: float,
+                  others: tuple[tuple[int, int, int, int], ...] = ()) -> GridTable:
     """A table whose left rule was lost (broken, faint, or never printed) ends at the next rule in,
     leaving its label column outside the grid, where it would be read apart from its rows. Text
     beside the grid on the left, within its rows, reaching to within a column's gap of it and
     standing in a good share of its rows, is that column: the lattice gains a column, one cell a
-    row. Only the left: the labels are there, and marks right of a table (a seal's remnants, a
-    margin note) are no column of it."""
+    row; never over another grid (`others`, the page's tables' boxes). Only the left: the labels
+    are there, and marks right of a table (a seal's remnants, a margin note) are no column of it."""
     x0, y0, _x1, y1 = table.bbox
     reach = int(dpi * 3.0)  # the widest label column
     gap = int(dpi * 0.4)  # text starts this close to the lost rule
     rule = max(3, int(dpi * 0.03))  # the grid's own outer rule and its blur are not text beside it
-    a, b = max(0, x0 - reach), x0 - rule
+    # another grid on the left, beside these rows, is no label column of this one: a table parted
+    # in two where a seal took its rules (the left part's cells had been read again as labels)
+    left = max((o[2] for o in others if o[2] <= x0 and o[1] < y1 and o[3] > y0), default=0)
+    a, b = max(0, x0 - reach, left + rule), x0 - rule
     if b <= a:
         return table
     beside = _without_specks(text_ink[y0:y1, a:b], max(3, int(dpi * 0.04)))

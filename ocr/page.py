@@ -309,7 +309,7 @@ def ocr_page(
     masks = ruling_masks(ruled_ink, dpi, heal=True)
     rules = cv2.dilate(masks.both, np.ones((3, 3), np.uint8))
     text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
-    tables = [widen_to_text(t, text_ink, dpi) for t in tables]
+    tables = [widen_to_text(t, text_ink, dpi, tuple(o.bbox for o in tables if o is not t)) for t in tables]
     clean = gray.copy()
     clean[rules > 0] = 255
     erase_dashes(text_ink, clean, masks.vertical, dpi, skip=tuple(t.bbox for t in tables))

@@ -161,9 +161,19 @@ def stubs_apart(rec: Recognition, rect: Rect, pad: int, vertical_rules: np.ndarr
 
 def a_speck(rect: Rect, text: str, text_height: float) -> bool:
     """A piece holding a digit but far smaller than the page's text (a speck of dust or JPEG
-    noise read as 1): it would slip among the digits of the number beside it (7481 read as
-    74181). `text_height` is the median height of the page's pieces read as several characters."""
-    return text_height > 0 and any(c.isdigit() for c in text) and (rect[3] - rect[1]) < SPECK_SHARE * text_height
+    noise read as 1), or a lone digit but 1 far narrower: it would slip among the digits of the
+    number beside it (7481 read as 74181). `text_height` is the median height of the page's
+    pieces read as several characters."""
+    if text_height <= 0 or not any(c.isdigit() for c in text):
+        return False
+    if (rect[3] - rect[1]) < SPECK_SHARE * text_height:
+        return True
+    # a lone digit other than 1 far narrower than any is printed: specks in a column (a 2 two
+    # points wide under a label's line, where its row held a 0)
+    return len(text) == 1 and text != "1" and (rect[2] - rect[0]) < NARROW_SHARE * text_height
+
+
+NARROW_SHARE = 0.25  # of the page's text height: the narrowest a digit but 1 is printed
 
 
 def text_height(rects: list[Rect], recs: list[Recognition], seal: tuple[int, int, int] | None = None) -> float:

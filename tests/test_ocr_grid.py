@@ -169,6 +169,29 @@ def test_a_scans_specks_beside_the_grid_are_no_column_of_it():
     assert widen_to_text(t, ink, DPI).xs == t.xs
 
 
+def test_a_grid_on_the_left_is_no_label_column_of_the_grid_beside_it():
+    from ocr.grid import widen_to_text
+
+    img = _page()
+    _rule_grid(img, [20, 120, 260], [60, 130, 200, 290])  # other rows: no part of the same table
+    for y in (80, 150, 220):  # the left grid's numbers, up to its right rule
+        cv2.rectangle(img, (190, y), (255, y + 20), 0, -1)
+    _rule_grid(img, [300, 420, 540], [100, 150, 200, 250])
+    ink = ink_mask(img)
+    left, right = find_tables(ink, DPI)
+    left, right = sorted((left, right), key=lambda t: t.bbox[0])
+    assert widen_to_text(right, ink, DPI).xs != right.xs  # (taken for a label column without others)
+    assert widen_to_text(right, ink, DPI, (left.bbox,)).xs == right.xs
+
+
+def test_two_grids_on_the_same_rows_a_little_apart_are_one_table_a_seal_parted():
+    img = _page()
+    _rule_grid(img, [100, 160, 220, 280], [100, 150, 200])
+    _rule_grid(img, [420, 480, 540], [100, 150, 200])  # the rules between them taken with a seal
+    (t,) = find_tables(ink_mask(img), DPI)
+    assert t.bbox[0] <= 101 and t.bbox[2] >= 539
+
+
 def _dashes_page(x: int, lengths: list[int], width: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Text ink holding strokes of the given lengths down one x, a vertical rule found on that x
     further down the page, and the grey page."""

@@ -112,6 +112,14 @@ def test_a_digit_far_smaller_than_the_page_text_is_a_speck():
     assert not a_speck((10, 60, 12, 64), "。", height)  # punctuation is no digit to slip in
 
 
+def test_a_lone_digit_but_1_far_narrower_than_any_printed_is_a_speck():
+    # specks in a column under a label's line read as 2, four pixels wide against text 20 high
+    assert a_speck((10, 60, 14, 72), "2", 20)
+    assert not a_speck((10, 60, 14, 76), "1", 20)  # a 1 is printed that narrow
+    assert not a_speck((10, 60, 19, 74), "2", 20)  # a 2 of a small table font
+    assert not a_speck((10, 60, 14, 74), "20", 20)  # (two digits: a cell cut by a rule, not a speck)
+
+
 def test_a_stub_between_two_zeros_of_a_joined_cell_parts_them():
     # a cell a lost rule joined to its neighbour: both cells' 0s and the stub of the rule between
     # them, read as one word (0l0); the stub stands on the line of the rule found above
