@@ -762,6 +762,14 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
                     break
             if filled is None:
                 filled = _by_the_rules(orphans, rows, template, t.id, known)
+            if filled is None and len(rows) == len(order):
+                filled = _one_line_whole(orphans, rows, template, t.id)
+                if filled is not None:
+                    # the rest stays unplaced, and is said to be
+                    done_ids = {id(a.group) for a in filled}
+                    rest = [g for g in orphans if id(g) not in done_ids]
+                    left.append((rest, f"{t.id}: {len(rest)} rows of numbers beside the table's one printed line "
+                                       "could not be placed"))
             if filled is None:
                 left.append((orphans, (f"{t.id}: {len(orphans)} unlabelled rows of numbers between "
                              f"{order[r0] if r0 >= 0 else 'start'} and {order[r1] if r1 < len(order) else 'end'} "
@@ -973,6 +981,20 @@ def _by_the_rules(orphans: list[Group], rows: list[str], template: Template, tab
             if not broken and len(held) == len(placed):
                 fitting.append(placed)
     return fitting[0] if len(fitting) == 1 else None
+
+
+def _one_line_whole(orphans: list[Group], rows: list[str], template: Template,
+                    table_id: str) -> list[Assigned] | None:
+    """A table none of whose rows is labelled, printed whole on one line (表四's fifteen values)
+    beside other rows of numbers (a worn rule's stub read as 1 on a line of its own): the one
+    line's values fill the table by order, where exactly one line does."""
+    lines: dict[int, list[Group]] = {}
+    for g in orphans:
+        lines.setdefault(g.position, []).append(g)
+    whole = [gs for gs in lines.values() if len(gs) == len(rows) and len(gs) > 1]
+    if len(whole) != 1 or len(whole[0]) == len(orphans):
+        return None
+    return _fill_in_order(whole[0], rows, template, table_id)
 
 
 def _variants(rows: list[str], template: Template, table_id: str) -> list[list[str]]:

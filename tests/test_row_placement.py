@@ -347,3 +347,12 @@ def test_a_row_a_value_short_whose_sums_admit_no_split_is_not_placed():
     rows = [["（一）予以公开", "12", "0", "0", "0", "0", "12"]]  # a cell lost, no digits run together
     facts, _ = read(*HEADED, APPS, table(rows, 0.98), method="ocr")
     assert not any(k.startswith("applications.granted.") for k in facts)
+
+
+def test_table_four_printed_whole_on_one_line_is_read_beside_a_stray_line():
+    # a worn rule's stub under the row read as a sure 1 on a line of its own: four rows of numbers
+    # for 表四's three, but one line holds all fifteen values
+    rows = [["0"] * 15, [""] * 5 + ["1"] + [""] * 4]
+    facts, failed = read(REVIEW, table(rows, 0.98), method="ocr")
+    assert sum(f.table_id == "review_litigation" and f.value == 0 for f in facts.values()) == 15
+    assert "unplaced_rows" in failed  # the stray line is said to be left over
