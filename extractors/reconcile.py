@@ -768,8 +768,8 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
                     # the rest stays unplaced, and is said to be
                     done_ids = {id(a.group) for a in filled}
                     rest = [g for g in orphans if id(g) not in done_ids]
-                    left.append((rest, f"{t.id}: {len(rest)} rows of numbers beside the table's one printed line "
-                                       "could not be placed"))
+                    left.append((rest, (f"{t.id}: {len(rest)} rows of numbers beside the table's one printed "
+                                        "line could not be placed")))
             if filled is None:
                 left.append((orphans, (f"{t.id}: {len(orphans)} unlabelled rows of numbers between "
                              f"{order[r0] if r0 >= 0 else 'start'} and {order[r1] if r1 < len(order) else 'end'} "
