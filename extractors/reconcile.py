@@ -509,6 +509,21 @@ def _splits(t: Token) -> list[tuple[Token, Token]]:
     return out
 
 
+def _one_cell_read_twice(vals: list[Token], n: int) -> tuple[Token, ...] | None:
+    """A labelled row one value too long because one cell was read as two unsure numbers (a
+    seal's letter beside its 0, both from the one box): that cell is unknown and every other
+    value keeps its column, in rows with no sums to say which of the two was printed (表二)."""
+    if len(vals) != n + 1:
+        return None
+    pairs = [k for k in range(n) if vals[k].kind == vals[k + 1].kind == "num" and vals[k].bbox is not None
+             and (vals[k].page, vals[k].bbox) == (vals[k + 1].page, vals[k + 1].bbox)
+             and _doubtful(vals[k]) and _doubtful(vals[k + 1])]
+    if len(pairs) != 1:
+        return None
+    k = pairs[0]
+    return (*vals[:k], Token("", "blank"), *vals[k + 2 :])
+
+
 def _a_value_short(vals: list[Token], table: str, template: Template) -> tuple[Token, ...] | None:
     """An unlabelled row of 表四 or 表三 one value short, split by `split_joined` (14 values after
     表三's heading are 表四's row as 15 are: 表三's rows are 7 wide, and two of them run together
@@ -669,6 +684,8 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             groups.append(Group(m.table_id, stray[0], i, strong=m, trimmed=stray[1]))
         elif split:
             groups.append(Group(m.table_id, split, i, strong=m, joined=True))
+        elif one := _one_cell_read_twice(vals, n):
+            groups.append(Group(m.table_id, one, i, strong=m))
         elif m.table_id == "active_disclosure" and n == 3 and len(nums) == 2 and len(tail) == 2:
             groups.append(Group(m.table_id, tuple(nums), i, strong=m, partial=True))
     flush_run()

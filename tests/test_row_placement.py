@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from extractors.model import Paragraph, Table
+from extractors.model import Cell, Paragraph, Table
 from tests.test_doubts import ACTIVE, APPS, REVIEW, read, table
 
 ROW_5 = ["5.要求行政机关确认或重新出具已获取信息", "0", "0", "0", "0", "0", "0", "0"]
@@ -356,3 +356,17 @@ def test_table_four_printed_whole_on_one_line_is_read_beside_a_stray_line():
     facts, failed = read(REVIEW, table(rows, 0.98), method="ocr")
     assert sum(f.table_id == "review_litigation" and f.value == 0 for f in facts.values()) == 15
     assert "unplaced_rows" in failed  # the stray line is said to be left over
+
+
+def test_a_table_two_cell_read_as_two_unsure_numbers_is_unknown_and_the_rest_keep_their_columns():
+    # 规章's 本年废止件数 under a seal read as 0 and 3 from its one box: 表二 has no sums to say
+    # which was printed, but 本年制发件数 and 现行有效件数 are still read
+    cells = (Cell(0, 0, "规章", page=2, bbox=(87, 361, 107, 371), confidence=0.99),
+             Cell(0, 1, "0", page=2, bbox=(274, 368, 280, 376), confidence=0.99),
+             Cell(0, 2, "0 3", page=2, bbox=(371, 371, 388, 380), confidence=0.5),
+             Cell(0, 3, "7", page=2, bbox=(467, 374, 473, 382), confidence=0.99))
+    header = table([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]])
+    facts, _ = read(ACTIVE, header, Table(cells), method="ocr")
+    assert facts["active_disclosure.regulations.issued"].value == 0
+    assert facts["active_disclosure.regulations.in_force"].value == 7
+    assert "active_disclosure.regulations.repealed" not in facts
