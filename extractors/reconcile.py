@@ -136,6 +136,7 @@ class Group:
     ambiguous: bool = False  # more cells than columns with blanks at both ends: which to drop is a guess
     trimmed: bool = False  # one value too many, and the one its sums ruled out was read with confidence
     joined: bool = False  # a value too few, and one number split in two where the row's sums admit
+    zeros_short: bool = False  # a row of zeros a value short: all 0, which box is which column a guess
     said: str = ""  # the row's own label where it named no row (damaged): it may still name one of a gap's
 
 
@@ -509,6 +510,18 @@ def _splits(t: Token) -> list[tuple[Token, Token]]:
     return out
 
 
+def _zeros_a_value_short(vals: list[Token], n: int, sums: list[Sum]) -> tuple[Token, ...] | None:
+    """A row of zeros read a value short (a cell lost under a seal) whose own total takes in every
+    cell: the total is 0 whichever cell was lost, so every cell is 0. The values read fill the
+    first columns and the last is left for the total rule to infer; which box was which column
+    is a guess (the row is doubted)."""
+    if len(vals) != n - 1 or not all(t.kind == "num" and t.value == 0 for t in vals):
+        return None
+    if not any(total == n - 1 and len(parts) == n - 1 for total, parts in sums):
+        return None
+    return (*vals, Token("", "blank"))
+
+
 def _one_cell_read_twice(vals: list[Token], n: int) -> tuple[Token, ...] | None:
     """A labelled row one value too long because one cell was read as two unsure numbers (a
     seal's letter beside its 0, both from the one box): that cell is unknown and every other
@@ -662,9 +675,13 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         if m is None:
             if st.table is not None:
                 fitted = _fit_row(line, tail, widths[st.table])
+                zeros = None if fitted or st.table != "applications" else _zeros_a_value_short(
+                    _without_end_blanks(tail), widths[st.table], _sums(template, st.table, "granted"))
                 if fitted:
                     groups.append(Group(st.table, fitted[0], i, weak=st.pending, ambiguous=fitted[1],
                                         said=label_key(label)))
+                elif zeros:
+                    groups.append(Group(st.table, zeros, i, weak=st.pending, zeros_short=True, said=label_key(label)))
             st.pending = None
             continue
         st.table = m.table_id
@@ -686,6 +703,8 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             groups.append(Group(m.table_id, split, i, strong=m, joined=True))
         elif one := _one_cell_read_twice(vals, n):
             groups.append(Group(m.table_id, one, i, strong=m))
+        elif zeros := _zeros_a_value_short(vals, n, _sums(template, m.table_id, m.row_id)):
+            groups.append(Group(m.table_id, zeros, i, strong=m, zeros_short=True))
         elif m.table_id == "active_disclosure" and n == 3 and len(nums) == 2 and len(tail) == 2:
             groups.append(Group(m.table_id, tuple(nums), i, strong=m, partial=True))
     flush_run()
@@ -1152,6 +1171,9 @@ def facts_of(assigned: list[Assigned], template: Template, method: str,
                 doubts.append((fact.cell_id, "row has blanks at both ends of its numbers: its columns are a guess"))
             if a.group.trimmed:
                 doubts.append((fact.cell_id, _TRIMMED))
+            if a.group.zeros_short:
+                doubts.append((fact.cell_id, ("row of zeros read a value short: every cell is 0 whichever was lost, "
+                                              "which box was which column is a guess")))
             if a.group.joined:
                 doubts.append((fact.cell_id, ("row read with one value too few: one number is taken for two cells' "
                                               "digits run together, split where the row's sums admit")))

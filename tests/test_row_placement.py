@@ -300,8 +300,8 @@ def _apps_rows(last: list[list[str]], not_held: str = "1") -> list[list[str]]:
     return rows + last
 
 
-# （六）其他处理 printed as one row and （七）总计, both labels lost to a seal, 结转下年度 read a
-# value short; the wrapped label's last line holds the seal's 2, read unsure
+# （六）其他处理 printed as one row and （七）总计, both labels lost to a seal, 结转下年度's label
+# misread and a value of it lost; the wrapped label's last line holds the seal's 2, read unsure
 SEALED_END = [["出具已获取信息", "", "", "", "", "", "2", ""],
               ["(六)H处理", "0", "0", "0", "I8", "0", "va", "0"],
               ["七)总", "1", "0", "0", "0", "0", "", "1"],
@@ -312,15 +312,23 @@ SEALED_LOW = {(20, 6): 0.53, (21, 4): 0.22, (21, 6): 0.6}  # the seal's 2, its l
 def test_rows_whose_labels_are_lost_are_placed_where_the_sums_tie_them():
     # two rows of numbers for 其他处理, 总计 and 结转下年度: as 总计 and 结转, 总计's 0 would be less
     # than the 1 of 本机关不掌握 it sums; only 其他处理 then 总计 adds up
-    facts, failed = read(*HEADED, APPS, table(_apps_rows(SEALED_END), 0.98, low=SEALED_LOW), method="ocr")
+    facts, failed = read(*HEADED, APPS, table(_apps_rows(SEALED_END[:-1]), 0.98, low=SEALED_LOW), method="ocr")
     assert facts["applications.total_processed.natural_person"].value == 1
     assert facts["applications.other_processing.natural_person"].value == 0
     assert "applications.total_processed.natural_person" in failed  # placed by the sums: doubted
 
 
+def test_an_unlabelled_row_of_zeros_a_value_short_counts_among_its_gaps_rows():
+    # 结转下年度's label misread and a cell of its zeros lost: still a row, so the gap's three rows
+    # of numbers fill its three template rows by order
+    facts, _ = read(*HEADED, APPS, table(_apps_rows(SEALED_END), 0.98, low=SEALED_LOW), method="ocr")
+    assert facts["applications.total_processed.natural_person"].value == 1
+    assert facts["applications.carried_forward.natural_person"].value == 0
+
+
 def test_rows_the_sums_tie_to_more_than_one_place_are_not_placed():
     # with no application at all every row is zeros: 总计 then 结转 adds up as well
-    end = [[c if c != "1" else "0" for c in row] for row in SEALED_END]
+    end = [[c if c != "1" else "0" for c in row] for row in SEALED_END[:-1]]  # 结转 lost whole
     facts, _ = read(*HEADED, APPS, table(_apps_rows(end, not_held="0"), 0.98, low=SEALED_LOW), method="ocr")
     assert "applications.total_processed.natural_person" not in facts
     assert "applications.other_processing.natural_person" not in facts
@@ -370,3 +378,21 @@ def test_a_table_two_cell_read_as_two_unsure_numbers_is_unknown_and_the_rest_kee
     assert facts["active_disclosure.regulations.issued"].value == 0
     assert facts["active_disclosure.regulations.in_force"].value == 7
     assert "active_disclosure.regulations.repealed" not in facts
+
+
+def test_a_row_of_zeros_read_a_value_short_is_zeros_throughout():
+    # one cell of 重复申请 lost under a seal: its total is 0 whichever it was, so every cell is 0
+    rows = [["1.信访举报投诉类申请", "0", "0", "0", "0", "0", "0", "0"],
+            ["2.重复申请", "0", "0", "0", "0", "0", "0"]]
+    facts, failed = read(*HEADED, APPS, table(rows, 0.98), method="ocr")
+    row = [f"applications.not_processed_duplicate.{c}" for c in (
+        "natural_person", "commercial_enterprise", "research_institution", "public_interest_org",
+        "legal_service_org", "other_org", "total")]
+    assert [facts[c].value for c in row] == [0.0] * 7
+    assert row[0] in failed  # which box was which column is a guess: doubted
+
+
+def test_a_row_a_value_short_holding_a_count_is_not_filled():
+    rows = [["2.重复申请", "1", "0", "0", "0", "0", "1"]]  # the lost cell may be any of them
+    facts, _ = read(*HEADED, APPS, table(rows, 0.98), method="ocr")
+    assert not any(k.startswith("applications.not_processed_duplicate.") for k in facts)
