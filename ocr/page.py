@@ -259,6 +259,35 @@ def _grid_broken(jobs: list[Job], recs: list[Recognition], char_px: float) -> bo
     return False
 
 
+def _cut_at_edge(t: GridTable, jobs: list[Job], recs: list[Recognition], text_ink: np.ndarray, char_px: float) -> bool:
+    """A grid that ends inside a number: its outer edge stood where a worn rule's dashes stopped
+    (17607 read as 176 in its last cell, 07 left outside it). A number read in an outer cell
+    whose piece runs up to the grid's edge, with ink of a character's height and width just
+    outside it on the same line."""
+    near = int(0.6 * char_px)
+    x0, _, x1, _ = t.bbox
+    for cell, pieces, idx in jobs:
+        for p, i in zip(pieces, idx):
+            text = recs[i].text.strip()
+            if not text:
+                continue
+            top, bottom = p.rect[1], p.rect[3]
+            if cell.x1 >= x1 - 2 and text[-1].isdigit() and cell.x1 - p.rect[2] <= near:
+                outside = text_ink[top:bottom, x1 + 2 : x1 + near]
+            elif cell.x0 <= x0 + 2 and text[0].isdigit() and p.rect[0] - cell.x0 <= near:
+                outside = text_ink[top:bottom, max(0, x0 - near) : max(0, x0 - 2)]
+            else:
+                continue
+            if not outside.size:
+                continue
+            rows = np.flatnonzero(np.count_nonzero(outside, axis=1))
+            cols = np.count_nonzero(np.count_nonzero(outside, axis=0))
+            # a character's height and more than a line's width: a doubled rule's other line is no digit
+            if rows.size and rows.max() - rows.min() >= 0.6 * (bottom - top) and cols >= max(3, 0.2 * char_px):
+                return True
+    return False
+
+
 # what parts two cells' numbers read as one piece: a space, a lost rule's stub (|), or the dashes
 # of a rule worn to dashes that ran between them (0---1)
 _STROKE_OR_SPACE = re.compile(r"[\s|]+|-{2,}|[—_]+")
@@ -381,7 +410,8 @@ def ocr_page(
     # A grid whose rules were too broken to find every edge joins cells into one: a "cell" then
     # holds two numbers. Such a table is read again as words, its rules' remnants erased, by the
     # layout stage that reads tables printed without rules.
-    broken = [t for t, jobs in table_jobs if _grid_broken(jobs, recs, char_px)]
+    broken = [t for t, jobs in table_jobs
+              if _grid_broken(jobs, recs, char_px) or _cut_at_edge(t, jobs, recs, text_ink, char_px)]
     if broken:
         table_jobs = [(t, jobs) for t, jobs in table_jobs if t not in broken]
         for t in broken:

@@ -210,6 +210,29 @@ def test_a_label_with_its_item_number_is_no_sign_of_a_lost_edge():
     assert not _grid_broken([(cell, [], [0, 1])], [_rec("1.属于国家秘密"), _rec("12")], 25.0)
 
 
+def _edge_cut(outside: tuple[int, int] | None) -> bool:
+    """A two-column grid whose last cell's piece, read as 176, runs to the grid's edge at x 400;
+    `outside`: the columns of ink 20 px high drawn just outside it on the piece's line."""
+    from ocr.crops import Piece
+    from ocr.grid import GridCell, GridTable
+    from ocr.page import _cut_at_edge
+
+    cells = (GridCell(0, 0, 1, 1, 100, 100, 300, 140), GridCell(0, 1, 1, 1, 300, 100, 400, 140))
+    t = GridTable(xs=(100, 300, 400), ys=(100, 140), cells=cells)
+    ink = np.zeros((300, 600), np.uint8)
+    if outside:
+        ink[110:130, outside[0] : outside[1]] = 255
+    jobs = [(cells[0], [Piece((120, 110, 200, 130))], [0]), (cells[1], [Piece((350, 110, 398, 130))], [1])]
+    return _cut_at_edge(t, jobs, [_rec("行政事业性收费"), _rec("176")], ink, 25.0)
+
+
+def test_a_grid_ending_inside_a_number_is_read_again_as_words():
+    # a worn rule's dashes stopped at 17607's 6: the grid's edge cut 07 off its number
+    assert _edge_cut((404, 414))
+    assert not _edge_cut(None)
+    assert not _edge_cut((403, 405))  # a doubled outer rule's other line is no digit
+
+
 def _borderless_under_a_seal(print_grey: int, seal_ink: int) -> np.ndarray:
     """Rows of numbers set without rules (row r, column c prints (3r + c) mod 10), a seal pressed
     over their middle and scanned in grey: ring, the agency's name along the rim, a star (the
