@@ -167,6 +167,7 @@ class _Walk:
     run: list[Token] = field(default_factory=list)
     run_start: int = 0
     foreign_header: bool = False  # 表二's columns as another template version prints them: not this one's cells
+    column: list[Match] = field(default_factory=list)  # labels on lines of their own since the last numbers
 
 
 # ---------------------------------------------------------------------------------------------
@@ -559,6 +560,13 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         if not run:
             return
         pending, st.pending = st.pending, None
+        column, st.column = st.column, []
+        if (len(column) >= 2 and len(run) == len(column) and all(t.kind == "num" for t in run)
+                and all(_row_width(template, m.table_id, m.row_id) == 1 for m in column)):
+            # one-number rows whose labels were read down one column and their numbers down the
+            # next (表二's 行政处罚, 行政强制 in a grid that lost its numbers' column): in order
+            groups.extend(Group(m.table_id, (t,), st.run_start, strong=m) for m, t in zip(column, run))
+            return
         if pending:
             width = _row_width(template, pending.table_id, pending.row_id)
             while len(run) > width and run[-1].kind == "blank":
@@ -610,7 +618,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         is_heading, opens = _heading(line)
         if is_heading:
             flush_run()
-            st.table, st.pending, st.foreign_header = opens, None, False
+            st.table, st.pending, st.foreign_header, st.column = opens, None, False, []
             st.seen_applications |= opens == "applications"
             continue
         label = line.label
@@ -633,6 +641,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             m = match_label(label, template)
             if m:
                 st.pending = m
+                st.column.append(m)
             elif st.table is None and re.search(r"第二十条|信息内容", label):
                 st.table = "active_disclosure"
             continue
@@ -645,6 +654,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             if not nums:
                 continue  # a blank spacer between prose lines
             flush_run()
+            st.column = []
             vals = list(tail)
             w = widths[st.table] if st.table else 0
             if (line.columns and 0 < w < line.columns == len(vals) and all(t.kind == "blank" for t in vals[: line.columns - w])
@@ -664,6 +674,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             continue
         # a label with numbers after it
         flush_run()
+        st.column = []
         cell = _one_cell(line, template)
         if cell is not None:
             m, col = cell

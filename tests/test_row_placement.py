@@ -396,3 +396,18 @@ def test_a_row_a_value_short_holding_a_count_is_not_filled():
     rows = [["2.重复申请", "1", "0", "0", "0", "0", "1"]]  # the lost cell may be any of them
     facts, _ = read(*HEADED, APPS, table(rows, 0.98), method="ocr")
     assert not any(k.startswith("applications.not_processed_duplicate.") for k in facts)
+
+
+def test_one_number_rows_read_down_a_column_take_the_numbers_read_down_the_next():
+    # a grid that lost its numbers' column: 行政处罚 and 行政强制 read as its rows, 1614 and 47
+    # below them as loose text
+    labels = table([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["行政处罚", ""], ["行政强制"]], 0.98)
+    facts, _ = read(ACTIVE, labels, Paragraph("本年处理决定数量"), Paragraph("1614"), Paragraph("47"), method="ocr")
+    assert facts["active_disclosure.administrative_penalty.decisions"].value == 1614
+    assert facts["active_disclosure.administrative_coercion.decisions"].value == 47
+
+
+def test_numbers_read_down_a_column_are_not_paired_with_labels_of_another_count():
+    labels = table([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["行政处罚", ""], ["行政强制"]], 0.98)
+    facts, _ = read(ACTIVE, labels, Paragraph("1614"), Paragraph("47"), Paragraph("3"), method="ocr")
+    assert "active_disclosure.administrative_penalty.decisions" not in facts
