@@ -323,11 +323,21 @@ def _numbers_and_marks(cell: Cell) -> list[tuple[str, float | None]] | None:
                 out.append((core, stuck))
                 changed = True
                 continue
+            # a rule's corner or junction read as L or T stuck before a number (L°0: the frame's
+            # corner, a speck, the 0): a mark standing apart, a value not known, and the number
+            after = parse_number(_strip_flecks(w[1:])) if len(w) > 1 and w[0] in _CORNERS else None
+            if after is not None:
+                out += [(w[0], None), (_strip_flecks(w[1:]), after)]
+                changed = True
+                continue
             if len(w) > 2 or re.search(r"[\d\u4e00-\u9fff]", w):
                 return None
             changed = True
         out.append((w, value))
     return out if changed and any(v is not None for _, v in out) else None
+
+
+_CORNERS = "LT丁"  # what a rule's corner or junction reads as
 
 
 def _unflecked(word: str) -> str:

@@ -176,3 +176,10 @@ def test_a_lone_character_stuck_to_a_doubted_number_is_a_mark():
     texts = GOLD_REVIEW[:14] + ["每0"]
     facts, _ = _read(REVIEW, _row(texts, low={14: 0.19}))
     assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
+
+
+def test_a_rules_corner_read_as_l_stuck_before_a_zero_is_a_mark_beside_it():
+    # 表四's last two cells read as one doubted piece 0 L°0_: the frame's corner, a speck, the 0
+    texts = GOLD_REVIEW[:13] + ["0 L°0_"]
+    facts, _ = _read(REVIEW, _row(texts, low={13: 0.39}))
+    assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in GOLD_REVIEW]
