@@ -711,11 +711,11 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         if st.foreign_header and m.table_id == "active_disclosure":
             continue
         n = _row_width(template, m.table_id, m.row_id)
+        sums = _sums(template, m.table_id, m.row_id)
         fitted = _fit_row(line, tail, n)
-        stray = None if fitted else _fit_stray(tail, n, _sums(template, m.table_id, m.row_id))
+        stray = None if fitted else _fit_stray(tail, n, sums)
         vals = _without_end_blanks(tail)
-        split = (split_joined(vals, _sums(template, m.table_id, m.row_id), _splits)
-                 if not fitted and not stray and len(vals) == n - 1 else None)
+        split = split_joined(vals, sums, _splits) if not fitted and not stray and len(vals) == n - 1 else None
         if fitted:
             groups.append(Group(m.table_id, fitted[0], i, strong=m, ambiguous=fitted[1]))
         elif stray:
@@ -724,7 +724,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             groups.append(Group(m.table_id, split, i, strong=m, joined=True))
         elif one := _one_cell_read_twice(vals, n):
             groups.append(Group(m.table_id, one, i, strong=m))
-        elif zeros := _zeros_a_value_short(vals, n, _sums(template, m.table_id, m.row_id)):
+        elif zeros := _zeros_a_value_short(vals, n, sums):
             groups.append(Group(m.table_id, zeros, i, strong=m, zeros_short=True))
         elif m.table_id == "active_disclosure" and n == 3 and len(nums) == 2 and len(tail) == 2:
             groups.append(Group(m.table_id, tuple(nums), i, strong=m, partial=True))
@@ -792,7 +792,7 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
         anchors = _loosened(_monotonic(labelled, index), mine, index, order, template, t.id, confusable)
         assigned.extend(Assigned(t.id, g.strong.row_id, g, "label") for g in anchors if g.strong)
         duplicates = _duplicates(labelled, anchors)
-        known = _values(anchors, template)
+        known = _values([(g.strong.row_id, g) for g in anchors if g.strong], template)
         left: list[tuple[list[Group], str]] = []
         taken: set[int] = set()  # duplicates that turned out to be a gap's misread rows
         for k in range(-1, len(anchors)):
@@ -998,15 +998,16 @@ def _fill_gap(orphans: list[Group], rows: list[str], template: Template, table_i
     return None
 
 
-def _values(groups: list[Group], template: Template) -> dict[str, float]:
-    """The numbers of labelled rows by cell id."""
+def _values(rows: list[tuple[str, Group]], template: Template) -> dict[str, float]:
+    """The numbers of groups read as the given template rows, by cell id (partial rows left out:
+    their values are not their columns)."""
     out: dict[str, float] = {}
-    for g in groups:
-        if g.strong is None or g.partial:
+    for row_id, g in rows:
+        if g.partial:
             continue
-        for col, tok in zip(template.table(g.table_id).row_cols(g.strong.row_id), g.values):
+        for col, tok in zip(template.table(g.table_id).row_cols(row_id), g.values):
             if tok.kind == "num" and tok.value is not None:
-                out[f"{g.table_id}.{g.strong.row_id}.{col}"] = tok.value
+                out[f"{g.table_id}.{row_id}.{col}"] = tok.value
     return out
 
 
@@ -1031,8 +1032,7 @@ def _by_the_rules(orphans: list[Group], rows: list[str], template: Template, tab
             return None
         for slots in options:
             placed = [Assigned(table_id, printed[j], g, "rules") for g, j in zip(found, slots)]
-            values = dict(known)
-            values.update(_values([replace(a.group, strong=Match(table_id, a.row_id, 1.0)) for a in placed], template))
+            values = known | _values([(a.row_id, a.group) for a in placed], template)
             cells = [{f"{table_id}.{a.row_id}.{c}" for c in template.table(table_id).row_cols(a.row_id)} for a in placed]
             broken, held = across_rows(values, cells, template)
             if not broken and len(held) == len(placed):
