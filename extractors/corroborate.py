@@ -3,7 +3,9 @@
 - `correct_ocr`: an OCR reading doubted for its low confidence is replaced by the value the rules
   force on it, method `ocr_corrected` (raw text kept), only where every rule on the cell whose other
   cells were all read implies one and the same value, and at least one of those rules rests on
-  cells read with confidence and not doubted. Anything less leaves the reading doubted.
+  cells read with confidence and not doubted; or, counts being never negative, where a rule's
+  other side was read surely as 0 (every part of a total of 0 is 0). Anything less leaves the
+  reading doubted.
 - `annotate`: every fact records which of its rules were evaluable (all their cells read); a cell
   read from an image that takes part in rules none of which could be evaluated is doubted: nothing
   but the OCR itself vouches for its value or its row (a phone photo's numbers read into the wrong
@@ -52,7 +54,10 @@ def correct_ocr(facts: list[Fact], doubts: list[tuple[str, str]], template: Temp
         # (printed twice, ambiguous alignment) is not the rules' to settle
         if f is None or f.method != "ocr" or not all(w.startswith(OCR_DOUBT_PREFIX) for w in whys):
             continue
-        value = _forced(cell, rules_of(cell, rules), values, trusted)
+        mine = rules_of(cell, rules)
+        value = _forced(cell, mine, values, trusted)
+        if value is None and any(_most(cell, r, values, trusted) == 0 for r in mine):
+            value = 0.0
         if value is not None:
             fixed[cell] = value
     if not fixed:
@@ -76,6 +81,21 @@ def _forced(cell: str, rules: list[RuleInstance], values: dict[str, float],
         return None
     (v,) = implied
     return v if v >= 0 and float(v).is_integer() else None
+
+
+def _most(cell: str, rule: RuleInstance, values: dict[str, float], trusted: Callable[[str], bool]) -> float | None:
+    """The most `cell` can hold under `rule`, counts being never negative: the cells on the other
+    side of its equation, every one read and trusted, less the trusted cells on its own side (its
+    cells not read hold at least nothing). A total read surely as 0 leaves each of its parts 0,
+    whatever else of the row was lost (a seal's 4 in a row totalling 0). None where a cell on the
+    other side was not read or not trusted."""
+    mine = dict(rule.terms)[cell]
+    other = [(c, k) for c, k in rule.terms if (k > 0) != (mine > 0)]
+    if not other or not all(c in values and trusted(c) for c, _ in other):
+        return None
+    same = sum(abs(k) * values[c] for c, k in rule.terms
+               if c != cell and (k > 0) == (mine > 0) and c in values and trusted(c))
+    return (sum(abs(k) * values[c] for c, k in other) - same) / abs(mine)
 
 
 def annotate(facts: list[Fact], template: Template) -> tuple[list[Fact], list[tuple[str, str]]]:

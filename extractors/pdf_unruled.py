@@ -158,7 +158,9 @@ def _regions(lines: Sequence[Line], segs: Sequence[Sequence[Line]]) -> list[tupl
         j = k + 1
         while j < n:
             ln = lines[j]
-            if ln.top - lines[j - 1].bottom > 2.2 * size or not _same_size(seen, segs[j], ln):
+            if ln.top - lines[j - 1].bottom > 2.2 * size:
+                break
+            if not _same_size(seen, segs[j], ln) and not _row_among_rows(lines, segs, seen, j, size):
                 break
             if len(segs[j]) < 2 and ln.x1 - ln.x0 > 0.9 * max(x1 - x0, 1):
                 break
@@ -183,6 +185,28 @@ def _regions(lines: Sequence[Line], segs: Sequence[Sequence[Line]]) -> list[tupl
         else:
             k += 1
     return out
+
+
+def _numbers(segs: Sequence[Line]) -> int:
+    return sum(is_number(raw_line_text(s.glyphs)) for s in segs)
+
+
+def _row_among_rows(lines: Sequence[Line], segs: Sequence[Sequence[Line]], seen: dict[bool, list[float]],
+                    j: int, size: float) -> bool:
+    """A line of a table whose label is set, or measured, in another size than the table's text:
+    OCR sizes a label from its box, and a seal's ring or lettering over the label grows the box
+    (a row's label measured half as large again as the others broke 表三 into pieces, a row a value
+    short in a piece of its own). Such a line is still the table's where it carries numbers in
+    several pieces and the run has rows of numbers already, or where it is one piece alone whose
+    next line, close below, is a row of numbers in the run's size. A heading or prose after a
+    table is followed by a header or more prose, not at once by a row of numbers."""
+    if True not in seen:
+        return False  # no row of numbers yet: a heading above the table's header rows
+    if len(segs[j]) >= 2 and _numbers(segs[j]) >= 2:
+        return True
+    k = j + 1
+    return (len(segs[j]) == 1 and k < len(lines) and lines[k].top - lines[j].bottom <= 2.2 * size
+            and len(segs[k]) >= 2 and _numbers(segs[k]) >= 2 and _same_size(seen, segs[k], lines[k]))
 
 
 def _columns(lines: Sequence[Line]) -> tuple[list[float], list[float]]:

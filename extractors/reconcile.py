@@ -71,7 +71,8 @@ class Token:
 class Line:
     tokens: tuple[Token, ...]
     in_table: bool
-    columns: int | None = None  # a table row's: its table's count of columns, where the row holds every one
+    # a table row's own columns, where it holds a cell in each (but those a cell above spans into)
+    columns: int | None = None
 
     @property
     def label(self) -> str:
@@ -194,13 +195,18 @@ def linearize(doc: Document) -> list[Line]:
 def _table_lines(table: Table) -> list[Line]:
     out: list[Line] = []
     width = table.n_cols
-    for row in table.rows():
+    grid = table.grid()
+    for r, row in enumerate(table.rows()):
         tokens: list[Token] = []
         for cell in row:
             tokens.extend(_cell_tokens(cell))
         if any(t.kind != "blank" for t in tokens):
-            whole = len(row) == width and len(tokens) == width and all(c.col_span == 1 for c in row)
-            out.append(Line(tuple(tokens), True, width if whole else None))
+            # a cell in every column but those a cell from a row above spans down into (表三's
+            # 本年度办理结果 beside its rows): each token is then a column of the row
+            above = sum(1 for c in grid[r] if c is not None and c.row < r)
+            whole = (len(row) + above == width and len(tokens) == len(row) and all(c.col_span == 1 for c in row)
+                     and all(c.col_span == 1 for c in grid[r] if c is not None and c.row < r))
+            out.append(Line(tuple(tokens), True, len(row) if whole else None))
     return out
 
 

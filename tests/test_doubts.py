@@ -162,6 +162,24 @@ def test_low_confidence_reading_with_another_doubtful_cell_in_its_rule_stays_dou
     assert "review_litigation.administrative_review.pending" in failed
 
 
+def test_a_part_of_a_total_read_surely_as_zero_is_zero_whatever_else_was_lost():
+    # a seal's stroke read as 4 in a row whose total is 0; another cell of the row was not read, so
+    # no rule is complete, but counts are never negative: every part of a total of 0 is 0
+    rows = [["复议后起诉", "", "4", "0", "0", "0"]]
+    facts, failed = read(REVIEW, table(rows, 0.98, low={(0, 2): 0.6}), method="ocr")
+    fact = facts["review_litigation.litigation_after_review.corrected"]
+    assert (fact.value, fact.method, fact.raw_text) == (0, "ocr_corrected", "4")
+    assert "review_litigation.litigation_after_review.corrected" not in failed
+
+
+def test_an_unsure_part_under_a_nonzero_total_with_a_cell_lost_stays_doubted():
+    rows = [["复议后起诉", "", "4", "0", "0", "5"]]  # the lost cell may hold 1, or the 4 be a 1
+    facts, failed = read(REVIEW, table(rows, 0.98, low={(0, 2): 0.6}), method="ocr")
+    fact = facts["review_litigation.litigation_after_review.corrected"]
+    assert (fact.value, fact.method) == (4, "ocr")
+    assert "review_litigation.litigation_after_review.corrected" in failed
+
+
 def test_image_cell_whose_rules_all_lack_cells_is_doubted():
     rows = [["行政复议", "3", "1", "", "2", "9"]]  # the blank may hold 3, or a number sits in the wrong row
     facts, failed = read(REVIEW, table(rows, 0.98), method="ocr")

@@ -411,3 +411,19 @@ def test_numbers_read_down_a_column_are_not_paired_with_labels_of_another_count(
     labels = table([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["行政处罚", ""], ["行政强制"]], 0.98)
     facts, _ = read(ACTIVE, labels, Paragraph("1614"), Paragraph("47"), Paragraph("3"), method="ocr")
     assert "active_disclosure.administrative_penalty.decisions" not in facts
+
+
+def test_a_row_beside_a_cell_spanning_down_keeps_its_unread_first_cell_in_place():
+    # 本年度办理结果 spans its rows in the first column; a row under a seal lost its label and its
+    # first number: its blank is a cell not read, not padding, and the row still holds a value per
+    # column (the blank had been stripped, the row was a value short, and it was lost)
+    rows = [["3.补正后申请内容仍不明确", "0", "0", "0", "0", "0", "0", "0"],
+            ["", "", "1", "0", "0", "0", "0", "1"],
+            ["2.重复申请", "0", "0", "0", "0", "0", "0", "0"]]
+    cells = [Cell(0, 0, "本年度办理结果", row_span=3, confidence=0.98)]
+    cells += [Cell(r, c + 1, text, confidence=0.98) for r, row in enumerate(rows) for c, text in enumerate(row)]
+    facts, _ = read(APPS, Table(tuple(cells)), method="ocr")
+    assert facts["applications.not_processed_petition.commercial_enterprise"].value == 1
+    assert facts["applications.not_processed_petition.total"].value == 1
+    assert "applications.not_processed_petition.natural_person" not in facts or \
+        facts["applications.not_processed_petition.natural_person"].method == "inferred"

@@ -70,3 +70,25 @@ def test_a_mark_read_among_a_rows_numbers_does_not_part_the_table():
     for c in table.cells:
         rows.setdefault(c.row, []).append(c.text)
     assert ["1", "0", "0", "2"] in rows.values() and ["3", "V", "0", "4"] in rows.values()
+
+
+def _grown(glyphs: list[Glyph], text: str, size: float) -> list[Glyph]:
+    """The label line `text` as OCR measures it under a seal: its box, and so its size, grown."""
+    line = [g for g in glyphs if g.text == text[0] and g.x0 == 60]
+    top = line[0].top
+    return [g for g in glyphs if not (g.top == top and g.x0 < 200)] + _text(text, 60, top - 1.0, size, True)
+
+
+def test_a_label_measured_larger_under_a_seal_does_not_part_the_table():
+    # a seal's ring over a label grows its box half as large again: the table went on as two
+    glyphs = _grown(_page(8.4, 10.7), "3、危及三安全", 12.8)
+    (table,) = _tables(glyphs)
+    numbers = [c.text for c in table.cells if c.text.isdigit()]
+    assert numbers == [str(v) for nums in ROWS for v in nums]
+
+
+def test_a_line_in_another_size_after_the_table_stays_prose():
+    after = _text("五、存在的主要问题及改进情况", 60, 100 + 24 * len(ROWS) + 4, 12.8, True)
+    after += _text("本年度政府信息公开工作仍存在一些不足。", 60, 100 + 24 * len(ROWS) + 22, 8.4, True)
+    items = [it for _, it in lay_out(_page(8.4, 10.7) + after, 1, 842.0)]
+    assert [it.text for it in items if isinstance(it, Paragraph)][:1] == ["五、存在的主要问题及改进情况"]
