@@ -6,6 +6,8 @@
   cells read with confidence and not doubted; or, counts being never negative, where a rule's
   other side was read surely as 0 (every part of a total of 0 is 0). Anything less leaves the
   reading doubted.
+- `read_marks`: a cell read as a mark, no number, takes the value the rules force on it, by the
+  same standard, method `ocr_corrected` with the mark kept.
 - `annotate`: every fact records which of its rules were evaluable (all their cells read); a cell
   read from an image that takes part in rules none of which could be evaluated is doubted: nothing
   but the OCR itself vouches for its value or its row (a phone photo's numbers read into the wrong
@@ -15,7 +17,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from extractors.report import Fact
@@ -65,6 +67,35 @@ def correct_ocr(facts: list[Fact], doubts: list[tuple[str, str]], template: Temp
     out = [replace(f, value=fixed[f.cell_id], method="ocr_corrected" if fixed[f.cell_id] != f.value else f.method)
            if f.cell_id in fixed and f.method != "inferred" else f for f in facts]
     return out, [(c, w) for c, w in doubts if c not in fixed]
+
+
+def read_marks(facts: list[Fact], doubts: list[tuple[str, str]], marks: Sequence[Fact], template: Template,
+               confident: float) -> list[Fact]:
+    """Cells read from an image as a mark and no number (a 0 under a seal's lettering read as d or
+    Ie) that hold no fact: each takes the value the rules force on it, as `correct_ocr` corrects an
+    unsure number (every evaluable rule agreeing, one resting on cells read surely; or a total read
+    surely as 0), method `ocr_corrected` with the mark kept as what was read. A mark in a cell
+    whose value the rules do not force stays unread (a blank the rules may still infer)."""
+    read = _read(facts)
+    rules = instances(template, set(read) | {m.cell_id for m in marks})
+    doubted = {c for c, _ in doubts}
+    values = {c: f.value for c, f in read.items()}
+
+    def trusted(cell: str) -> bool:
+        f = read[cell]
+        return cell not in doubted and (f.confidence is None or f.confidence >= confident)
+
+    out = []
+    for m in marks:
+        if m.cell_id in read:
+            continue
+        mine = rules_of(m.cell_id, rules)
+        value = _forced(m.cell_id, mine, values, trusted)
+        if value is None and any(_most(m.cell_id, r, values, trusted) == 0 for r in mine):
+            value = 0.0
+        if value is not None:
+            out.append(replace(m, value=value, method="ocr_corrected"))
+    return out
 
 
 def _forced(cell: str, rules: list[RuleInstance], values: dict[str, float],

@@ -32,7 +32,7 @@ from extractors.arbitrate import arbitrate, second_reading
 from extractors.arrange import untranspose
 from extractors.checks import sum_rules
 from extractors.copies import Disagreement, Reading, compare, kept_first
-from extractors.corroborate import annotate, correct_ocr, ocr_doubt
+from extractors.corroborate import annotate, correct_ocr, ocr_doubt, read_marks
 from extractors.glued import Printed, split_glued
 from extractors.infer import infer_missing
 from extractors.labels import Match, confusable_score, label_key, match_column, match_label, shared
@@ -1143,6 +1143,9 @@ class Read:
     doubts: list[tuple[str, str]]
     copies: list[Disagreement]  # cells printed more than once that disagree
     copied_rows: int  # rows printed more than once
+    # cells read from an image as a mark, no number (a 0 under a seal's lettering read as d): their
+    # value unknown (value 0 here, unused), what was read kept for `corroborate.read_marks`
+    marks: tuple[Fact, ...] = ()
 
 
 def facts_of(assigned: list[Assigned], template: Template, method: str,
@@ -1154,6 +1157,7 @@ def facts_of(assigned: list[Assigned], template: Template, method: str,
     doubts: list[tuple[str, str]] = []
     copies: list[Disagreement] = []
     copied: set[tuple[str, str]] = set()
+    marks: dict[str, Fact] = {}
     confusable = confusable_score(template)
     for a in _keep_text_first(assigned):
         table = template.table(a.table_id)
@@ -1184,6 +1188,10 @@ def facts_of(assigned: list[Assigned], template: Template, method: str,
         for col, tok in pairs:
             kept.setdefault(f"{a.table_id}.{a.row_id}.{col}", reading(tok, col))
             if tok.kind != "num" or tok.value is None:
+                if tok.text.strip() and tok.confidence is not None:
+                    marks.setdefault(f"{a.table_id}.{a.row_id}.{col}", Fact(
+                        a.table_id, a.row_id, col, 0.0, "ocr", tok.text, tok.page, tok.bbox, tok.confidence,
+                        a.label_score, layout=tok.layout))
                 continue
             value, unit_doubt = to_template_unit(tok.text, tok.value, table.unit(a.row_id, col), amount_unit)
             fact = Fact(a.table_id, a.row_id, col, value,
@@ -1222,7 +1230,7 @@ def facts_of(assigned: list[Assigned], template: Template, method: str,
                                              f"no better than another row's label scores ({confusable:.2f})")))
             if tok.confidence is not None and tok.confidence < DOUBT_CONFIDENCE:
                 doubts.append((fact.cell_id, ocr_doubt(tok.confidence, tok.text)))
-    return Read(list(facts.values()), doubts, copies, len(copied))
+    return Read(list(facts.values()), doubts, copies, len(copied), tuple(m for c, m in marks.items() if c not in facts))
 
 
 def reconcile(doc: Document, template: Template | None = None,
@@ -1268,6 +1276,7 @@ def reconcile(doc: Document, template: Template | None = None,
     doubts += [(f.cell_id, ocr_doubt(f.confidence, f.raw_text)) for f in split
                if f.confidence is not None and f.confidence < DOUBT_CONFIDENCE]
     facts, doubts = correct_ocr(facts, doubts, template, DOUBT_CONFIDENCE)
+    facts += read_marks(facts, doubts, read.marks, template, DOUBT_CONFIDENCE)
     facts, unprotected = annotate(facts, template)
     doubts += unprotected
     if year_from == "frequent":

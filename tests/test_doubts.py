@@ -180,6 +180,29 @@ def test_an_unsure_part_under_a_nonzero_total_with_a_cell_lost_stays_doubted():
     assert "review_litigation.litigation_after_review.corrected" in failed
 
 
+def test_a_mark_read_in_a_cell_takes_the_value_its_row_forces():
+    # a 0 under a seal's lettering read as d: the row's other cells and its total, read surely,
+    # leave it one value; it is a reading corrected by the rules, the mark kept as what was read
+    rows = [["行政复议", "3", "1", "d", "2", "6"]]
+    facts, failed = read(REVIEW, table(rows, 0.98, low={(0, 3): 0.6}), method="ocr")
+    fact = facts["review_litigation.administrative_review.other_result"]
+    assert (fact.value, fact.method, fact.raw_text) == (0, "ocr_corrected", "d")
+    assert "review_litigation.administrative_review.other_result" not in failed
+
+
+def test_a_mark_beside_a_cell_not_read_stays_unread():
+    rows = [["行政复议", "3", "d", "", "2", "6"]]  # 1 and 0, or 0 and 1: the rules do not say
+    facts, _ = read(REVIEW, table(rows, 0.98, low={(0, 2): 0.6}), method="ocr")
+    assert "review_litigation.administrative_review.corrected" not in facts
+
+
+def test_a_blank_cell_with_nothing_read_is_inferred_not_corrected():
+    rows = [["行政复议", "3", "1", "", "2", "6"]]
+    facts, _ = read(REVIEW, table(rows, 0.98), method="ocr")
+    assert "review_litigation.administrative_review.other_result" not in facts or \
+        facts["review_litigation.administrative_review.other_result"].method == "inferred"
+
+
 def test_image_cell_whose_rules_all_lack_cells_is_doubted():
     rows = [["行政复议", "3", "1", "", "2", "9"]]  # the blank may hold 3, or a number sits in the wrong row
     facts, failed = read(REVIEW, table(rows, 0.98), method="ocr")
