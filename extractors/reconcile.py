@@ -83,11 +83,12 @@ class Line:
                        if t.kind == "label" and not _a_mark(t) and i not in scrawls)
 
     def tail(self) -> list[Token]:
-        """The numbers and blanks after the line's last label; a scrawl among them is a blank."""
+        """The numbers and blanks after the line's last label; a scrawl among them is a blank, or
+        where digits stand in it, those numbers and marks (`_scrawl_tokens`)."""
         scrawls = self._scrawls
         last = max((i for i, t in enumerate(self.tokens) if t.kind == "label" and i not in scrawls), default=-1)
-        return [replace(t, kind="blank", value=None) if i in scrawls else t
-                for i, t in enumerate(self.tokens) if i > last]
+        return [u for i, t in enumerate(self.tokens) if i > last
+                for u in (_scrawl_tokens(t) if i in scrawls else (t,))]
 
     @cached_property
     def _scrawls(self) -> frozenset[int]:
@@ -97,15 +98,16 @@ class Line:
         read merely unsure there (行政处罚 at 0.7, the second of two label and number pairs on one
         line) stays a label."""
         out: set[int] = set()
-        labelled = counted = False
+        # numbers from the line's start count as a row's too (表四's one row, printed with no label)
+        counted = False
         for i, t in enumerate(self.tokens):
             if t.kind == "num" and not self._inside_label(i):
-                counted = labelled
+                counted = True
             elif (t.kind == "label" and counted and t.confidence is not None and t.confidence < SCRAWL_CONFIDENCE
                     and any(u.kind == "num" for u in self.tokens[i + 1 :])):
                 out.add(i)
             elif t.kind == "label":
-                labelled, counted = True, False
+                counted = False
         return frozenset(out)
 
 
@@ -117,6 +119,18 @@ class Line:
         t, toks = self.tokens[i], self.tokens
         return (t.text.strip() in _STROKE_MARKS | {"1"} and t.confidence is not None and t.confidence < DOUBT_CONFIDENCE
                 and 0 < i < len(toks) - 1 and toks[i - 1].kind == "label" and toks[i + 1].kind == "label")
+
+
+def _scrawl_tokens(t: Token) -> tuple[Token, ...]:
+    """A scrawl among a row's numbers (read barely at all) as the values and marks it shows: one
+    piece read over two cells and a seal's letter between them (`0 0二1`) is the numbers 0, 0 and
+    1 and a mark, each as unsure as the whole, for the row's sums to sort (a stray among them is
+    dropped by `surplus`). Without a digit it is one blank, a cell whose value is not known."""
+    runs = re.findall(r"\d+|[^\d\s]+", normalize(t.text))
+    if not any(r.isdigit() for r in runs):
+        return (replace(t, kind="blank", value=None),)
+    return tuple(replace(t, text=r, kind="num", value=float(r)) if r.isdigit() else replace(t, text=r, kind="blank", value=None)
+                 for r in runs)
 
 
 def _a_mark(t: Token) -> bool:

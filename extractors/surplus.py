@@ -76,7 +76,48 @@ def drop_stray(values: Sequence[V], sums: Sequence[Sum], doubtful: Callable[[V],
             if unknown is None or len(unsettled) > MOST_UNSETTLED:
                 return None
             return tuple(unknown if k in unsettled else v for k, v in enumerate(best)), True
+    return _with_a_misread(values, sums, doubtful, unknown) if extra == 1 and unknown is not None else None
+
+
+def _with_a_misread(values: Sequence[V], sums: Sequence[Sum], doubtful: Callable[[V], bool],
+                    unknown: V) -> tuple[tuple[V, ...], bool] | None:
+    """The row less one stray where a number beside it was misread too (a 0 read unsure as 100):
+    no removal balances the sums as read. One number the reader doubted then stands as not known,
+    balanced by its sums as a mark is. Strays are tried among the marks first (a rule's corner read
+    as L), then among the doubted numbers. The readings that fit are compared by what their sums
+    make of the values not known: the cells they settle differently (the misread 100 or the 0
+    beside it, which of the two the sums cannot tell) are unknown, at most MOST_UNSETTLED of them,
+    the rest kept, doubted; else None."""
+    for marks in (True, False):
+        fits: list[tuple[tuple[V, ...], tuple[float | None, ...]]] = []
+        for gone in (k for k, v in enumerate(values) if doubtful(v) and (v.kind != "num") == marks):
+            rest = [v for k, v in enumerate(values) if k != gone]
+            for m, v in enumerate(rest):
+                if v.kind == "num" and doubtful(v):
+                    masked = (*rest[:m], unknown, *rest[m + 1 :])
+                    if _holds(masked, sums):
+                        fits.append((masked, _settled(masked, sums)))
+        if not fits:
+            continue
+        first, ref = fits[0]
+        unsettled = {k for _, r in fits for k, (x, y) in enumerate(zip(ref, r)) if x != y}
+        unsettled |= {k for row, _ in fits for k, v in enumerate(row) if v.value is None and ref[k] is None}
+        if len(unsettled - {k for k, v in enumerate(first) if v.value is None}) > MOST_UNSETTLED:
+            return None
+        return tuple(unknown if k in unsettled else v for k, v in enumerate(first)), True
     return None
+
+
+def _settled(values: Sequence[_Value], sums: Sequence[Sum]) -> tuple[float | None, ...]:
+    """The row's values with each one not known that a sum balances filled in (None where none does)."""
+    out = [v.value if v.kind == "num" else None for v in values]
+    for total, parts in sums:
+        places = (total, *parts)
+        missing = [k for k in places if out[k] is None]
+        if len(missing) == 1:
+            rest = sum(float(out[k] or 0) for k in parts if out[k] is not None)
+            out[missing[0]] = rest if missing[0] == total else float(out[total] or 0) - rest
+    return tuple(out)
 
 
 def split_joined(values: Sequence[V], sums: Sequence[Sum], splits: Callable[[V], Sequence[tuple[V, V]]]

@@ -136,8 +136,9 @@ def test_a_row_whose_label_was_misread_as_an_earlier_rows_is_still_placed_by_ord
     assert v["applications.not_processed_petition.total"] == 72
 
 
-def test_a_cell_ocr_read_as_an_unsure_mark_keeps_its_rows_count_and_stays_missing():
-    """A seal over a 0 read as 'Q' at 0.6: no label, no number, but one of the row's cells."""
+def test_a_cell_ocr_read_as_an_unsure_mark_keeps_its_rows_count_and_takes_what_its_sums_force():
+    """A seal over a 0 read as 'Q' at 0.6: no label, no number, but one of the row's cells, whose
+    value the row's total and other cells, read surely, force: a correction, the mark kept."""
     from extractors.model import Cell, Document, Paragraph, Table
 
     rows = [["1.属于国家秘密", "0", "1", "0", "0", "0", "0", "1"],
@@ -147,7 +148,9 @@ def test_a_cell_ocr_read_as_an_unsure_mark_keeps_its_rows_count_and_stays_missin
     v = reconcile(Document("x", "pdf", "pdf-scan", (Paragraph("三、收到和处理政府信息公开申请情况"), table))).values()
     assert v["applications.withheld_prohibited_by_law.commercial_enterprise"] == 2
     assert v["applications.withheld_prohibited_by_law.total"] == 2
-    assert "applications.withheld_prohibited_by_law.natural_person" not in v
+    fact = next(f for f in reconcile(Document("x", "pdf", "pdf-scan", (Paragraph("三、收到和处理政府信息公开申请情况"), table))).facts
+                if f.cell_id == "applications.withheld_prohibited_by_law.natural_person")
+    assert (fact.value, fact.method, fact.raw_text) == (0, "ocr_corrected", "Q")
 
 
 def test_a_number_read_inside_a_ruled_label_cell_gives_way_to_the_rows_own_cells():

@@ -99,9 +99,9 @@ def test_a_digit_read_unsure_with_a_letter_is_a_cell_of_unknown_value_in_its_row
     rows = [["5.属于三类内部事务信息", "0", "0", "0", "1", "0", "1t", "1"]]
     facts, _ = read(APPS, table(rows, 0.98, low={(0, 6): 0.29}), method="ocr")
     assert facts["applications.withheld_internal_affairs.total"].value == 1
-    # not read: what the row's total leaves for it, at most
-    smudged = facts.get("applications.withheld_internal_affairs.other_org")
-    assert smudged is None or smudged.method == "inferred"
+    # not read as a number: the value the row's sums force on it, as a correction, the mark kept
+    smudged = facts["applications.withheld_internal_affairs.other_org"]
+    assert (smudged.value, smudged.method, smudged.raw_text) == (0, "ocr_corrected", "1t")
 
 
 def test_a_symbol_read_sure_beside_a_number_is_a_mark():
@@ -144,8 +144,9 @@ def test_one_letter_read_sure_among_a_rows_numbers_is_a_cell_of_unknown_value():
     rows = [["1、本机关不掌握相关政府信息", "272", "1", "0", "U", "2", "1", "276"]]
     facts, _ = read(APPS, table(rows, 0.98), method="ocr")
     assert facts["applications.unavailable_not_held.total"].value == 276
-    smudged = facts.get("applications.unavailable_not_held.public_interest_org")
-    assert smudged is None or smudged.method == "inferred"
+    # its row's sums, read surely, force 0 on it: a correction, the mark kept
+    smudged = facts["applications.unavailable_not_held.public_interest_org"]
+    assert (smudged.value, smudged.method, smudged.raw_text) == (0, "ocr_corrected", "U")
 
 
 def test_a_rules_corner_read_sure_between_zeros_is_shed_by_the_review_row():
