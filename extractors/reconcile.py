@@ -94,7 +94,8 @@ class Line:
     def _scrawls(self) -> frozenset[int]:
         """Cells read as words barely at all (under SCRAWL_CONFIDENCE) among a row's numbers, after
         its label: a seal's lettering over a cell (馬話 at 0.2 between 0 and 0). As the row's last
-        label it left the row its last numbers only; it is a cell whose value is not known. A label
+        label it left the row its last numbers only; it is a cell whose value is not known. So is
+        one character read unsure there (a seal's letter over a 0 read as 和 at 0.6). A label
         read merely unsure there (行政处罚 at 0.7, the second of two label and number pairs on one
         line) stays a label."""
         out: set[int] = set()
@@ -103,7 +104,8 @@ class Line:
         for i, t in enumerate(self.tokens):
             if t.kind == "num" and not self._inside_label(i):
                 counted = True
-            elif (t.kind == "label" and counted and t.confidence is not None and t.confidence < SCRAWL_CONFIDENCE
+            elif (t.kind == "label" and counted and t.confidence is not None
+                    and (t.confidence < SCRAWL_CONFIDENCE or _a_mark(t))
                     and any(u.kind == "num" for u in self.tokens[i + 1 :])):
                 out.add(i)
             elif t.kind == "label":

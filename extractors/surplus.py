@@ -114,7 +114,11 @@ def _settled(values: Sequence[_Value], sums: Sequence[Sum]) -> tuple[float | Non
     for total, parts in sums:
         places = (total, *parts)
         missing = [k for k in places if out[k] is None]
-        if len(missing) == 1:
+        if len(missing) > 1 and out[total] is not None and total not in missing:
+            if abs(float(out[total] or 0) - sum(float(out[k] or 0) for k in parts if out[k] is not None)) < 1e-6:
+                for k in missing:
+                    out[k] = 0.0  # parts not known under a total the known parts already reach
+        elif len(missing) == 1:
             rest = sum(float(out[k] or 0) for k in parts if out[k] is not None)
             out[missing[0]] = rest if missing[0] == total else float(out[total] or 0) - rest
     return tuple(out)
@@ -140,14 +144,19 @@ def _compatible(a: Sequence[_Value], b: Sequence[_Value]) -> bool:
 def _holds(values: Sequence[_Value], sums: Sequence[Sum]) -> bool:
     """Whether every sum holds. A value not known (a mark read among the numbers: a misread digit
     as often as a stray) may stand in one place of a sum, as the count that balances it, when that
-    is a whole number and not negative; a sum with two such places says nothing and fails, and at
-    least one sum must hold with every value known."""
+    is a whole number and not negative; a sum with two such places says nothing and fails, unless
+    they are parts and the total's known parts reach it already (counts are never negative: each is
+    0); and at least one sum must hold with every value known."""
     known = False
     for total, parts in sums:
         nums = [values[k].value if values[k].kind == "num" else None for k in (total, *parts)]
         missing = [i for i, v in enumerate(nums) if v is None]
         if len(missing) > 1:
-            return False
+            # parts not known under a total that the known parts already reach: each is 0
+            if nums[0] is None or abs(float(nums[0]) - sum(float(v or 0) for v in nums[1:])) > 1e-6:
+                return False
+            known = True  # the total, read, settles every part
+            continue
         if not missing:
             if abs(float(nums[0] or 0) - sum(float(v or 0) for v in nums[1:])) > 1e-6:
                 return False

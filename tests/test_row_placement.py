@@ -428,3 +428,14 @@ def test_a_row_beside_a_cell_spanning_down_keeps_its_unread_first_cell_in_place(
     assert facts["applications.not_processed_petition.total"].value == 1
     assert "applications.not_processed_petition.natural_person" not in facts or \
         facts["applications.not_processed_petition.natural_person"].method == "inferred"
+
+
+def test_one_character_read_unsure_among_a_rows_numbers_is_a_cell_not_its_label():
+    # a seal's letter over a 0 read as 和 at 0.6: as the row's last label it left the row its last
+    # three numbers, and the row was lost
+    rows = [["2.没有现成信息需要另行制作", "0", "0", "0", "和", "0", "0", "0"]]
+    facts, _ = read(APPS, table(rows, 0.98, low={(0, 4): 0.6}), method="ocr")
+    assert facts["applications.unavailable_needs_creation.total"].value == 0
+    assert facts["applications.unavailable_needs_creation.natural_person"].value == 0
+    sealed = facts["applications.unavailable_needs_creation.public_interest_org"]
+    assert (sealed.value, sealed.method, sealed.raw_text) == (0, "ocr_corrected", "和")

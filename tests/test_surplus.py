@@ -217,3 +217,16 @@ def test_a_scrawl_without_digits_among_numbers_stays_one_unknown_cell():
     facts, _ = _read(REVIEW, _row(texts, low={6: 0.2}))
     assert [facts.get(c) for c in REVIEW_IDS[:6]] == [float(v) for v in GOLD_REVIEW[:6]]
     assert [facts.get(c) for c in REVIEW_IDS[7:]] == [float(v) for v in GOLD_REVIEW[7:]]
+
+
+def test_marks_under_a_total_read_as_0_are_zeros_while_a_stray_is_dropped():
+    # a seal over 补正后申请内容仍不明确's row: two cells read as marks (V, q) and a 0 with a letter
+    # beside it as 61, the row a value too long. Its total, read surely, is 0: every part is 0, so
+    # the marks say nothing against a reading; only the 61 taken out leaves the sums holding
+    row = Table(tuple(Cell(0, k, t, confidence=c) for k, (t, c) in enumerate(
+        [("3.补正后申请内容仍不明确", 0.99), ("0", 0.99), ("0", 0.99), ("V", 0.6), ("61", 0.6),
+         ("0", 0.6), ("q", 0.52), ("0", 0.99), ("0", 0.99)])))
+    facts, _ = _read(APPS, row)
+    cols = ("natural_person", "commercial_enterprise", "research_institution", "public_interest_org",
+            "legal_service_org", "other_org", "total")
+    assert [facts.get(f"applications.unavailable_unclear_after_correction.{c}") for c in cols] == [0.0] * 7
