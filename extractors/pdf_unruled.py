@@ -362,6 +362,9 @@ def _grid(lines: Sequence[Line], page: int) -> TablePart | None:
     if len(xs) < 3:
         return None
     pieces = _pieces(lines, xs)
+    while (k := _hollow(pieces)) is not None:
+        xs, slack = xs[:k] + xs[k + 1 :], slack[:k] + slack[k + 1 :]
+        pieces = _pieces(lines, xs)
     num_cols = {p.c0 for row in pieces for p in row if is_number(p.text)}
     numbered = [i for i, row in enumerate(pieces) if any(is_number(p.text) for p in row)]
     if not numbered:
@@ -404,6 +407,23 @@ def _grid(lines: Sequence[Line], page: int) -> TablePart | None:
     _separate(blocks, body_row, anchors, post, n_head)
     part = _assemble(blocks, xs, lines, page)
     return replace(part, slack=tuple(slack)) if part else None
+
+
+def _hollow(pieces: Sequence[Sequence[_Piece]]) -> int | None:
+    """A column between columns of numbers that holds no number and that no header above the first
+    row of numbers names alone: the white inside one piece of text that OCR read as two with a
+    gap between (表二's sub-heading 第二十条 (六)项 centred across the river between two columns of
+    numbers), not a column; it is the left one's. The index of its left boundary, or None."""
+    number_cols = sorted({p.c0 for row in pieces for p in row if is_number(p.text)})
+    first = next((i for i, row in enumerate(pieces) if any(is_number(p.text) for p in row)), None)
+    if first is None or len(number_cols) < 2:
+        return None
+    # a heading across several columns (第二十条第（一）项 over its sub-table) names none of them
+    headed = {p.c0 for row in pieces[:first] for p in row if p.c1 - p.c0 == 1}
+    for k in range(number_cols[0] + 1, number_cols[-1]):
+        if k not in number_cols and k not in headed:
+            return k
+    return None
 
 
 def _nearest(b: _Block, centers: Sequence[float]) -> tuple[int, bool]:
