@@ -410,18 +410,26 @@ def _grid(lines: Sequence[Line], page: int) -> TablePart | None:
 
 
 def _hollow(pieces: Sequence[Sequence[_Piece]]) -> int | None:
-    """A column between columns of numbers that holds no number and that no header above the first
-    row of numbers names alone: the white inside one piece of text that OCR read as two with a
-    gap between (表二's sub-heading 第二十条 (六)项 centred across the river between two columns of
-    numbers), not a column; it is the left one's. The index of its left boundary, or None."""
-    number_cols = sorted({p.c0 for row in pieces for p in row if is_number(p.text)})
-    first = next((i for i, row in enumerate(pieces) if any(is_number(p.text) for p in row)), None)
-    if first is None or len(number_cols) < 2:
+    """A column between two columns of numbers that no row of numbers touches and that no header
+    above the first row of numbers names alone: the white inside one piece of text that OCR read as
+    two with a gap between (表二's sub-heading 第二十条 (六)项 centred across the river between two
+    columns of numbers), not a column; it is the left one's. A column of labels is touched by its
+    rows' numbers lines, a column of numbers holds them in several rows. The index of its left
+    boundary, or None."""
+    rows = [row for row in pieces if any(is_number(p.text) for p in row)]
+    counts: dict[int, int] = {}
+    for row in rows:
+        for c in {p.c0 for p in row if is_number(p.text)}:
+            counts[c] = counts.get(c, 0) + 1
+    number_cols = sorted(c for c, n in counts.items() if n >= 2)
+    if len(number_cols) < 2:
         return None
+    first = next(i for i, row in enumerate(pieces) if any(is_number(p.text) for p in row))
     # a heading across several columns (第二十条第（一）项 over its sub-table) names none of them
     headed = {p.c0 for row in pieces[:first] for p in row if p.c1 - p.c0 == 1}
+    touched = {c for row in rows for p in row for c in range(p.c0, p.c1)}
     for k in range(number_cols[0] + 1, number_cols[-1]):
-        if k not in number_cols and k not in headed:
+        if k not in touched and k not in headed:
             return k
     return None
 
