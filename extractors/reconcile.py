@@ -99,17 +99,19 @@ class Line:
         read merely unsure there (行政处罚 at 0.7, the second of two label and number pairs on one
         line) stays a label."""
         out: set[int] = set()
-        # numbers from the line's start count as a row's too (表四's one row, printed with no label)
-        counted = False
+        # in a table's row, numbers from the line's start count as the row's too (表四's one row,
+        # printed with no label); a prose line's words (OCR gives them its digits' confidence)
+        # count only after a label and its numbers, as before: a sentence is no row
+        labelled, counted = self.in_table, False
         for i, t in enumerate(self.tokens):
             if t.kind == "num" and not self._inside_label(i):
-                counted = True
+                counted = labelled
             elif (t.kind == "label" and counted and t.confidence is not None
-                    and (t.confidence < SCRAWL_CONFIDENCE or _a_mark(t))
+                    and (t.confidence < SCRAWL_CONFIDENCE or (self.in_table and _a_mark(t)))
                     and any(u.kind == "num" for u in self.tokens[i + 1 :])):
                 out.add(i)
             elif t.kind == "label":
-                counted = False
+                labelled, counted = True, False
         return frozenset(out)
 
 
