@@ -99,10 +99,14 @@ class Line:
         read merely unsure there (行政处罚 at 0.7, the second of two label and number pairs on one
         line) stays a label."""
         out: set[int] = set()
-        # in a table's row, numbers from the line's start count as the row's too (表四's one row,
-        # printed with no label); a prose line's words (OCR gives them its digits' confidence)
-        # count only after a label and its numbers, as before: a sentence is no row
-        labelled, counted = self.in_table, False
+        # in a table's row with no label read (表四's one row, printed with none), numbers from the
+        # line's start count as the row's too. Elsewhere only numbers after a label count: a word
+        # after a row's numbers may be a label of its own (a prose line's words take its digits'
+        # confidence from OCR; a sentence is no row)
+        unlabelled = self.in_table and not any(
+            t.kind == "label" and t.confidence is not None and t.confidence >= SCRAWL_CONFIDENCE and not _a_mark(t)
+            for t in self.tokens)
+        labelled, counted = unlabelled, False
         for i, t in enumerate(self.tokens):
             if t.kind == "num" and not self._inside_label(i):
                 counted = labelled
@@ -126,12 +130,15 @@ class Line:
 
 
 def _scrawl_tokens(t: Token) -> tuple[Token, ...]:
-    """A scrawl among a row's numbers (read barely at all) as the values and marks it shows: one
-    piece read over two cells and a seal's letter between them (`0 0二1`) is the numbers 0, 0 and
-    1 and a mark, each as unsure as the whole, for the row's sums to sort (a stray among them is
-    dropped by `surplus`). Without a digit it is one blank, a cell whose value is not known."""
-    runs = re.findall(r"\d+|[^\d\s]+", normalize(t.text))
-    if not any(r.isdigit() for r in runs):
+    """A scrawl among a row's numbers (read barely at all) as the values and marks it shows, where
+    the recogniser set words apart in it: one piece read over two cells and a seal's letter between
+    them (`0 0二1`) is the numbers 0, 0 and 1 and a mark, each as unsure as the whole, for the row's
+    sums to sort (a stray among them is dropped by `surplus`). One word (`1t`), or no digit, is one
+    blank: a cell whose value is not known."""
+    words = normalize(t.text).split()
+    runs = [r for w in words for r in re.findall(r"\d+|\D+", w)]
+    if len(words) < 2 or not any(r.isdigit() for r in runs):
+        # one word: one cell, its digits a seal's stroke's as often as the cell's (1t for a 0)
         return (replace(t, kind="blank", value=None),)
     return tuple(replace(t, text=r, kind="num", value=float(r)) if r.isdigit() else replace(t, text=r, kind="blank", value=None)
                  for r in runs)
