@@ -99,14 +99,9 @@ class Line:
         read merely unsure there (行政处罚 at 0.7, the second of two label and number pairs on one
         line) stays a label."""
         out: set[int] = set()
-        # in a table's row with no label read (表四's one row, printed with none), numbers from the
-        # line's start count as the row's too. Elsewhere only numbers after a label count: a word
-        # after a row's numbers may be a label of its own (a prose line's words take its digits'
-        # confidence from OCR; a sentence is no row)
-        unlabelled = self.in_table and not any(
-            t.kind == "label" and t.confidence is not None and t.confidence >= SCRAWL_CONFIDENCE and not _a_mark(t)
-            for t in self.tokens)
-        labelled, counted = unlabelled, False
+        # only numbers after a label count: what follows a row's numbers without one may be a
+        # label of its own (numbers counted from a line's start cost rows on rough scans)
+        labelled = counted = False
         for i, t in enumerate(self.tokens):
             if t.kind == "num" and not self._inside_label(i):
                 counted = labelled

@@ -204,29 +204,23 @@ def test_a_stray_beside_a_number_read_sure_that_breaks_a_sum_is_not_dropped():
 
 def test_a_scrawl_over_two_cells_and_a_seals_letter_gives_its_digits_to_the_row():
     # one piece read barely (0.16) over two cells' 0s and a seal's letter and stroke: 0 0二1. As a
-    # blank it left 表四's one row two values short, and the row was lost; its digits are values,
-    # its letter a mark, and the stray 1 is dropped by the row's sums
-    gold = ["1", "0", "1", "1", "3"] + ["0"] * 10
-    texts = gold[:11] + ["0 0二1", "0"]
-    facts, _ = _read(REVIEW, _row(texts, low={3: 0.5, 4: 0.5, 11: 0.16}))
-    assert [facts.get(c) for c in REVIEW_IDS] == [float(v) for v in gold]
-
-
-def test_a_scrawl_without_digits_among_numbers_stays_one_unknown_cell():
-    texts = GOLD_REVIEW[:6] + ["馬話"] + GOLD_REVIEW[7:]
-    facts, _ = _read(REVIEW, _row(texts, low={6: 0.2}))
-    assert [facts.get(c) for c in REVIEW_IDS[:6]] == [float(v) for v in GOLD_REVIEW[:6]]
-    assert [facts.get(c) for c in REVIEW_IDS[7:]] == [float(v) for v in GOLD_REVIEW[7:]]
-
-
-def test_marks_under_a_total_read_as_0_are_zeros_while_a_stray_is_dropped():
-    # a seal over 补正后申请内容仍不明确's row: two cells read as marks (V, q) and a 0 with a letter
-    # beside it as 61, the row a value too long. Its total, read surely, is 0: every part is 0, so
-    # the marks say nothing against a reading; only the 61 taken out leaves the sums holding
+    # blank it left the row a value short, and the row was lost; its digits are values, its letter
+    # a mark, and the stray 1 is dropped by the row's sums
     row = Table(tuple(Cell(0, k, t, confidence=c) for k, (t, c) in enumerate(
-        [("3.补正后申请内容仍不明确", 0.99), ("0", 0.99), ("0", 0.99), ("V", 0.6), ("61", 0.6),
-         ("0", 0.6), ("q", 0.52), ("0", 0.99), ("0", 0.99)])))
+        [("1.属于国家秘密", 0.99), ("0", 0.99), ("0", 0.99), ("0 0二1", 0.16), ("0", 0.99), ("0", 0.99),
+         ("0", 0.99)])))
     facts, _ = _read(APPS, row)
     cols = ("natural_person", "commercial_enterprise", "research_institution", "public_interest_org",
             "legal_service_org", "other_org", "total")
-    assert [facts.get(f"applications.unavailable_unclear_after_correction.{c}") for c in cols] == [0.0] * 7
+    assert [facts.get(f"applications.withheld_state_secret.{c}") for c in cols] == [0.0] * 7
+
+
+def test_a_scrawl_of_one_word_stays_one_cell_of_unknown_value():
+    # a seal's stroke across a 0 read as 1t: one cell, not a 1 and a mark
+    row = Table(tuple(Cell(0, k, t, confidence=c) for k, (t, c) in enumerate(
+        [("1.属于国家秘密", 0.99), ("2", 0.99), ("0", 0.99), ("1t", 0.3), ("0", 0.99), ("0", 0.99),
+         ("0", 0.99), ("2", 0.99)])))
+    facts, _ = _read(APPS, row)
+    cols = ("natural_person", "commercial_enterprise", "research_institution", "public_interest_org",
+            "legal_service_org", "other_org", "total")
+    assert [facts.get(f"applications.withheld_state_secret.{c}") for c in cols] == [2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0]
