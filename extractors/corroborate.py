@@ -56,10 +56,7 @@ def correct_ocr(facts: list[Fact], doubts: list[tuple[str, str]], template: Temp
         # (printed twice, ambiguous alignment) is not the rules' to settle
         if f is None or f.method != "ocr" or not all(w.startswith(OCR_DOUBT_PREFIX) for w in whys):
             continue
-        mine = rules_of(cell, rules)
-        value = _forced(cell, mine, values, trusted)
-        if value is None and any(_most(cell, r, values, trusted) == 0 for r in mine):
-            value = 0.0
+        value = _settled(cell, rules_of(cell, rules), values, trusted)
         if value is not None:
             fixed[cell] = value
     if not fixed:
@@ -89,10 +86,7 @@ def read_marks(facts: list[Fact], doubts: list[tuple[str, str]], marks: Sequence
     for m in marks:
         if m.cell_id in read:
             continue
-        mine = rules_of(m.cell_id, rules)
-        value = _forced(m.cell_id, mine, values, trusted)
-        if value is None and any(_most(m.cell_id, r, values, trusted) == 0 for r in mine):
-            value = 0.0
+        value = _settled(m.cell_id, rules_of(m.cell_id, rules), values, trusted)
         if value is not None:
             out.append(replace(m, value=value, method="ocr_corrected"))
     return out
@@ -112,6 +106,16 @@ def _forced(cell: str, rules: list[RuleInstance], values: dict[str, float],
         return None
     (v,) = implied
     return v if v >= 0 and float(v).is_integer() else None
+
+
+def _settled(cell: str, rules: list[RuleInstance], values: dict[str, float],
+             trusted: Callable[[str], bool]) -> float | None:
+    """The value the rules force on `cell` (`_forced`), else 0 where a rule's other side, read
+    surely, leaves it nothing (`_most`); None where they leave it open."""
+    value = _forced(cell, rules, values, trusted)
+    if value is None and any(_most(cell, r, values, trusted) == 0 for r in rules):
+        return 0.0
+    return value
 
 
 def _most(cell: str, rule: RuleInstance, values: dict[str, float], trusted: Callable[[str], bool]) -> float | None:

@@ -223,9 +223,9 @@ def _table_lines(table: Table) -> list[Line]:
         if any(t.kind != "blank" for t in tokens):
             # a cell in every column but those a cell from a row above spans down into (表三's
             # 本年度办理结果 beside its rows): each token is then a column of the row
-            above = sum(1 for c in grid[r] if c is not None and c.row < r)
-            whole = (len(row) + above == width and len(tokens) == len(row) and all(c.col_span == 1 for c in row)
-                     and all(c.col_span == 1 for c in grid[r] if c is not None and c.row < r))
+            above = [c for c in grid[r] if c is not None and c.row < r]
+            whole = (len(row) + len(above) == width and len(tokens) == len(row)
+                     and all(c.col_span == 1 for c in (*row, *above)))
             out.append(Line(tuple(tokens), True, len(row) if whole else None))
     return out
 

@@ -112,9 +112,8 @@ def _settled(values: Sequence[_Value], sums: Sequence[Sum]) -> tuple[float | Non
     """The row's values with each one not known that a sum balances filled in (None where none does)."""
     out = [v.value if v.kind == "num" else None for v in values]
     for total, parts in sums:
-        places = (total, *parts)
-        missing = [k for k in places if out[k] is None]
-        if len(missing) > 1 and out[total] is not None and total not in missing:
+        missing = [k for k in (total, *parts) if out[k] is None]
+        if len(missing) > 1 and out[total] is not None:
             if abs(float(out[total] or 0) - sum(float(out[k] or 0) for k in parts if out[k] is not None)) < 1e-6:
                 for k in missing:
                     out[k] = 0.0  # parts not known under a total the known parts already reach
@@ -146,7 +145,7 @@ def _holds(values: Sequence[_Value], sums: Sequence[Sum]) -> bool:
     as often as a stray) may stand in one place of a sum, as the count that balances it, when that
     is a whole number and not negative; a sum with two such places says nothing and fails, unless
     they are parts and the total's known parts reach it already (counts are never negative: each is
-    0); and at least one sum must hold with every value known."""
+    0); and at least one sum must hold with every value known, or settled so by its total."""
     known = False
     for total, parts in sums:
         nums = [values[k].value if values[k].kind == "num" else None for k in (total, *parts)]
