@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
 from extractors.report import Fact
@@ -36,6 +36,14 @@ def _read(facts: list[Fact]) -> dict[str, Fact]:
     return {f.cell_id: f for f in facts if f.method != "inferred"}
 
 
+def _trusted(read: dict[str, Fact], doubted: Collection[str], confident: float) -> Callable[[str], bool]:
+    """Whether a read cell may anchor a rule: not doubted, and not read below `confident`."""
+    def trusted(cell: str) -> bool:
+        f = read[cell]
+        return cell not in doubted and (f.confidence is None or f.confidence >= confident)
+    return trusted
+
+
 def correct_ocr(facts: list[Fact], doubts: list[tuple[str, str]], template: Template,
                 confident: float) -> tuple[list[Fact], list[tuple[str, str]]]:
     read = _read(facts)
@@ -43,11 +51,7 @@ def correct_ocr(facts: list[Fact], doubts: list[tuple[str, str]], template: Temp
     doubted: dict[str, list[str]] = {}
     for cell, why in doubts:
         doubted.setdefault(cell, []).append(why)
-
-    def trusted(cell: str) -> bool:
-        f = read[cell]
-        return cell not in doubted and (f.confidence is None or f.confidence >= confident)
-
+    trusted = _trusted(read, doubted, confident)
     values = {c: f.value for c, f in read.items()}
     fixed: dict[str, float] = {}
     for cell, whys in doubted.items():
@@ -75,13 +79,8 @@ def read_marks(facts: list[Fact], doubts: list[tuple[str, str]], marks: Sequence
     whose value the rules do not force stays unread (a blank the rules may still infer)."""
     read = _read(facts)
     rules = instances(template, set(read) | {m.cell_id for m in marks})
-    doubted = {c for c, _ in doubts}
+    trusted = _trusted(read, {c for c, _ in doubts}, confident)
     values = {c: f.value for c, f in read.items()}
-
-    def trusted(cell: str) -> bool:
-        f = read[cell]
-        return cell not in doubted and (f.confidence is None or f.confidence >= confident)
-
     out = []
     for m in marks:
         if m.cell_id in read:

@@ -17,6 +17,7 @@ Lines above the first line that has text over the number columns are header rows
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from statistics import median
@@ -416,15 +417,13 @@ def _hollow(pieces: Sequence[Sequence[_Piece]]) -> int | None:
     columns of numbers), not a column; it is the left one's. A column of labels is touched by its
     rows' numbers lines, a column of numbers holds them in several rows. The index of its left
     boundary, or None."""
-    rows = [row for row in pieces if any(is_number(p.text) for p in row)]
-    counts: dict[int, int] = {}
-    for row in rows:
-        for c in {p.c0 for p in row if is_number(p.text)}:
-            counts[c] = counts.get(c, 0) + 1
+    numbered = [i for i, row in enumerate(pieces) if any(is_number(p.text) for p in row)]
+    rows = [pieces[i] for i in numbered]
+    counts = Counter(c for row in rows for c in {p.c0 for p in row if is_number(p.text)})
     number_cols = sorted(c for c, n in counts.items() if n >= 2)
     if len(number_cols) < 2:
         return None
-    first = next(i for i, row in enumerate(pieces) if any(is_number(p.text) for p in row))
+    first = numbered[0]
     # a heading across several columns (第二十条第（一）项 over its sub-table) names none of them
     headed = {p.c0 for row in pieces[:first] for p in row if p.c1 - p.c0 == 1}
     touched = {c for row in rows for p in row for c in range(p.c0, p.c1)}

@@ -162,32 +162,34 @@ def test_low_confidence_reading_with_another_doubtful_cell_in_its_rule_stays_dou
     assert "review_litigation.administrative_review.pending" in failed
 
 
+def _review_row(row: list[str], unsure: int, cell: str):
+    """表四's row read from an image with one cell unsure (0.6): that cell's fact and whether it failed."""
+    facts, failed = read(REVIEW, table([row], 0.98, low={(0, unsure): 0.6}), method="ocr")
+    cell_id = f"review_litigation.{cell}"
+    return facts[cell_id], cell_id in failed
+
+
 def test_a_part_of_a_total_read_surely_as_zero_is_zero_whatever_else_was_lost():
     # a seal's stroke read as 4 in a row whose total is 0; another cell of the row was not read, so
     # no rule is complete, but counts are never negative: every part of a total of 0 is 0
-    rows = [["复议后起诉", "", "4", "0", "0", "0"]]
-    facts, failed = read(REVIEW, table(rows, 0.98, low={(0, 2): 0.6}), method="ocr")
-    fact = facts["review_litigation.litigation_after_review.corrected"]
+    fact, failed = _review_row(["复议后起诉", "", "4", "0", "0", "0"], 2, "litigation_after_review.corrected")
     assert (fact.value, fact.method, fact.raw_text) == (0, "ocr_corrected", "4")
-    assert "review_litigation.litigation_after_review.corrected" not in failed
+    assert not failed
 
 
 def test_an_unsure_part_under_a_nonzero_total_with_a_cell_lost_stays_doubted():
-    rows = [["复议后起诉", "", "4", "0", "0", "5"]]  # the lost cell may hold 1, or the 4 be a 1
-    facts, failed = read(REVIEW, table(rows, 0.98, low={(0, 2): 0.6}), method="ocr")
-    fact = facts["review_litigation.litigation_after_review.corrected"]
+    # the lost cell may hold 1, or the 4 be a 1
+    fact, failed = _review_row(["复议后起诉", "", "4", "0", "0", "5"], 2, "litigation_after_review.corrected")
     assert (fact.value, fact.method) == (4, "ocr")
-    assert "review_litigation.litigation_after_review.corrected" in failed
+    assert failed
 
 
 def test_a_mark_read_in_a_cell_takes_the_value_its_row_forces():
     # a 0 under a seal's lettering read as d: the row's other cells and its total, read surely,
     # leave it one value; it is a reading corrected by the rules, the mark kept as what was read
-    rows = [["行政复议", "3", "1", "d", "2", "6"]]
-    facts, failed = read(REVIEW, table(rows, 0.98, low={(0, 3): 0.6}), method="ocr")
-    fact = facts["review_litigation.administrative_review.other_result"]
+    fact, failed = _review_row(["行政复议", "3", "1", "d", "2", "6"], 3, "administrative_review.other_result")
     assert (fact.value, fact.method, fact.raw_text) == (0, "ocr_corrected", "d")
-    assert "review_litigation.administrative_review.other_result" not in failed
+    assert not failed
 
 
 def test_a_mark_beside_a_cell_not_read_stays_unread():
