@@ -43,7 +43,7 @@ from extractors.numbers import is_blank, normalize, parse_number, split_numbers
 from extractors.prose import prose_facts
 from extractors.report import Fact, Report
 from extractors.rules import across_rows
-from extractors.surplus import Sum, drop_stray, row_sums, split_joined
+from extractors.surplus import Sum, drop_stray, fill_holes, row_sums, split_joined
 from extractors.template import Template, load_template
 from extractors.units import header_unit, to_template_unit
 from extractors.versions import detect_version, header_version
@@ -585,6 +585,27 @@ def _a_value_short(vals: list[Token], table: str, template: Template) -> tuple[T
     return None
 
 
+def _centre(t: Token) -> float | None:
+    return None if t.bbox is None else (t.bbox[0] + t.bbox[2]) / 2
+
+
+def _with_holes(vals: list[Token], n: int, sums: list[Sum]) -> tuple[Token, ...] | None:
+    """A row read short of its n values, its lost cells put where the gaps between its values' boxes
+    say (`fill_holes`); all on one page, or the boxes say nothing of each other."""
+    if len({t.page for t in vals}) != 1:
+        return None
+    return fill_holes(vals, n, _centre, sums, Token("", "blank"))
+
+
+def _holed(vals: list[Token], table: str, template: Template) -> tuple[Token, ...] | None:
+    """An unlabelled row of 表四 or 表三 read short, with gaps where its lost cells were."""
+    if table in ("applications", "review_litigation") and 7 < len(vals) < 15:
+        return _with_holes(vals, 15, _sums(template, "review_litigation"))
+    if table == "applications" and len(vals) < 7:
+        return _with_holes(vals, 7, _sums(template, table, "granted"))
+    return None
+
+
 def find_groups(lines: list[Line], template: Template) -> list[Group]:
     groups: list[Group] = []
     st = _Walk()
@@ -633,6 +654,8 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             vals, guessed = list(trimmed[0]), trimmed[1]
         elif table is not None and (short := _a_value_short(vals, table, template)):
             vals, joined = list(short), True
+        elif table is not None and (holed := _holed(vals, table, template)):
+            vals = list(holed)
         n = len(vals)
         if n == 15 and (table in ("applications", "review_litigation") or st.seen_applications):
             st.table = table = "review_litigation"  # 表四's single data row, its header lost or not
@@ -742,12 +765,15 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         stray = None if fitted else _fit_stray(tail, n, sums)
         vals = _without_end_blanks(tail)
         split = split_joined(vals, sums, _splits) if not fitted and not stray and len(vals) == n - 1 else None
+        holed = None if fitted or stray or split else _with_holes(vals, n, sums)
         if fitted:
             groups.append(Group(m.table_id, fitted[0], i, strong=m, ambiguous=fitted[1]))
         elif stray:
             groups.append(Group(m.table_id, stray[0], i, strong=m, trimmed=stray[1]))
         elif split:
             groups.append(Group(m.table_id, split, i, strong=m, joined=True))
+        elif holed:
+            groups.append(Group(m.table_id, holed, i, strong=m))
         elif one := _one_cell_read_twice(vals, n):
             groups.append(Group(m.table_id, one, i, strong=m))
         elif zeros := _zeros_a_value_short(vals, n, sums):

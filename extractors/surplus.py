@@ -13,6 +13,10 @@ same way (a worn rule's stub can read as a clean 1); a row so trimmed is placed 
 doubted. Anything else leaves the row unplaced, as before. Rows without a
 sum of their own (表二) are never trimmed: nothing would say which mark was the stray.
 
+A row read short is split where one number holds two cells' digits (`split_joined`), or, where
+its values stand at one even pitch with a gap of two or three pitches inside, has the cells that
+were not read put in those gaps (`fill_holes`: a cell under a seal, a 0 too faint to read).
+
 Reconciliation's step, not OCR's: it knows the template's sums and nothing of how the marks were
 read.
 """
@@ -20,7 +24,7 @@ read.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Protocol, TypeVar
 
 
@@ -136,16 +140,61 @@ def split_joined(values: Sequence[V], sums: Sequence[Sum], splits: Callable[[V],
     return fits[0] if fits and len({tuple(x.value for x in r) for r in fits}) == 1 else None
 
 
+PITCH_SLACK = 0.25  # how far, in pitches, a gap between two values may be from a whole number of them
+
+
+def pitch_places(centres: Sequence[float], n: int) -> tuple[int, ...] | None:
+    """The columns (of n) of values read left to right whose centres stand at one even pitch but for
+    gaps of whole pitches inside the row: each such gap held cells not read. The pitch is the span
+    from the first value to the last over n - 1, so a cell lost at either end (no gap to show it)
+    makes the gaps add up to fewer columns, and the row gets None, as it does where a gap is not a
+    whole number of pitches or the row has too few values to show its pitch (the gaps of one pitch
+    must outnumber the wide ones)."""
+    lost = n - len(centres)
+    if lost < 1 or len(centres) <= 2 * lost + 1:
+        return None
+    pitch = (centres[-1] - centres[0]) / (n - 1)
+    if pitch <= 0:
+        return None
+    gaps = [(b - a) / pitch for a, b in pairwise(centres)]
+    steps = [round(g) for g in gaps]
+    if any(s < 1 or abs(g - s) > PITCH_SLACK for g, s in zip(gaps, steps)) or sum(steps) != n - 1:
+        return None
+    places = [0]
+    for s in steps:
+        places.append(places[-1] + s)
+    return tuple(places)
+
+
+def fill_holes(values: Sequence[V], n: int, centre: Callable[[V], float | None], sums: Sequence[Sum],
+               unknown: V) -> tuple[V, ...] | None:
+    """A row read short of its n values whose gaps show where its lost cells were (`pitch_places`):
+    the values in their columns and `unknown` in the rest, where every sum still admits them (each
+    unknown the non-negative count that balances its sum, a sum read whole holding). None where the
+    row has no sums to check the placing against, or the places or the sums say otherwise."""
+    centres = [centre(v) for v in values]
+    if not sums or any(c is None for c in centres):
+        return None
+    places = pitch_places([float(c or 0) for c in centres], n)
+    if places is None:
+        return None
+    row = [unknown] * n
+    for k, v in zip(places, values):
+        row[k] = v
+    return tuple(row) if _holds(row, sums, whole=False) else None
+
+
 def _compatible(a: Sequence[_Value], b: Sequence[_Value]) -> bool:
     return all(x.value is None or y.value is None or x.value == y.value for x, y in zip(a, b))
 
 
-def _holds(values: Sequence[_Value], sums: Sequence[Sum]) -> bool:
+def _holds(values: Sequence[_Value], sums: Sequence[Sum], whole: bool = True) -> bool:
     """Whether every sum holds. A value not known (a mark read among the numbers: a misread digit
     as often as a stray) may stand in one place of a sum, as the count that balances it, when that
     is a whole number and not negative; a sum with two such places says nothing and fails, unless
     they are parts and the total's known parts reach it already (counts are never negative: each is
-    0); and at least one sum must hold with every value known, or settled so by its total."""
+    0); and, where `whole`, at least one sum must hold with every value known, or settled so by its
+    total (a row whose values' places are not in question may do without)."""
     known = False
     for total, parts in sums:
         nums = [values[k].value if values[k].kind == "num" else None for k in (total, *parts)]
@@ -165,4 +214,4 @@ def _holds(values: Sequence[_Value], sums: Sequence[Sum]) -> bool:
         balance = rest if missing[0] == 0 else float(nums[0] or 0) - rest
         if balance < 0 or abs(balance - round(balance)) > 1e-6:
             return False
-    return known
+    return known or not whole

@@ -439,3 +439,63 @@ def test_one_character_read_unsure_among_a_rows_numbers_is_a_cell_not_its_label(
     assert facts["applications.unavailable_needs_creation.natural_person"].value == 0
     sealed = facts["applications.unavailable_needs_creation.public_interest_org"]
     assert (sealed.value, sealed.method, sealed.raw_text) == (0, "ocr_corrected", "和")
+
+
+def _spaced(values: dict[int, str], pitch: float = 29.0, x0: float = 97.0, wobble: float = 0.0) -> Table:
+    """A row of OCR cells read at the columns `values` names of an evenly pitched table (the cells
+    not named were not read: under a seal, too faint), each box `wobble` off its column by turns."""
+    cells = []
+    for k, (col, text) in enumerate(sorted(values.items())):
+        x = x0 + col * pitch + (wobble if k % 2 else -wobble)
+        cells.append(Cell(0, k, text, page=4, bbox=(x - 3, 252 + col, x + 3, 260 + col), confidence=0.99))
+    return Table(tuple(cells))
+
+
+REVIEW_ROW = ["17", "1", "4", "4", "26", "5", "0", "3", "1", "9", "1", "0", "1", "0", "2"]
+
+
+def test_table_four_read_two_values_short_puts_its_lost_cells_where_its_boxes_leave_gaps():
+    # 复议后起诉's two 0s under a seal: thirteen values for fifteen, but the row's pitch shows where
+    read_at = {k: v for k, v in enumerate(REVIEW_ROW) if k not in (11, 13)}
+    facts, _ = read(REVIEW, _spaced(read_at, wobble=2.0), method="ocr")
+    after = [facts.get(f"review_litigation.litigation_after_review.{c}") for c in
+             ("upheld", "corrected", "other_result", "pending", "total")]
+    assert [f.value for f in (after[0], after[2], after[4])] == [1, 1, 2]
+    assert all(f is None or (f.value, f.method) == (0, "inferred") for f in (after[1], after[3]))
+    assert facts["review_litigation.litigation_direct.total"].value == 9
+
+
+def test_a_row_short_whose_gaps_are_not_whole_pitches_is_not_placed():
+    # the gap after 复议后起诉's 1 is a pitch and a half: which column the next value is, unknown
+    read_at = {k: v for k, v in enumerate(REVIEW_ROW) if k not in (11, 13)}
+    cells = _spaced(read_at).cells
+    moved = tuple(replace(c, bbox=(c.bbox[0] - 14, c.bbox[1], c.bbox[2] - 14, c.bbox[3])) if c.col >= 11 else c
+                  for c in cells if c.bbox)
+    facts, _ = read(REVIEW, Table(moved), method="ocr")
+    assert not any(k.startswith("review_litigation.") for k in facts)
+
+
+def test_a_row_short_of_its_last_cell_leaves_no_gap_and_is_not_placed():
+    read_at = {k: v for k, v in enumerate(REVIEW_ROW) if k not in (13, 14)}
+    facts, _ = read(REVIEW, _spaced(read_at), method="ocr")
+    assert not any(k.startswith("review_litigation.") for k in facts)
+
+
+def test_a_row_whose_gaps_put_values_where_its_sums_break_is_not_placed():
+    # 17 1 4 4 then a gap, 26 read two pitches on: the sums put 26 in no column the gap leaves
+    read_at = {k: v for k, v in enumerate(REVIEW_ROW) if k not in (11, 13)}
+    read_at = {(k + 1 if 3 < k < 11 else k): v for k, v in read_at.items() if k != 12}
+    facts, _ = read(REVIEW, _spaced(read_at), method="ocr")
+    assert not any(k.startswith("review_litigation.") for k in facts)
+
+
+def test_a_table_three_row_with_a_cell_lost_inside_keeps_its_columns():
+    # 商业企业's 1 not read: the total says what it was, the gap where it was
+    label = Cell(0, 0, "（一）予以公开", page=4, bbox=(40, 250, 90, 262), confidence=0.99)
+    values = _spaced({0: "5", 2: "0", 3: "0", 4: "0", 5: "0", 6: "6"}, x0=120).cells
+    facts, _ = read(*HEADED, APPS, Table((label, *(replace(c, col=c.col + 1) for c in values))), method="ocr")
+    assert facts["applications.granted.natural_person"].value == 5
+    assert facts["applications.granted.research_institution"].value == 0
+    assert facts["applications.granted.total"].value == 6
+    lost = facts["applications.granted.commercial_enterprise"]
+    assert (lost.value, lost.method) == (1, "inferred")
