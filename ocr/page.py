@@ -457,6 +457,7 @@ def ocr_page(
         recs = recs[:loose_start] + loose_again
         table_jobs, recs = sealed.cells_unfaded(u, table_jobs, recs, inset)
         table_jobs, recs = sealed.cells_by_cores(u, table_jobs, recs, inset)
+        table_jobs, recs = sealed.cells_on_ring(u, table_jobs, recs, inset)
     table_jobs = [(t, [_number_under_label(t, job, recs) for job in jobs]) for t, jobs in table_jobs]
 
     to_pt = 72.0 / dpi

@@ -11,8 +11,8 @@ only, doubted as all under a seal is (`UnderSeal.as_sealed`):
 - a seal's lettering over a digit: what still reads as no number is read by its dark cores
   (`loose_by_cores`, `cells_by_cores`; `ocr.cores`);
 - a digit on the ring, erased with it: where the print is clearly darker than the ring, found as
-  ink darker than the ring near its line and read by its dark cores on the scanned page
-  (`on_ring_digits`).
+  ink darker than the ring near its line and read by its dark cores on the scanned page, loose
+  (`on_ring_digits`) or in a ruled cell (`cells_on_ring`).
 
 `ocr.page.ocr_page` runs them in that order; the loose passes return the pieces and readings in
 place of those given, the cell passes the table jobs and the readings with the new ones appended.
@@ -159,26 +159,22 @@ def loose_by_cores(u: UnderSeal, rects: list[Rect], recs: list[Recognition]) -> 
     return rects, out
 
 
-def on_ring_digits(
-    u: UnderSeal, rects: list[Rect], recs: list[Recognition], tables: list[Rect],
-) -> tuple[list[Rect], list[Recognition]]:
-    """Digits lying on a seal's ring, in a table read as words, that went with the ring (a 0 the
-    ring's edge runs over, darker than the ring but not than the threshold that spares print):
-    on the page as scanned, ring and all (`scanned`), ink darker than halfway from the ring's grey
-    to the print's cores, a digit's size, reaching within half a character of the ring's line, that
-    no piece read as a number or as words covers, is read by its dark cores (`ocr.cores`); a number
-    replaces what was read there, doubted as all under a seal is. Nothing is done where the print
-    is not clearly darker than the ring."""
+def _on_ring(u: UnderSeal) -> list[Rect]:
+    """Boxes of what may be digits on a seal's ring that went with it (a 0 the ring's edge runs
+    over, darker than the ring but not than the threshold that spares print): on the page as
+    scanned, ring and all (`scanned`), ink darker than halfway from the ring's grey to the print's
+    cores, a digit's size, reaching within half a character of the ring's line. None where the
+    print is not clearly darker than the ring."""
     page, ink = u.scanned
     (y0, y1, x0, x1), dist = pp.around_seal(page.shape, u.seal, int(u.seal[2] + 2 * u.char_px))
     sub, inked = page[y0:y1, x0:x1], ink[y0:y1, x0:x1] > 0
     ring = inked & (np.abs(dist - u.seal[2]) <= 0.3 * u.char_px)
     printed = pp.print_grey(page, ink, u.seal, share=10)  # the print's cores, not its blurred rims
     if printed is None or int(ring.sum()) < 50:
-        return rects, recs
+        return []
     ring_grey = float(np.median(sub[ring]))
     if printed > ring_grey - 25:
-        return rects, recs
+        return []
     # what is darker than the ring, whole, where it reaches within a character of the ring's line
     core = (inked & (sub <= (printed + ring_grey) / 2)).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(core, connectivity=8)
@@ -187,15 +183,22 @@ def on_ring_digits(
     found: list[Rect] = []
     for k in range(1, n):
         x, y, w, h = (int(v) for v in stats[k, :4])
-        if k not in touching or not (0.4 * u.char_px <= h <= 1.5 * u.char_px and w <= 1.5 * u.char_px):
-            continue
-        r = (x0 + x - grow, y0 + y - grow, x0 + x + w + grow, y0 + y + h + grow)
-        # not in a ruled table (its cells are read again as such), nor where a number or words were read
-        if any(overlap(r, t) > 0 for t in tables) or any(
-                overlap(r, q) > 0 and (NUMBERS.fullmatch(rc.text.strip()) or CJK.search(rc.text))
-                for q, rc in zip(rects, recs)):
-            continue
-        found.append(r)
+        if k in touching and 0.4 * u.char_px <= h <= 1.5 * u.char_px and w <= 1.5 * u.char_px:
+            found.append((x0 + x - grow, y0 + y - grow, x0 + x + w + grow, y0 + y + h + grow))
+    return found
+
+
+def on_ring_digits(
+    u: UnderSeal, rects: list[Rect], recs: list[Recognition], tables: list[Rect],
+) -> tuple[list[Rect], list[Recognition]]:
+    """Digits lying on a seal's ring, in a table read as words, that went with the ring (`_on_ring`),
+    where no piece read as a number or as words covers them, read by their dark cores
+    (`ocr.cores`); a number replaces what was read there, doubted as all under a seal is."""
+    page, ink = u.scanned
+    # not in a ruled table (its cells are read again by `cells_on_ring`), nor where a number or words were read
+    found = [r for r in _on_ring(u) if not any(overlap(r, t) > 0 for t in tables) and not any(
+        overlap(r, q) > 0 and (NUMBERS.fullmatch(rc.text.strip()) or CJK.search(rc.text))
+        for q, rc in zip(rects, recs))]
     kept = [(r, rc) for r in found if (rc := read_by_cores(u.engine, page, ink, r, u.char_px, GLIMPSE_CONFIDENCE)) is not None]
     if not kept:
         return rects, recs
@@ -203,6 +206,36 @@ def on_ring_digits(
     out = [(q, rc) for q, rc in zip(rects, recs) if not any(overlap(q, r) > 0 for r, _ in kept)]
     out += [(r, u.as_sealed(rc, r)) for r, rc in kept]
     return [q for q, _ in out], [rc for _, rc in out]
+
+
+RING_DIGIT_SURE = 0.8  # a digit on a ring is read with the ring's grey band across it: only a sure reading counts
+
+
+def cells_on_ring(u: UnderSeal, table_jobs: Cells, recs: list[Recognition], inset: int) -> tuple[Cells, list[Recognition]]:
+    """Ruled cells under a seal still read as no number whose digit lay on the seal's ring and went
+    with it (`_on_ring`: the fade and the unfaded page both take the ring, and the digit on it).
+    What `_on_ring` found in the cell, as one box (the ring can part a 0 in two), is read on the page
+    as scanned, the ring's lighter band and all: the recogniser reads a dark digit through it
+    where its dark cores lose the digit's thinner strokes (a 0 as U). The cell takes a number read
+    surely (`RING_DIGIT_SURE`), not strokes alone (a stretch of ring between rules reads as a sure
+    1), doubted as all under a seal is."""
+    page, _ = u.scanned
+    found = _on_ring(u)
+
+    def again(cell: GridCell, interior: Rect, reads: list[Recognition]) -> list[tuple[Piece, Recognition]] | None:
+        if not _no_number_under_seal(" ".join(rc.text.strip() for rc in reads).strip()):
+            return None
+        mine = [r for r in found if 2 * overlap(r, interior) > (r[2] - r[0]) * (r[3] - r[1])]
+        if not mine:
+            return None
+        box = (min(r[0] for r in mine), min(r[1] for r in mine), max(r[2] for r in mine), max(r[3] for r in mine))
+        rc = strip_strays(recognize(u.engine, [crop(page, box, bounds=interior)])[0])
+        text = rc.text.strip()
+        if not NUMBER.fullmatch(text) or set(text) <= {"1"} or rc.min_char_confidence < RING_DIGIT_SURE:
+            return None
+        return [(Piece(box), u.as_sealed(rc, box))]
+
+    return _reread_cells(u, table_jobs, recs, inset, again) if found else (table_jobs, recs)
 
 
 def cells_by_cores(u: UnderSeal, table_jobs: Cells, recs: list[Recognition], inset: int) -> tuple[Cells, list[Recognition]]:
