@@ -10,7 +10,7 @@ import numpy as np
 
 from ocr import preprocess as pp
 from ocr.engine import load_engine
-from ocr.grid import GridCell, GridTable
+from ocr.grid import GridCell, GridTable, Job
 from ocr.sealed import UnderSeal, cells_on_ring
 from ocr.trust import seal_policy
 
@@ -36,7 +36,7 @@ def _pages(digits: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
         # the digit's middle on the ring's line
         cy = SEAL[1] + int(np.sqrt(SEAL[2] ** 2 - (cx - SEAL[0]) ** 2))
         cv2.putText(page, text, (cx - w // 2, cy + h // 2), cv2.FONT_HERSHEY_SIMPLEX, 0.8, PRINT, 2)
-    page = cv2.GaussianBlur(page, (0, 0), 1.2)
+    page = cv2.GaussianBlur(page, (0, 0), 1.2).astype(np.uint8)
     (y0, y1, x0, x1), dist = pp.around_seal(page.shape, SEAL, SEAL[2] + 20)
     unfaded = page.copy()
     unfaded[y0:y1, x0:x1][np.abs(dist - SEAL[2]) <= 12] = PAPER
@@ -51,7 +51,7 @@ def _reread(digits: dict[str, str]) -> dict[str, str]:
     cells = [GridCell(0, k, 1, 1, *box) for k, box in enumerate(CELLS.values())]
     table = GridTable((300, 800), (300, 800), tuple(cells))
     # the first reading: the cells on the ring read nothing (their digits went with the ring)
-    jobs = [(c, [], []) for c in cells]
+    jobs: list[Job] = [(c, [], []) for c in cells]
     [(_, out)], recs = cells_on_ring(u, [(table, jobs)], [], inset=3)
     return {name: " ".join(recs[i].text for i in idx) for name, (_, _, idx) in zip(CELLS, out)}
 
