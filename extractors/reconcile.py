@@ -850,15 +850,16 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
         for k in range(-1, len(anchors)):
             (p0, r0), (p1, r1), orphans = _gap(mine, anchors, k, index, order)
             rows = order[r0 + 1 : r1]
-            if not orphans:
-                continue
             # a row labelled as an anchored row, lying out of order inside a gap one row short:
             # its label is a misread one (予公开 read as 予以公开 when （一）予以公开 is printed
-            # above), not a second printing, exactly when with it the gap's count agrees. A gap is
+            # above; 办予公开, a spanning label's fragment, in a gap whose one row is all it
+            # holds), not a second printing, exactly when with it the gap's count agrees. A gap is
             # read without its stray rows first: a stray standing in for a misread row fits too
             # (a stray row under an anchored row's label is that label's wrapped line with a mark
             # read as a digit: 出具已获取信息 with a seal's 2, no misread row)
             misread = [d.group for d in duplicates if p0 < d.group.position < p1 and not _a_stray_row(d.group)]
+            if not orphans and not (misread and rows):
+                continue
             filled = None
             for strays in (False, True):
                 filled = _fill_gap(orphans, rows, template, t.id, strays)
@@ -869,6 +870,8 @@ def align(groups: list[Group], template: Template) -> tuple[list[Assigned], list
                         taken |= {id(g) for g in misread}
                 if filled is not None:
                     break
+            if filled is None and not orphans:
+                continue  # the misread rows fit no gap: second printings after all
             if filled is None:
                 filled = _by_the_rules(orphans, rows, template, t.id, known)
             if filled is None and len(rows) == len(order):

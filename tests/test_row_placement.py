@@ -499,3 +499,17 @@ def test_a_table_three_row_with_a_cell_lost_inside_keeps_its_columns():
     assert facts["applications.granted.total"].value == 6
     lost = facts["applications.granted.commercial_enterprise"]
     assert (lost.value, lost.method) == (1, "inferred")
+
+
+def test_a_row_whose_label_fragment_names_an_earlier_row_fills_the_one_row_gap_it_lies_in():
+    # 其他法律行政法规禁止公开's label wrapped onto the next row's line; its own line kept only 办予公开,
+    # a piece of the spanning （三）不予公开, which names 予以公开. A row of 予以公开 printed again
+    # does not lie between 国家秘密 and 三安全一稳定, with nothing else there for the one row between
+    rows = [["（一）予以公开", "14", "0", "0", "0", "0", "0", "14"],
+            ["1.属于国家秘密", "0", "0", "0", "0", "0", "0", "0"],
+            ["办予公开", "2", "0", "0", "0", "0", "0", "2"],
+            ["法规禁止公开3.危及“三安全一稳定”", "0", "0", "0", "0", "0", "0", "0"]]
+    facts, failed = read(*HEADED, APPS, table(rows, 0.98), method="ocr")
+    assert facts["applications.withheld_prohibited_by_law.natural_person"].value == 2
+    assert facts["applications.granted.natural_person"].value == 14
+    assert "printed_copies" not in failed
