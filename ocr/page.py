@@ -50,6 +50,7 @@ from ocr.trust import (
     NUMBER,
     a_glimpse,
     a_rule_in_cell,
+    a_rule_stretch,
     a_rule_stub,
     a_speck,
     a_thinned_zero,
@@ -502,7 +503,7 @@ def ocr_page(
     height = text_height(loose_rects, loose_recs, seal)
     worn = stacked_strokes(loose_rects, loose_recs, height)
     for k, (r, rec) in enumerate(zip(loose_rects, loose_recs)):
-        if a_glimpse(rec) or a_speck(r, rec.text, height) or k in worn:
+        if a_glimpse(rec) or a_speck(r, rec.text, height) or a_rule_stretch(r, rec.text, height) or k in worn:
             continue
         # a number with dust beside it (0. or .0) as a ruled cell's is read: else the layout stage
         # takes it for a word, and its row one number short

@@ -176,6 +176,18 @@ def a_speck(rect: Rect, text: str, text_height: float) -> bool:
 NARROW_SHARE = 0.25  # of the page's text height: the narrowest a digit but 1 is printed
 
 
+TALL_STROKE = 1.25  # of the page's text height: a lone stroke taller than this is no printed 1
+
+
+def a_rule_stretch(rect: Rect, text: str, text_height: float) -> bool:
+    """A piece read as one stroke (1, I, |) standing taller than the page's text by a quarter: a
+    stretch of a worn rule too short for the rule finder (a table's right border beside a row read
+    as words, its stretch read as a sure 1: the row one value too long, and lost). A printed 1 is
+    a digit's height, less than the page's characters; `text_height` as for `a_speck`."""
+    return text_height > 0 and len(text.strip()) == 1 and text.strip() in STUB_TEXTS and (
+        rect[3] - rect[1]) > TALL_STROKE * text_height
+
+
 def text_height(rects: list[Rect], recs: list[Recognition], seal: tuple[int, int, int] | None = None) -> float:
     """The median height of pieces read as two characters or more, with confidence: the page's
     text size as its ink shows it (0 where no such piece). Pieces under a `seal` are left out: its

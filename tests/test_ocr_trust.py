@@ -11,6 +11,7 @@ from ocr.trust import (
     DISAGREE_CONFIDENCE,
     SEAL_CONFIDENCE,
     a_glimpse,
+    a_rule_stretch,
     a_rule_stub,
     a_speck,
     between_columns,
@@ -118,6 +119,15 @@ def test_a_lone_digit_but_1_far_narrower_than_any_printed_is_a_speck():
     assert not a_speck((10, 60, 14, 76), "1", 20)  # a 1 is printed that narrow
     assert not a_speck((10, 60, 19, 74), "2", 20)  # a 2 of a small table font
     assert not a_speck((10, 60, 14, 74), "20", 20)  # (two digits: a cell cut by a rule, not a speck)
+
+
+def test_a_lone_stroke_taller_than_the_pages_text_is_a_rules_stretch():
+    # a worn right border's stretch beside 行政处罚's 2, read as a sure 1: 28 px against text 20 high
+    assert a_rule_stretch((540, 250, 550, 278), "1", 20)
+    assert a_rule_stretch((540, 250, 544, 278), "|", 20)
+    assert not a_rule_stretch((540, 250, 546, 268), "1", 20)  # a printed 1: a digit's height
+    assert not a_rule_stretch((540, 250, 560, 278), "10", 20)  # a number of a larger font
+    assert not a_rule_stretch((540, 250, 556, 278), "4", 20)
 
 
 def test_a_stub_between_two_zeros_of_a_joined_cell_parts_them():
