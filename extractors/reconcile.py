@@ -585,8 +585,8 @@ def _a_value_short(vals: list[Token], table: str, template: Template) -> tuple[T
     return None
 
 
-def _centre(t: Token) -> float | None:
-    return None if t.bbox is None else (t.bbox[0] + t.bbox[2]) / 2
+def _extent(t: Token) -> tuple[float, float] | None:
+    return None if t.bbox is None else (t.bbox[0], t.bbox[2])
 
 
 def _with_holes(vals: list[Token], n: int, sums: list[Sum]) -> tuple[Token, ...] | None:
@@ -594,7 +594,7 @@ def _with_holes(vals: list[Token], n: int, sums: list[Sum]) -> tuple[Token, ...]
     say (`fill_holes`); all on one page, or the boxes say nothing of each other."""
     if len({t.page for t in vals}) != 1:
         return None
-    return fill_holes(vals, n, _centre, sums, Token("", "blank"))
+    return fill_holes(vals, n, _extent, sums, Token("", "blank"))
 
 
 def _holed(vals: list[Token], table: str, template: Template) -> tuple[Token, ...] | None:

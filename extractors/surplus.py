@@ -23,6 +23,7 @@ read.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from itertools import combinations, pairwise
 from typing import Protocol, TypeVar
@@ -143,39 +144,55 @@ def split_joined(values: Sequence[V], sums: Sequence[Sum], splits: Callable[[V],
 PITCH_SLACK = 0.25  # how far, in pitches, a gap between two values may be from a whole number of them
 
 
-def pitch_places(centres: Sequence[float], n: int) -> tuple[int, ...] | None:
-    """The columns (of n) of values read left to right whose centres stand at one even pitch but for
-    gaps of whole pitches inside the row: each such gap held cells not read. The pitch is the span
-    from the first value to the last over n - 1, so a cell lost at either end (no gap to show it)
-    makes the gaps add up to fewer columns, and the row gets None, as it does where a gap is not a
-    whole number of pitches or the row has too few values to show its pitch (the gaps of one pitch
-    must outnumber the wide ones)."""
-    lost = n - len(centres)
-    if lost < 1 or len(centres) <= 2 * lost + 1:
+WIDE_BOX = 2.0  # a box wider than this many times the row's typical one holds more than its digit
+
+
+def pitch_places(extents: Sequence[tuple[float, float]], n: int) -> tuple[int, ...] | None:
+    """The columns (of n) of values read left to right, given their boxes' left and right edges,
+    whose centres stand at one even pitch but for gaps of whole pitches inside the row: each such
+    gap held cells not read. The pitch is the span from the first value's centre to the last's
+    over n - 1, so a cell lost at either end (no gap to show it) makes the gaps add up to fewer
+    columns, and the row gets None, as it does where a gap is not a whole number of pitches (within
+    PITCH_SLACK), or where the row has too few values to show its pitch (the gaps of one pitch must
+    outnumber the wide ones). A box far wider than the row's others (a mark read with its digit)
+    may have its digit anywhere in it: each gap to or from it takes the one whole number of
+    pitches its span of places admits, and where it admits two, None."""
+    lost = n - len(extents)
+    if lost < 1 or len(extents) <= 2 * lost + 1:
         return None
-    pitch = (centres[-1] - centres[0]) / (n - 1)
+    widths = sorted(b - a for a, b in extents)
+    typical = widths[len(widths) // 2]
+
+    def span(a: float, b: float) -> tuple[float, float]:
+        if b - a > WIDE_BOX * typical:
+            return a + typical / 2, b - typical / 2
+        return (a + b) / 2, (a + b) / 2
+
+    spans = [span(a, b) for a, b in extents]
+    pitch = (sum(spans[-1]) - sum(spans[0])) / 2 / (n - 1)
     if pitch <= 0:
         return None
-    gaps = [(b - a) / pitch for a, b in pairwise(centres)]
-    steps = [round(g) for g in gaps]
-    if any(s < 1 or abs(g - s) > PITCH_SLACK for g, s in zip(gaps, steps)) or sum(steps) != n - 1:
-        return None
     places = [0]
-    for s in steps:
-        places.append(places[-1] + s)
-    return tuple(places)
+    for (lo0, hi0), (lo1, hi1) in pairwise(spans):
+        near, far = (lo1 - hi0) / pitch - PITCH_SLACK, (hi1 - lo0) / pitch + PITCH_SLACK
+        steps = [k for k in range(max(1, math.ceil(near)), math.floor(far) + 1)]
+        if len(steps) != 1:
+            return None
+        places.append(places[-1] + steps[0])
+    return tuple(places) if places[-1] == n - 1 else None
 
 
-def fill_holes(values: Sequence[V], n: int, centre: Callable[[V], float | None], sums: Sequence[Sum],
+def fill_holes(values: Sequence[V], n: int, extent: Callable[[V], tuple[float, float] | None], sums: Sequence[Sum],
                unknown: V) -> tuple[V, ...] | None:
-    """A row read short of its n values whose gaps show where its lost cells were (`pitch_places`):
-    the values in their columns and `unknown` in the rest, where every sum still admits them (each
-    unknown the non-negative count that balances its sum, a sum read whole holding). None where the
-    row has no sums to check the placing against, or the places or the sums say otherwise."""
-    centres = [centre(v) for v in values]
-    if not sums or any(c is None for c in centres):
+    """A row read short of its n values whose gaps show where its lost cells were (`pitch_places`
+    of each value's `extent`, its box's left and right edges): the values in their columns and
+    `unknown` in the rest, where every sum still admits them (each unknown the non-negative count
+    that balances its sum, a sum read whole holding). None where the row has no sums to check the
+    placing against, or the places or the sums say otherwise."""
+    extents = [extent(v) for v in values]
+    if not sums or any(e is None for e in extents):
         return None
-    places = pitch_places([float(c or 0) for c in centres], n)
+    places = pitch_places([e for e in extents if e is not None], n)
     if places is None:
         return None
     row = [unknown] * n

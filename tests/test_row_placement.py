@@ -465,6 +465,19 @@ def test_table_four_read_two_values_short_puts_its_lost_cells_where_its_boxes_le
     assert facts["review_litigation.litigation_direct.total"].value == 9
 
 
+def test_a_value_whose_box_took_in_a_mark_beside_it_still_stands_in_its_column():
+    # 未经复议直接起诉's 尚未审结 0 lost; the 0 before it read with a mark to its right, its box three
+    # times a digit's width: its centre is no place, its box's span of places is
+    read_at = {k: v for k, v in enumerate(REVIEW_ROW) if k != 8}
+    cells = tuple(replace(c, bbox=(c.bbox[0], c.bbox[1], c.bbox[2] + 17, c.bbox[3])) if c.text == "3" else c
+                  for c in _spaced(read_at).cells if c.bbox)
+    facts, _ = read(REVIEW, Table(cells), method="ocr")
+    direct = [facts.get(f"review_litigation.litigation_direct.{c}") for c in
+              ("upheld", "corrected", "other_result", "pending", "total")]
+    assert [f.value for f in direct if f is not None and f.method != "inferred"] == [5, 0, 3, 9]
+    assert facts["review_litigation.litigation_after_review.total"].value == 2
+
+
 def test_a_row_short_whose_gaps_are_not_whole_pitches_is_not_placed():
     # the gap after 复议后起诉's 1 is a pitch and a half: which column the next value is, unknown
     read_at = {k: v for k, v in enumerate(REVIEW_ROW) if k not in (11, 13)}
