@@ -760,6 +760,12 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         if st.foreign_header and m.table_id == "active_disclosure":
             continue
         n = _row_width(template, m.table_id, m.row_id)
+        if n > 1 and _marks_only(tail) and i + 1 < len(lines) and not lines[i + 1].label and sum(
+                t.kind == "num" for t in lines[i + 1].tail()) == n:
+            # the label set a little above its numbers, a mark beside it (a seal's letter read as an
+            # unsure 8) read on its line: the numbers are the next line's, a row of them whole
+            st.pending = m
+            continue
         sums = _sums(template, m.table_id, m.row_id)
         fitted = _fit_row(line, tail, n)
         stray = None if fitted else _fit_stray(tail, n, sums)
@@ -1029,8 +1035,14 @@ def _a_stray_row(group: Group) -> bool:
     for digits in a table's label column or header (a label's bracket, a rule's stub, a seal's
     lettering read as 0 and 4 over 表四's header), set on a line of their own by the grid's rows. A
     printed row of a statistical table holds its zeros."""
-    nums = [t for t in group.values if t.kind == "num"]
-    blanks = sum(t.kind == "blank" for t in group.values)
+    return _marks_only(group.values)
+
+
+def _marks_only(values: tuple[Token, ...] | list[Token]) -> bool:
+    """Values that are numbers all read unsure, no more of them than the blanks among them (see
+    `_a_stray_row`)."""
+    nums = [t for t in values if t.kind == "num"]
+    blanks = sum(t.kind == "blank" for t in values)
     return bool(nums) and all(_doubtful(t) for t in nums) and len(nums) <= blanks
 
 

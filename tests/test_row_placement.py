@@ -526,3 +526,25 @@ def test_a_row_whose_label_fragment_names_an_earlier_row_fills_the_one_row_gap_i
     assert facts["applications.withheld_prohibited_by_law.natural_person"].value == 2
     assert facts["applications.granted.natural_person"].value == 14
     assert "printed_copies" not in failed
+
+
+def test_a_label_set_above_its_numbers_with_a_mark_beside_it_takes_the_row_below():
+    # a seal's letter beside 其他法律…'s label read as an unsure 8 on the label's line; the row's
+    # zeros on the line below: the label had taken the 8 as its row, and the zeros were left over
+    rows = [["1.属于国家秘密", "0", "0", "0", "0", "0", "0", "0"],
+            ["2.其他法律行政法规禁止公开", "", "", "", "8", "", "", ""],
+            ["", "0", "0", "0", "0", "0", "0", "0"],
+            ["3.危及“三安全一稳定”", "0", "0", "0", "0", "0", "0", "0"]]
+    facts, failed = read(*HEADED, APPS, table(rows, 0.98, low={(1, 4): 0.6}), method="ocr")
+    lost = facts["applications.withheld_prohibited_by_law.public_interest_org"]
+    assert (lost.value, lost.method) == (0, "ocr")
+    assert "unplaced_rows" not in failed
+
+
+def test_a_label_whose_line_holds_a_sure_number_keeps_it():
+    # a row printed with one count and blanks for its zeros: read surely, the count is the row's
+    rows = [["1.属于国家秘密", "0", "0", "0", "0", "0", "0", "0"],
+            ["2.其他法律行政法规禁止公开", "", "", "", "8", "", "", "8"],
+            ["3.危及“三安全一稳定”", "0", "0", "0", "0", "0", "0", "0"]]
+    facts, _ = read(*HEADED, APPS, table(rows, 0.98), method="ocr")
+    assert facts["applications.withheld_prohibited_by_law.public_interest_org"].value == 8
