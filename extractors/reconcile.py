@@ -189,6 +189,7 @@ class _Walk:
     run_start: int = 0
     foreign_header: bool = False  # 表二's columns as another template version prints them: not this one's cells
     column: list[Match] = field(default_factory=list)  # labels on lines of their own since the last numbers
+    carried: Match | None = None  # the row the next line's label goes on naming (`_label_goes_on`)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -674,6 +675,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
                                         joined=joined))
 
     for i, line in enumerate(lines):
+        carried, st.carried = st.carried, None  # for this line only
         is_heading, opens = _heading(line)
         if is_heading:
             flush_run()
@@ -741,7 +743,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
             st.pending = None
             groups.append(Group(m.table_id, tuple(nums), i, strong=m, cols=(col,)))
             continue
-        m = match_label(label, template)
+        m = carried or match_label(label, template)
         if m is None:
             if st.table is not None:
                 fitted = _fit_row(line, tail, widths[st.table])
@@ -760,12 +762,17 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
         if st.foreign_header and m.table_id == "active_disclosure":
             continue
         n = _row_width(template, m.table_id, m.row_id)
-        if n > 1 and _marks_only(tail) and i + 1 < len(lines) and not lines[i + 1].label and sum(
-                t.kind == "num" for t in lines[i + 1].tail()) == n:
+        if n > 1 and _marks_only(tail) and i + 1 < len(lines) and sum(t.kind == "num" for t in lines[i + 1].tail()) == n:
             # the label set a little above its numbers, a mark beside it (a seal's letter read as an
-            # unsure 8) read on its line: the numbers are the next line's, a row of them whole
-            st.pending = m
-            continue
+            # unsure 8) read on its line: the numbers are the next line's, a row of them whole,
+            # under the rest of the label where it wrapped onto that line
+            nxt = lines[i + 1].label
+            if not nxt:
+                st.pending = m
+                continue
+            if _label_goes_on(label, nxt, m, template):
+                st.carried = m
+                continue
         sums = _sums(template, m.table_id, m.row_id)
         fitted = _fit_row(line, tail, n)
         stray = None if fitted else _fit_stray(tail, n, sums)
@@ -1036,6 +1043,14 @@ def _a_stray_row(group: Group) -> bool:
     lettering read as 0 and 4 over 表四's header), set on a line of their own by the grid's rows. A
     printed row of a statistical table holds its zeros."""
     return _marks_only(group.values)
+
+
+def _label_goes_on(label: str, nxt: str, m: Match, template: Template) -> bool:
+    """Whether the next line's label goes on naming `m`'s row (a long label wrapped: （二）部分公开
+    （区分处理 over 的，只计这一情形，不计其他, which alone names 3.其他): read together they
+    name that row, and as well as `label` alone does."""
+    joined = match_label(label + nxt, template)
+    return joined is not None and joined.row_id == m.row_id and joined.score >= m.score
 
 
 def _marks_only(values: tuple[Token, ...] | list[Token]) -> bool:

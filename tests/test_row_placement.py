@@ -548,3 +548,17 @@ def test_a_label_whose_line_holds_a_sure_number_keeps_it():
             ["3.危及“三安全一稳定”", "0", "0", "0", "0", "0", "0", "0"]]
     facts, _ = read(*HEADED, APPS, table(rows, 0.98), method="ocr")
     assert facts["applications.withheld_prohibited_by_law.public_interest_org"].value == 8
+
+
+def test_a_wrapped_label_with_a_mark_on_its_first_line_names_the_numbers_under_its_rest():
+    # （二）部分公开's label wrapped over three lines, an unsure 2 on its first; its numbers on the
+    # second, beside 的，只计这一情形，不计其他, which alone names 3.其他
+    rows = [["（一）予以公开", "464", "0", "0", "11", "0", "0", "475"],
+            ["（二）部分公开（区分处理", "", "", "", "2", "", "", ""],
+            ["的，只计这一情形，不计其他", "142", "0", "0", "2", "0", "0", "144"],
+            ["情形）", "", "", "", "", "", "", ""],
+            ["1.属于国家秘密", "8", "0", "0", "0", "0", "0", "8"]]
+    facts, failed = read(*HEADED, APPS, table(rows, 0.98, low={(1, 4): 0.6}), method="ocr")
+    assert facts["applications.partially_granted.natural_person"].value == 142
+    assert facts["applications.partially_granted.total"].value == 144
+    assert "printed_copies" not in failed
