@@ -561,12 +561,13 @@ def _zeros_a_value_short(vals: list[Token], n: int, sums: list[Sum]) -> tuple[To
 
 
 def _one_cell_read_twice(vals: list[Token], n: int) -> tuple[Token, ...] | None:
-    """A labelled row one value too long because one cell was read as two unsure numbers (a
-    seal's letter beside its 0, both from the one box): that cell is unknown and every other
-    value keeps its column, in rows with no sums to say which of the two was printed (表二)."""
+    """A labelled row one value too long because one cell was read as two unsure values (a
+    seal's letter beside its 0, both from the one box: two numbers, or a scrawl and a number,
+    湖区 1): that cell is unknown and every other value keeps its column, in rows with no sums to
+    say which was printed (表二)."""
     if len(vals) != n + 1:
         return None
-    pairs = [k for k in range(n) if vals[k].kind == vals[k + 1].kind == "num" and vals[k].bbox is not None
+    pairs = [k for k in range(n) if "num" in (vals[k].kind, vals[k + 1].kind) and vals[k].bbox is not None
              and (vals[k].page, vals[k].bbox) == (vals[k + 1].page, vals[k + 1].bbox)
              and _doubtful(vals[k]) and _doubtful(vals[k + 1])]
     if len(pairs) != 1:

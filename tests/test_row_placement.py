@@ -381,6 +381,19 @@ def test_a_table_two_cell_read_as_two_unsure_numbers_is_unknown_and_the_rest_kee
     assert "active_disclosure.regulations.repealed" not in facts
 
 
+def test_a_table_two_cell_read_as_a_scrawl_and_an_unsure_number_is_unknown_and_the_rest_keep_their_columns():
+    # 规章's 本年废止件数 0 under a seal's lettering read as 湖区 1 at 0.41, from its one box
+    cells = (Cell(0, 0, "规章", page=2, bbox=(80, 385, 228, 406), confidence=0.99),
+             Cell(0, 1, "0", page=2, bbox=(228, 385, 325, 406), confidence=0.99),
+             Cell(0, 2, "湖区 1", page=2, bbox=(325, 385, 421, 406), confidence=0.41),
+             Cell(0, 3, "0", page=2, bbox=(421, 385, 517, 406), confidence=0.99))
+    header = table([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]])
+    facts, _ = read(ACTIVE, header, Table(cells), method="ocr")
+    assert facts["active_disclosure.regulations.issued"].value == 0
+    assert facts["active_disclosure.regulations.in_force"].value == 0
+    assert "active_disclosure.regulations.repealed" not in facts
+
+
 def test_a_row_of_zeros_read_a_value_short_is_zeros_throughout():
     # one cell of 重复申请 lost under a seal: its total is 0 whichever it was, so every cell is 0
     rows = [["1.信访举报投诉类申请", "0", "0", "0", "0", "0", "0", "0"],
