@@ -367,15 +367,22 @@ def test_table_four_printed_whole_on_one_line_is_read_beside_a_stray_line():
     assert "unplaced_rows" in failed  # the stray line is said to be left over
 
 
+def _regulations_row(repealed: str, confidence: float, in_force: str) -> dict:
+    """表二's 规章 row read from a ruled scan, cell by cell, its 本年废止件数 cell read as
+    `repealed` at `confidence` from its one box; the facts read."""
+    cells = (Cell(0, 0, "规章", page=2, bbox=(80, 385, 228, 406), confidence=0.99),
+             Cell(0, 1, "0", page=2, bbox=(228, 385, 325, 406), confidence=0.99),
+             Cell(0, 2, repealed, page=2, bbox=(325, 385, 421, 406), confidence=confidence),
+             Cell(0, 3, in_force, page=2, bbox=(421, 385, 517, 406), confidence=0.99))
+    header = table([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]])
+    facts, _ = read(ACTIVE, header, Table(cells), method="ocr")
+    return facts
+
+
 def test_a_table_two_cell_read_as_two_unsure_numbers_is_unknown_and_the_rest_keep_their_columns():
     # 规章's 本年废止件数 under a seal read as 0 and 3 from its one box: 表二 has no sums to say
     # which was printed, but 本年制发件数 and 现行有效件数 are still read
-    cells = (Cell(0, 0, "规章", page=2, bbox=(87, 361, 107, 371), confidence=0.99),
-             Cell(0, 1, "0", page=2, bbox=(274, 368, 280, 376), confidence=0.99),
-             Cell(0, 2, "0 3", page=2, bbox=(371, 371, 388, 380), confidence=0.5),
-             Cell(0, 3, "7", page=2, bbox=(467, 374, 473, 382), confidence=0.99))
-    header = table([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]])
-    facts, _ = read(ACTIVE, header, Table(cells), method="ocr")
+    facts = _regulations_row("0 3", 0.5, "7")
     assert facts["active_disclosure.regulations.issued"].value == 0
     assert facts["active_disclosure.regulations.in_force"].value == 7
     assert "active_disclosure.regulations.repealed" not in facts
@@ -383,12 +390,7 @@ def test_a_table_two_cell_read_as_two_unsure_numbers_is_unknown_and_the_rest_kee
 
 def test_a_table_two_cell_read_as_a_scrawl_and_an_unsure_number_is_unknown_and_the_rest_keep_their_columns():
     # 规章's 本年废止件数 0 under a seal's lettering read as 湖区 1 at 0.41, from its one box
-    cells = (Cell(0, 0, "规章", page=2, bbox=(80, 385, 228, 406), confidence=0.99),
-             Cell(0, 1, "0", page=2, bbox=(228, 385, 325, 406), confidence=0.99),
-             Cell(0, 2, "湖区 1", page=2, bbox=(325, 385, 421, 406), confidence=0.41),
-             Cell(0, 3, "0", page=2, bbox=(421, 385, 517, 406), confidence=0.99))
-    header = table([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]])
-    facts, _ = read(ACTIVE, header, Table(cells), method="ocr")
+    facts = _regulations_row("湖区 1", 0.41, "0")
     assert facts["active_disclosure.regulations.issued"].value == 0
     assert facts["active_disclosure.regulations.in_force"].value == 0
     assert "active_disclosure.regulations.repealed" not in facts
