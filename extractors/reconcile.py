@@ -189,7 +189,6 @@ class _Walk:
     run_start: int = 0
     foreign_header: bool = False  # 表二's columns as another template version prints them: not this one's cells
     column: list[Match] = field(default_factory=list)  # labels on lines of their own since the last numbers
-    carried: Match | None = None  # the row the next line's label goes on naming (`_label_goes_on`)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -675,8 +674,9 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
                     groups.append(Group(table, chunk, pos, weak=weak if k == 0 else None, trimmed=guessed,
                                         joined=joined))
 
+    carry: Match | None = None  # the row the next line's label goes on naming (`_label_goes_on`)
     for i, line in enumerate(lines):
-        carried, st.carried = st.carried, None  # for this line only
+        carried, carry = carry, None  # for this line only
         is_heading, opens = _heading(line)
         if is_heading:
             flush_run()
@@ -772,7 +772,7 @@ def find_groups(lines: list[Line], template: Template) -> list[Group]:
                 st.pending = m
                 continue
             if _label_goes_on(label, nxt, m, template):
-                st.carried = m
+                carry = m
                 continue
         sums = _sums(template, m.table_id, m.row_id)
         fitted = _fit_row(line, tail, n)

@@ -175,7 +175,7 @@ def pitch_places(extents: Sequence[tuple[float, float]], n: int) -> tuple[int, .
     places = [0]
     for (lo0, hi0), (lo1, hi1) in pairwise(spans):
         near, far = (lo1 - hi0) / pitch - PITCH_SLACK, (hi1 - lo0) / pitch + PITCH_SLACK
-        steps = [k for k in range(max(1, math.ceil(near)), math.floor(far) + 1)]
+        steps = list(range(max(1, math.ceil(near)), math.floor(far) + 1))
         if len(steps) != 1:
             return None
         places.append(places[-1] + steps[0])

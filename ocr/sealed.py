@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -45,6 +46,12 @@ class UnderSeal:
     char_px: float  # a 12 pt character, in pixels
     unfaded: tuple[np.ndarray, np.ndarray]  # grey page and text ink as scanned but for the ring and star
     scanned: tuple[np.ndarray, np.ndarray]  # grey page and text ink as scanned, ring and all
+
+    @cached_property
+    def on_ring(self) -> list[Rect]:
+        """What may be digits on the ring that went with it (`_on_ring`), found once for the loose
+        and the ruled pass alike."""
+        return _on_ring(self)
 
 
 Cells = list[tuple[GridTable, list[Job]]]
@@ -196,7 +203,7 @@ def on_ring_digits(
     (`ocr.cores`); a number replaces what was read there, doubted as all under a seal is."""
     page, ink = u.scanned
     # not in a ruled table (its cells are read again by `cells_on_ring`), nor where a number or words were read
-    found = [r for r in _on_ring(u) if not any(overlap(r, t) > 0 for t in tables) and not any(
+    found = [r for r in u.on_ring if not any(overlap(r, t) > 0 for t in tables) and not any(
         overlap(r, q) > 0 and (NUMBERS.fullmatch(rc.text.strip()) or CJK.search(rc.text))
         for q, rc in zip(rects, recs))]
     kept = [(r, rc) for r in found if (rc := read_by_cores(u.engine, page, ink, r, u.char_px, GLIMPSE_CONFIDENCE)) is not None]
@@ -220,7 +227,7 @@ def cells_on_ring(u: UnderSeal, table_jobs: Cells, recs: list[Recognition], inse
     surely (`RING_DIGIT_SURE`), not strokes alone (a stretch of ring between rules reads as a sure
     1), doubted as all under a seal is."""
     page, _ = u.scanned
-    found = _on_ring(u)
+    found = u.on_ring
 
     def again(cell: GridCell, interior: Rect, reads: list[Recognition]) -> list[tuple[Piece, Recognition]] | None:
         if not _no_number_under_seal(" ".join(rc.text.strip() for rc in reads).strip()):
